@@ -1,0 +1,54 @@
+# Borrower portal: `make run` to try it, `make test` to check it. Both work on a fresh machine.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app portal
+PORT   ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test install translations compile-translations check-translations system-deps migrate seed serve bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Compile the catalogs Babel reads (fast; run by `run` and `test`).
+compile-translations: install
+	$(PY) tools/catalogs.py compile
+
+## After changing strings: extract the template, assemble the per-domain parts, compile, and list problems.
+translations: install
+	$(PY) tools/catalogs.py extract
+	$(PY) tools/catalogs.py assemble
+	$(PY) tools/catalogs.py compile
+	$(PY) tools/catalogs.py check || true
+
+check-translations: install
+	$(PY) tools/catalogs.py check
+
+migrate: compile-translations
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo --if-empty
+
+run: seed
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## Debian packages the browser and PostgreSQL tests need (installed when missing and we are root).
+system-deps:
+	bash tools/system-deps.sh
+
+test: compile-translations system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis
+
+## The same suite against a throwaway PostgreSQL cluster (started and stopped by tools/pg-test.sh).
+test-postgres: compile-translations system-deps
+	bash tools/pg-test.sh $(PY) -m pytest $(PYTEST_ARGS)

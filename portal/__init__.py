@@ -1,0 +1,43 @@
+"""Borrower portal: ``create_app`` only wires small ``configure_*`` steps together."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from portal.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("PORTAL_INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from portal import cli, errors, i18n, navigation, security
+    from portal.extensions import csrf, db, limiter
+    from portal.staff.queues import configure_staff_console
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.configure_i18n(app)
+    security.configure_security(app)
+    errors.configure_errors(app)
+    navigation.configure_navigation(app)
+    configure_staff_console(app)
+    configure_blueprints(app)
+    cli.configure_cli(app)
+    return app
+
+
+def configure_blueprints(app: Flask) -> None:
+    from portal.accounts.routes import bp as accounts_bp
+    from portal.health import bp as health_bp
+    from portal.pages import bp as pages_bp
+    from portal.staff.routes import bp as staff_bp
+
+    for bp in (pages_bp, health_bp, accounts_bp, staff_bp):
+        app.register_blueprint(bp)

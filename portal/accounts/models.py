@@ -1,0 +1,112 @@
+"""Borrowers, staff users, login sessions and one-time SMS codes."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.orm import Base, UTCDateTime, utcnow
+
+LOCALES = ("zh_Hans", "zh_Hant")
+STAFF_ROLES = ("agent", "supervisor")
+
+
+class _Principal:
+    """What Flask-Login needs; the id it stores is the server-side session token."""
+
+    session_token: str | None = None
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:  # pragma: no cover - overridden below
+        return True
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+
+class Borrower(_Principal, Base):
+    __tablename__ = "borrowers"
+    __table_args__ = (CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name="locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str] = mapped_column(String(8), default="zh_Hans")
+    locale_chosen: Mapped[bool] = mapped_column(default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    kind = "borrower"
+
+    @property
+    def is_active(self) -> bool:
+        return self.password_hash is not None
+
+    @property
+    def masked_phone(self) -> str:
+        return self.phone[:3] + "****" + self.phone[-4:]
+
+
+class StaffUser(_Principal, Base):
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    otp_secret: Mapped[str] = mapped_column(String(64))
+    otp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    kind = "staff"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+class LoginSession(Base):
+    """Server-side session: its id (hashed) is rotated at every login and deleted at logout."""
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (
+        CheckConstraint("(borrower_id IS NULL) <> (staff_id IS NULL)", name="one_principal"),
+    )
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("borrowers.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class VerificationCode(Base):
+    """A 6-digit code sent by SMS for activation or password reset (stored hashed)."""
+
+    __tablename__ = "verification_codes"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('activate', 'reset')", name="purpose"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

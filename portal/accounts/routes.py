@@ -1,0 +1,123 @@
+"""Borrower account pages: login, first-time activation, password reset, logout, language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.accounts import services
+from portal.accounts.forms import ActivateStartForm, LoginForm, NewPasswordForm, RequestCodeForm
+from portal.accounts.rules import fold
+from portal.extensions import db, limiter
+from portal.forms import ActionForm
+from portal.i18n import LOCALE_COOKIE, LOCALES
+from portal.security import end_session, is_safe_next, redirect_next, start_session
+
+bp = Blueprint("accounts", __name__)
+
+_FLOWS = {
+    "activate": {"session_key": "activation_phone", "endpoint": "accounts.activate"},
+    "reset": {"session_key": "reset_phone", "endpoint": "accounts.password_reset"},
+}
+
+
+def _account_key() -> str:
+    """Throttle per account: the folded phone number typed (or being verified), else the IP."""
+    phone = fold(request.form.get("phone", "")) or session.get("activation_phone") or session.get("reset_phone")
+    return "acct:" + (phone or (request.remote_addr or ""))
+
+
+def _per_ip():
+    return current_app.config["LOGIN_LIMIT_PER_IP"]
+
+
+def _per_account():
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def throttled(view):
+    view = limiter.limit(_per_account, key_func=_account_key, methods=["POST"])(view)
+    return limiter.limit(_per_ip, methods=["POST"])(view)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@throttled
+def login():
+    if current_user.is_authenticated and current_user.kind == "borrower":
+        return redirect(url_for("pages.home"))
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        borrower = services.authenticate_borrower(form.phone.data, form.password.data)
+        if borrower is not None:
+            start_session(borrower)
+            db.session.commit()
+            return redirect_next("pages.home")
+        failed = True
+    return render_template("accounts/login.html", form=form, failed=failed)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit():
+        end_session()
+        db.session.commit()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("pages.home"))
+
+
+def _code_flow(purpose: str, start_form_cls, template: str):
+    flow = _FLOWS[purpose]
+    if request.args.get("step") == "code" and session.get(flow["session_key"]):
+        form = NewPasswordForm()
+        failed = False
+        if form.validate_on_submit():
+            borrower = services.check_code(session[flow["session_key"]], purpose, form.code.data)
+            if borrower is None:
+                db.session.commit()  # the failed attempt counts
+                failed = True
+            else:
+                services.set_password(borrower, form.password.data, purpose)
+                session.pop(flow["session_key"], None)
+                start_session(borrower)
+                db.session.commit()
+                flash(_("Your password is set. You are logged in."), "success")
+                return redirect(url_for("pages.home"))
+        return render_template(template, step=2, form=form, failed=failed,
+                               phone=session[flow["session_key"]])
+    form = start_form_cls()
+    if form.validate_on_submit():
+        services.request_code(form.phone.data, purpose, getattr(form, "id_tail", None) and form.id_tail.data)
+        db.session.commit()
+        session[flow["session_key"]] = form.phone.data
+        return redirect(url_for(flow["endpoint"], step="code"))
+    return render_template(template, step=1, form=form)
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+@throttled
+def activate():
+    return _code_flow("activate", ActivateStartForm, "accounts/activate.html")
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@throttled
+def password_reset():
+    return _code_flow("reset", RequestCodeForm, "accounts/reset.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = ActionForm()
+    locale = request.form.get("locale")
+    target = request.form.get("next")
+    response = make_response(redirect(target if is_safe_next(target) else url_for("pages.home")))
+    if form.validate_on_submit() and locale in LOCALES:
+        response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        if current_user.is_authenticated and current_user.kind == "borrower":
+            current_user.locale = locale
+            current_user.locale_chosen = True
+            db.session.commit()
+    return response

@@ -1,0 +1,139 @@
+"""Account operations: SMS codes for activation and reset, passwords, logins. Add and flush; never commit."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Callable
+
+import pyotp
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select, update
+
+from portal.accounts.models import Borrower, StaffUser, VerificationCode
+from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
+from portal.audit.services import record
+from portal.extensions import db
+from portal.notify import send_sms
+from portal.orm import utcnow
+from portal.security import hash_password, verify_password
+
+CODE_TTL = timedelta(minutes=10)
+CODE_MAX_ATTEMPTS = 5
+
+
+def _code_digest(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+
+
+def borrower_by_phone(raw_phone: str) -> Borrower | None:
+    try:
+        phone = normalize_phone(raw_phone)
+    except InvalidPhone:
+        return None
+    return db.session.scalar(select(Borrower).where(Borrower.phone == phone))
+
+
+def _sms_for(borrower: Borrower, text: Callable[[], str]) -> None:
+    """Send an SMS in the borrower's own script: ``text`` calls gettext inside that locale."""
+    with force_locale(borrower.locale):
+        body = text()
+    send_sms(borrower.phone, body)
+
+
+def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> None:
+    """Send a 6-digit code when the details match. Callers answer the same whatever happens here."""
+    borrower = borrower_by_phone(raw_phone)
+    if borrower is None:
+        return
+    if purpose == "activate":
+        if not id_tail_matches(borrower.id_number, id_tail or ""):
+            return
+        if borrower.password_hash is not None:
+            _sms_for(borrower, lambda: gettext(
+                "Your account is already active. Log in with your password, or reset it if you forgot it. "
+                "Nobody from %(lender)s will ask you for this message.", lender=current_app.config["LENDER_NAME"]))
+            return
+    elif borrower.password_hash is None:
+        return
+    db.session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.borrower_id == borrower.id, VerificationCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    code = f"{secrets.randbelow(10**6):06d}"
+    db.session.add(VerificationCode(borrower_id=borrower.id, purpose=purpose, code_hash=_code_digest(code),
+                                    expires_at=utcnow() + CODE_TTL))
+    db.session.flush()
+    _sms_for(borrower, lambda: gettext(
+        "Your %(lender)s code is %(code)s. It is valid for 10 minutes. Never tell it to anyone, including our "
+        "staff.", lender=current_app.config["LENDER_NAME"], code=code))
+
+
+def check_code(raw_phone: str, purpose: str, code: str) -> Borrower | None:
+    """Return the borrower when the code is right; count the attempt either way (5 tries per code)."""
+    borrower = borrower_by_phone(raw_phone)
+    if borrower is None:
+        return None
+    row = db.session.scalar(
+        select(VerificationCode)
+        .where(VerificationCode.borrower_id == borrower.id, VerificationCode.purpose == purpose,
+               VerificationCode.used_at.is_(None))
+        .order_by(VerificationCode.id.desc())
+        .limit(1)
+    )
+    if row is None or row.expires_at < utcnow() or row.attempts >= CODE_MAX_ATTEMPTS:
+        return None
+    row.attempts += 1
+    if not hmac.compare_digest(row.code_hash, _code_digest(code)):
+        return None
+    row.used_at = utcnow()
+    return borrower
+
+
+def set_password(borrower: Borrower, password: str, purpose: str) -> None:
+    borrower.password_hash = hash_password(password)
+    if borrower.activated_at is None:
+        borrower.activated_at = utcnow()
+    record("borrower." + ("activated" if purpose == "activate" else "password_reset"), "borrower",
+           borrower.id, borrower=borrower)
+
+
+def authenticate_borrower(raw_phone: str, password: str) -> Borrower | None:
+    borrower = borrower_by_phone(raw_phone)
+    if not verify_password(borrower, password):
+        return None
+    return borrower
+
+
+def create_staff(username: str, role: str, password: str, display_name: str = "",
+                 otp_secret: str | None = None) -> StaffUser:
+    user = StaffUser(username=username, role=role, password_hash=hash_password(password),
+                     display_name=display_name or username, otp_secret=otp_secret or pyotp.random_base32())
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def otpauth_uri(user: StaffUser) -> str:
+    return pyotp.TOTP(user.otp_secret).provisioning_uri(name=user.username,
+                                                        issuer_name=current_app.config["LENDER_NAME"])
+
+
+def authenticate_staff(username: str, password: str, otp: str) -> StaffUser | None:
+    """Password and a TOTP code; a code (time step) can be used only once."""
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    if not verify_password(user, password) or not user.active:
+        return None
+    totp = pyotp.TOTP(user.otp_secret)
+    now = utcnow()
+    for offset in (0, -1, 1):
+        at = now + timedelta(seconds=30 * offset)
+        step = totp.timecode(at)
+        if step > user.otp_last_step and hmac.compare_digest(totp.at(at), otp):
+            user.otp_last_step = step
+            return user
+    return None

@@ -1,0 +1,134 @@
+"""Operator commands: ``db upgrade``, ``import-loans``, ``seed-demo``, ``create-staff``, ``totp-code``."""
+from __future__ import annotations
+
+import sys
+
+import click
+import pyotp
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from portal import migrate
+from portal.extensions import db
+
+db_cli = AppGroup("db", help="Database schema (Alembic).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Autogenerate a new migration from the models (review it before committing)."""
+    migrate.revision(current_app.config["DATABASE_URL"], message)
+
+
+@click.command("import-loans")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_loans(file) -> None:
+    """Import the lender's JSON Lines export (idempotent; bad lines reported; exit 1 if any rejected)."""
+    from portal.loans.importer import import_lines
+
+    report = import_lines(db.session, file)
+    for number, reason in report.rejected:
+        click.echo(f"line {number}: rejected: {reason}", err=True)
+    click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+               f"rejected {len(report.rejected)}")
+    if not report.ok:
+        sys.exit(1)
+
+
+DEMO_STAFF = [
+    ("agent", "agent", "李客服", "DEMOAGENTKEYAAAAAAAAAAAAAAAAAAAA"),
+    ("supervisor", "supervisor", "赵主管", "DEMOSUPERVISORKEYAAAAAAAAAAAAAAA"),
+]
+DEMO_STAFF_PASSWORD = "staff-pass-2026"
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no borrowers yet.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo data set (borrowers in every stage, staff accounts) and print the logins."""
+    from portal import demo
+    from portal.accounts.models import Borrower, StaffUser
+    from portal.accounts.services import create_staff
+    from portal.i18n import local_today
+
+    if if_empty and db.session.scalar(select(func.count()).select_from(Borrower)):
+        click.echo("The database already has data; demo data not loaded again.")
+    else:
+        for username, role, name, secret in DEMO_STAFF:
+            if db.session.scalar(select(StaffUser).where(StaffUser.username == username)) is None:
+                create_staff(username, role, DEMO_STAFF_PASSWORD, display_name=name, otp_secret=secret)
+        db.session.commit()
+        demo.seed_all(db.session, local_today())
+    click.echo(demo_logins_text())
+
+
+def demo_logins_text() -> str:
+    from portal.loans.demo import DEMO_PASSWORD, demo_borrowers
+
+    lines = ["Demo logins (http://127.0.0.1:5000):"]
+    for info in demo_borrowers():
+        if info["activated"]:
+            lines.append(f"  borrower    {info['phone']}  password {DEMO_PASSWORD}  ({info['name']}, {info['locale']})")
+        else:
+            lines.append(f"  borrower    {info['phone']}  not activated yet: use /activate with ID ending "
+                         f"{info['id_number'][-6:]}; the SMS code is in instance/sms-outbox.jsonl")
+    for username, role, _name, _secret in DEMO_STAFF:
+        lines.append(f"  staff       /staff/login  {username} / {DEMO_STAFF_PASSWORD}  ({role}); code: "
+                     f"flask --app portal totp-code {username}")
+    return "\n".join(lines)
+
+
+@click.command("create-staff")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["agent", "supervisor"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="")
+def create_staff_cmd(username: str, role: str, password: str, display_name: str) -> None:
+    """Create a staff account and print the otpauth:// URI for its second factor."""
+    from portal.accounts.models import StaffUser
+    from portal.accounts.services import create_staff, otpauth_uri
+
+    if len(password) < 12:
+        raise click.BadParameter("use at least 12 characters", param_hint="--password")
+    if db.session.scalar(select(StaffUser).where(StaffUser.username == username)) is not None:
+        raise click.ClickException(f"staff user {username!r} exists already")
+    user = create_staff(username, role, password, display_name=display_name)
+    db.session.commit()
+    click.echo(f"Created {role} {username}. Add this to an authenticator app (TOTP):")
+    click.echo(otpauth_uri(user))
+
+
+@click.command("totp-code")
+@click.argument("username")
+def totp_code(username: str) -> None:
+    """Development only: print the current second-factor code of a staff account."""
+    from portal.accounts.models import StaffUser
+
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("not available in production")
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise click.ClickException(f"no staff user {username!r}")
+    click.echo(pyotp.TOTP(user.otp_secret).now())
+
+
+def configure_cli(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    for command in (import_loans, seed_demo, create_staff_cmd, totp_code):
+        app.cli.add_command(command)

@@ -1,0 +1,100 @@
+"""Settings from ``PORTAL_*`` environment variables.
+
+Development defaults work with nothing set; production (``PORTAL_ENV=production``)
+refuses to start without a secret key or with debug on.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+_PREFIX = "PORTAL_"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe or invalid."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(_PREFIX + name, default)
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{_PREFIX}{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class HourWindow:
+    start: int
+    end: int
+
+
+def parse_hours(raw: str) -> HourWindow:
+    """Parse ``"9-20"`` into a window; it may never reach into 22:00-08:00."""
+    try:
+        start_s, end_s = raw.split("-")
+        window = HourWindow(int(start_s), int(end_s))
+    except ValueError as exc:
+        raise ConfigError(f"{_PREFIX}VISIT_HOURS must look like 9-20, got {raw!r}") from exc
+    if not (8 <= window.start < window.end <= 22):
+        raise ConfigError(f"{_PREFIX}VISIT_HOURS must stay within 08:00-22:00, got {raw!r}")
+    return window
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the Flask config mapping from the environment."""
+    env = _env("ENV", "development")
+    debug = _bool(_env("DEBUG"), default=False)
+    secret = _env("SECRET_KEY")
+    if env == "production":
+        if not secret:
+            raise ConfigError("PORTAL_SECRET_KEY must be set in production")
+        if debug:
+            raise ConfigError("PORTAL_DEBUG must be off in production")
+    database_url = _env("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
+    return {
+        "PORTAL_ENV": env,
+        "DEBUG": debug,
+        "TESTING": False,
+        "SECRET_KEY": secret or "dev-only-insecure-secret-key",
+        "DATABASE_URL": database_url,
+        "PORTAL_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
+        "SMS_BACKEND": _env("SMS_BACKEND", "file"),
+        "SMS_OUTBOX": _env("SMS_OUTBOX") or os.path.join(instance_path, "sms-outbox.jsonl"),
+        "EVIDENCE_DIR": _env("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),
+        "EVIDENCE_MAX_MB": _int("EVIDENCE_MAX_MB", 10),
+        "MAX_CONTENT_LENGTH": (_int("EVIDENCE_MAX_MB", 10) * 5 + 2) * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(_env("RATELIMIT_ENABLED"), default=True),
+        "LOGIN_LIMIT_PER_IP": _env("LOGIN_LIMIT_PER_IP", "20 per 10 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "SESSION_COOKIE_NAME": "portal_session",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LENDER_NAME": _env("LENDER_NAME", "示例消费金融有限公司"),
+        "LENDER_HOTLINE": _env("LENDER_HOTLINE", "400-000-0000"),
+        "VISIT_HOURS": parse_hours(_env("VISIT_HOURS", "9-20") or "9-20"),
+        "VISIT_MIN_NOTICE_DAYS": _int("VISIT_MIN_NOTICE_DAYS", 3),
+        "VISIT_RESCHEDULE_DAYS": _int("VISIT_RESCHEDULE_DAYS", 14),
+        "VISIT_MAX_RESCHEDULES": _int("VISIT_MAX_RESCHEDULES", 2),
+        "PLAN_MAX_MONTHS": _int("PLAN_MAX_MONTHS", 60),
+        "PLAN_MAX_DEFERRAL_DAYS": _int("PLAN_MAX_DEFERRAL_DAYS", 90),
+        "PAYMENT_ORDER": (_env("PAYMENT_ORDER", "fee,penalty,interest,principal") or "").split(","),
+    }

@@ -1,0 +1,133 @@
+"""Locale choice (script based: zh_Hans / zh_Hant) and Babel formatting helpers for templates."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from portal.extensions import babel
+
+LOCALES = ("zh_Hans", "zh_Hant")
+DEFAULT_LOCALE = "zh_Hans"
+LOCALE_COOKIE = "portal_locale"
+# Formatting locales of design §2: Simplified formats as mainland China, Traditional as Hong Kong.
+FORMAT_LOCALES = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK"}
+HTML_LANG = {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant"}
+LOCALE_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文"}
+_HANT_TAGS = ("zh-tw", "zh-hk", "zh-mo", "zh-hant")
+
+
+def locale_from_accept_language(header_values: list[tuple[str, float]]) -> str:
+    """Map an Accept-Language list to a script: Traditional regions and zh-Hant -> zh_Hant, else zh_Hans."""
+    for tag, _quality in header_values:
+        tag = tag.lower().replace("_", "-")
+        if not tag.startswith("zh"):
+            continue
+        if tag.startswith(_HANT_TAGS):
+            return "zh_Hant"
+        return "zh_Hans"
+    return DEFAULT_LOCALE
+
+
+def select_locale() -> str:
+    """Explicit switch (cookie) > account setting > Accept-Language."""
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    user = current_user if _has_user() else None
+    if user is not None and getattr(user, "kind", None) == "borrower" and user.locale in LOCALES:
+        return user.locale
+    return locale_from_accept_language(list(request.accept_languages))
+
+
+def _has_user() -> bool:
+    try:
+        return bool(current_user) and current_user.is_authenticated
+    except Exception:  # pragma: no cover - outside a request with a login manager
+        return False
+
+
+def current_locale() -> str:
+    loc = get_locale()
+    if loc is None:
+        return DEFAULT_LOCALE
+    return "zh_Hant" if loc.script == "Hant" else "zh_Hans"
+
+
+def format_locale() -> str:
+    return FORMAT_LOCALES[current_locale()]
+
+
+def lender_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["PORTAL_TIMEZONE"])
+
+
+def local_now() -> datetime:
+    return datetime.now(timezone.utc).astimezone(lender_tz())
+
+
+def local_today() -> date:
+    return local_now().date()
+
+
+def fen_to_decimal(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def money(amount: int | Decimal) -> str:
+    """Format money: ints are fen, Decimals are yuan. e.g. ``¥1,234.56``."""
+    value = fen_to_decimal(amount) if isinstance(amount, int) else amount
+    return babel_numbers.format_currency(value, "CNY", locale=format_locale())
+
+
+def fmt_date(value: date | datetime, format: str = "long") -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(lender_tz()).date()
+    return babel_dates.format_date(value, format=format, locale=format_locale())
+
+
+def fmt_datetime(value: datetime, format: str = "medium") -> str:
+    local = value.astimezone(lender_tz())
+    return babel_dates.format_datetime(local, format=format, tzinfo=lender_tz(), locale=format_locale())
+
+
+def fmt_time(value: datetime, format: str = "short") -> str:
+    return babel_dates.format_time(value.astimezone(lender_tz()), format=format, tzinfo=lender_tz(),
+                                   locale=format_locale())
+
+
+def fmt_number(value: int | Decimal) -> str:
+    return babel_numbers.format_decimal(value, locale=format_locale())
+
+
+def fmt_percent(value: Decimal, digits: int = 2) -> str:
+    return babel_numbers.format_percent(value, format="#,##0." + "0" * digits + "%", locale=format_locale())
+
+
+def configure_i18n(app: Flask) -> None:
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES",
+        str(app.root_path.rsplit("/", 1)[0] + "/translations"),
+    )
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
+
+    @app.context_processor
+    def _i18n_helpers() -> dict:
+        loc = current_locale()
+        return {
+            "current_locale": loc,
+            "html_lang": HTML_LANG[loc],
+            "other_locales": [(code, LOCALE_NAMES[code]) for code in LOCALES if code != loc],
+            "money": money,
+            "fmt_date": fmt_date,
+            "fmt_datetime": fmt_datetime,
+            "fmt_time": fmt_time,
+            "fmt_number": fmt_number,
+            "fmt_percent": fmt_percent,
+        }

@@ -1,0 +1,224 @@
+"""``import-loans``: the lender's JSON Lines export (design §4), upserted on ``loan_ref``.
+
+Each line is all-or-nothing (a savepoint); bad lines are reported with their number and reason.
+Importing the same file twice changes nothing: a line whose content digest is unchanged is skipped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import LOCALES, Borrower
+from portal.accounts.rules import InvalidIdNumber, InvalidPhone, normalize_id_number, normalize_phone
+from portal.loans.models import Instalment, Loan, Payment
+
+LOAN_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+BATCH = 500
+
+
+class Rejected(ValueError):
+    """A line that cannot be imported; the message is the reason shown to the operator."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def _fen(value: Any, what: str, *, positive: bool = False) -> int:
+    if not isinstance(value, str):
+        raise Rejected(f"{what} must be a decimal string such as \"1000.00\"")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise Rejected(f"{what} is not a number: {value!r}") from None
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:
+        raise Rejected(f"{what} must have at most 2 decimal places: {value!r}")
+    if amount < 0 or (positive and amount == 0):
+        raise Rejected(f"{what} must be {'positive' if positive else 'zero or more'}: {value!r}")
+    return int(amount * 100)
+
+
+def _rate(value: Any, what: str, ceiling: Decimal) -> Decimal:
+    try:
+        rate = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        rate = None
+    if rate is None or not rate.is_finite() or not (0 <= rate <= ceiling):
+        raise Rejected(f"{what} must be a decimal string between 0 and {ceiling}: {value!r}")
+    return rate
+
+
+def _date(value: Any, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Rejected(f"{what} must be an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def _text(obj: dict, key: str, what: str, max_len: int, required: bool = True) -> str:
+    value = obj.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > max_len:
+        raise Rejected(f"{what} is missing or longer than {max_len} characters")
+    return value.strip()
+
+
+def parse_line(raw: str) -> dict:
+    """Validate one line into plain values; raise Rejected with the first problem found."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise Rejected(f"not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise Rejected("a line must be one JSON object")
+    loan_ref = data.get("loan_ref")
+    if not isinstance(loan_ref, str) or not LOAN_REF.match(loan_ref):
+        raise Rejected(f"invalid loan_ref {loan_ref!r}")
+    b = data.get("borrower")
+    if not isinstance(b, dict):
+        raise Rejected("borrower is missing")
+    try:
+        phone = normalize_phone(b.get("phone") if isinstance(b.get("phone"), str) else "")
+    except InvalidPhone:
+        raise Rejected(f"invalid phone {b.get('phone')!r}") from None
+    try:
+        id_number = normalize_id_number(b.get("id_number") if isinstance(b.get("id_number"), str) else "")
+    except InvalidIdNumber as exc:
+        raise Rejected(f"invalid resident ID number ({exc})") from None
+    locale = b.get("locale", "zh_Hans")
+    if locale not in LOCALES:
+        raise Rejected(f"unknown locale {locale!r} (use zh_Hans or zh_Hant)")
+    principal = _fen(data.get("principal"), "principal", positive=True)
+    start = _date(data.get("start_date"), "start_date")
+    schedule = data.get("schedule")
+    if not isinstance(schedule, list) or not schedule:
+        raise Rejected("schedule must be a non-empty list")
+    rows = []
+    for i, item in enumerate(schedule, 1):
+        if not isinstance(item, dict):
+            raise Rejected(f"schedule item {i} must be an object")
+        rows.append({
+            "due_date": _date(item.get("due_date"), f"schedule item {i} due_date"),
+            "principal_fen": _fen(item.get("principal"), f"schedule item {i} principal"),
+            "interest_fen": _fen(item.get("interest", "0.00"), f"schedule item {i} interest"),
+            "fee_fen": _fen(item.get("fee", "0.00"), f"schedule item {i} fee"),
+        })
+    dues = [r["due_date"] for r in rows]
+    if dues != sorted(set(dues)) or dues[0] <= start:
+        raise Rejected("schedule due dates must be after start_date and strictly increasing")
+    total = sum(r["principal_fen"] for r in rows)
+    if total != principal:
+        raise Rejected(f"schedule principal sums to {Decimal(total) / 100:.2f}, not the principal "
+                       f"{Decimal(principal) / 100:.2f}")
+    payments = data.get("payments", [])
+    if not isinstance(payments, list):
+        raise Rejected("payments must be a list")
+    paid = []
+    for i, item in enumerate(payments, 1):
+        if not isinstance(item, dict):
+            raise Rejected(f"payment {i} must be an object")
+        paid.append({"paid_on": _date(item.get("paid_on"), f"payment {i} paid_on"),
+                     "amount_fen": _fen(item.get("amount"), f"payment {i} amount", positive=True)})
+    paid.sort(key=lambda p: p["paid_on"])
+    return {
+        "loan_ref": loan_ref,
+        "product": _text(data, "product", "product", 100),
+        "principal_fen": principal,
+        "annual_rate": _rate(data.get("annual_rate"), "annual_rate", Decimal("10")),
+        "penalty_daily_rate": _rate(data.get("penalty_daily_rate"), "penalty_daily_rate", Decimal("0.1")),
+        "start_date": start,
+        "schedule": rows,
+        "payments": paid,
+        "borrower": {"name": _text(b, "name", "borrower name", 100), "phone": phone, "id_number": id_number,
+                     "address": _text(b, "address", "borrower address", 500, required=False),
+                     "locale": locale},
+        "digest": hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+    }
+
+
+def _match_borrower(session: Session, info: dict) -> Borrower:
+    by_phone = session.scalar(select(Borrower).where(Borrower.phone == info["phone"]))
+    by_id = session.scalar(select(Borrower).where(Borrower.id_number == info["id_number"]))
+    if by_phone is not None and by_id is not None and by_phone.id != by_id.id:
+        raise Rejected("phone and ID number belong to two different borrowers")
+    if by_phone is not None and by_id is None:
+        raise Rejected("this phone number is registered to a borrower with another ID number")
+    borrower = by_id
+    if borrower is None:
+        borrower = Borrower(phone=info["phone"], id_number=info["id_number"], name=info["name"],
+                            address=info["address"], locale=info["locale"])
+        session.add(borrower)
+        session.flush()
+        return borrower
+    borrower.phone = info["phone"]  # the lender is the system of record: a new phone replaces the old
+    borrower.name = info["name"]
+    borrower.address = info["address"]
+    if not borrower.locale_chosen:
+        borrower.locale = info["locale"]
+    return borrower
+
+
+def _apply(session: Session, parsed: dict) -> str:
+    loan = session.scalar(select(Loan).where(Loan.loan_ref == parsed["loan_ref"]))
+    if loan is not None and loan.source_digest == parsed["digest"]:
+        return "unchanged"
+    borrower = _match_borrower(session, parsed["borrower"])
+    if loan is not None and loan.borrower_id != borrower.id:
+        raise Rejected("this loan_ref belongs to another borrower")
+    outcome = "updated" if loan is not None else "created"
+    if loan is None:
+        loan = Loan(loan_ref=parsed["loan_ref"], borrower_id=borrower.id)
+        session.add(loan)
+    loan.product = parsed["product"]
+    loan.principal_fen = parsed["principal_fen"]
+    loan.annual_rate = parsed["annual_rate"]
+    loan.penalty_daily_rate = parsed["penalty_daily_rate"]
+    loan.start_date = parsed["start_date"]
+    loan.source_digest = parsed["digest"]
+    loan.instalments.clear()
+    loan.payments.clear()
+    session.flush()
+    loan.instalments.extend(Instalment(seq=i, **row) for i, row in enumerate(parsed["schedule"], 1))
+    loan.payments.extend(Payment(seq=i, **row) for i, row in enumerate(parsed["payments"], 1))
+    session.flush()
+    return outcome
+
+
+def import_lines(session: Session, stream: IO[str]) -> ImportReport:
+    """Import every line; commit in batches; each line inside its own savepoint."""
+    report = ImportReport()
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        try:
+            parsed = parse_line(raw)
+            with session.begin_nested():
+                outcome = _apply(session, parsed)
+        except Rejected as exc:
+            report.rejected.append((number, str(exc)))
+            continue
+        except IntegrityError as exc:
+            report.rejected.append((number, f"conflicts with data already stored ({exc.orig.__class__.__name__})"))
+            continue
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if number % BATCH == 0:
+            session.commit()
+            session.expunge_all()
+    session.commit()
+    return report

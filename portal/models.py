@@ -1,0 +1,8 @@
+"""Imports every domain's models so the metadata is complete (Alembic and tests use it)."""
+from portal.orm import Base
+
+import portal.accounts.models  # noqa: F401,E402
+import portal.audit.models  # noqa: F401,E402
+import portal.loans.models  # noqa: F401,E402
+
+metadata = Base.metadata

@@ -1,0 +1,39 @@
+"""The 'my work' home collects queues from the domains; each domain registers a provider here.
+
+A provider is ``fn(staff_user) -> dict(title, url, count, items=[dict(label, url, due_text, urgency)])``
+where ``urgency`` is ``"overdue"``, ``"due-today"`` or ``None``.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+QueueProvider = Callable[[object], dict]
+
+# (endpoint, label, minimum role) of the console menu; entries whose endpoint is missing are skipped.
+STAFF_NAV = [
+    ("staff_complaints.queue", _l("Complaints"), "agent"),
+    ("staff_plans.queue", _l("Plans"), "agent"),
+    ("staff_visits.queue", _l("Visits"), "agent"),
+    ("staff_visits.roster", _l("Visitor roster"), "supervisor"),
+    ("staff.audit", _l("Audit log"), "supervisor"),
+    ("staff_reports.index", _l("Reports"), "supervisor"),
+]
+
+
+def register_queue(app: Flask, provider: QueueProvider) -> None:
+    app.extensions.setdefault("staff_queues", []).append(provider)
+
+
+def configure_staff_console(app: Flask) -> None:
+    @app.context_processor
+    def _staff_helpers() -> dict:
+        def staff_queues(user) -> list[dict]:
+            return [provider(user) for provider in app.extensions.get("staff_queues", [])]
+
+        return {
+            "staff_nav": [(e, label, role) for e, label, role in STAFF_NAV if e in app.view_functions],
+            "staff_queues": staff_queues,
+        }

@@ -1,0 +1,78 @@
+"""Staff console: login with a second factor, my-work home, the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts import services
+from portal.accounts.forms import StaffLoginForm
+from portal.audit.models import AuditEvent
+from portal.audit.services import record
+from portal.extensions import db, limiter
+from portal.forms import ActionForm
+from portal.security import end_session, gate, redirect_next, start_session
+from portal.staff.access import require_role
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+gate(bp, kind="staff", login_endpoint="staff.login", public=frozenset({"staff.login"}))
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _username_key() -> str:
+    return "staff:" + (request.form.get("username", "").strip().lower() or (request.remote_addr or ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_username_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+def login():
+    form = StaffLoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = services.authenticate_staff(form.username.data, form.password.data, form.otp.data)
+        if user is None:
+            record("staff.login_failed", "staff", form.username.data[:64])
+            db.session.commit()
+            failed = True
+        else:
+            start_session(user)
+            record("staff.login", "staff", user.id, staff=user)
+            db.session.commit()
+            return redirect_next("staff.home")
+    return render_template("staff/login.html", form=form, failed=failed)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if ActionForm().validate_on_submit():
+        record("staff.logout", "staff", current_user.id)
+        end_session()
+        db.session.commit()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("staff.login"))
+
+
+@bp.route("/")
+def home():
+    return render_template("staff/home.html")
+
+
+@bp.route("/audit")
+@require_role("supervisor")
+def audit():
+    before = request.args.get("before", type=int)
+    query = (select(AuditEvent).options(selectinload(AuditEvent.staff))
+             .order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE + 1))
+    if before:
+        query = query.where(AuditEvent.id < before)
+    events = list(db.session.scalars(query))
+    more = len(events) > AUDIT_PAGE_SIZE
+    events = events[:AUDIT_PAGE_SIZE]
+    record("audit.viewed", "audit", before or "")
+    db.session.commit()
+    return render_template("staff/audit.html", events=events,
+                           next_before=events[-1].id if more and events else None)
