@@ -80,6 +80,8 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": _bool(_env("RATELIMIT_ENABLED"), default=True),
         "LOGIN_LIMIT_PER_IP": _env("LOGIN_LIMIT_PER_IP", "20 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        # Activation and reset: a code request plus up to 5 tries of each code.
+        "CODE_LIMIT_PER_ACCOUNT": _env("CODE_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -89,6 +91,7 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LENDER_NAME": _env("LENDER_NAME", "示例消费金融有限公司"),
+        "LENDER_NAME_HANT": _env("LENDER_NAME_HANT", "示例消費金融有限公司"),
         "LENDER_HOTLINE": _env("LENDER_HOTLINE", "400-000-0000"),
         "VISIT_HOURS": parse_hours(_env("VISIT_HOURS", "9-20") or "9-20"),
         "VISIT_MIN_NOTICE_DAYS": _int("VISIT_MIN_NOTICE_DAYS", 3),

@@ -1,7 +1,7 @@
 """Extensions created here and bound to the app in ``create_app``."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,27 +12,38 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 
+class _AppSession(Session):
+    """A session bound, at query time, to the engine of the current app (several apps may coexist)."""
+
+    def get_bind(self, mapper=None, clause=None, **kwargs):
+        if self.bind is not None:
+            return self.bind
+        return current_app.extensions["portal_db_engine"]
+
+
 class Database:
-    """One engine and one request-scoped session per app (flaskr-sized, no Flask-SQLAlchemy)."""
+    """One engine per app and one request-scoped session (flaskr-sized, no Flask-SQLAlchemy)."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._factory = sessionmaker(expire_on_commit=False)
+        self._factory = sessionmaker(class_=_AppSession, expire_on_commit=False)
         self.session: scoped_session[Session] = scoped_session(self._factory)
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["portal_db_engine"]
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
-        kwargs: dict = {"future": True}
+        kwargs: dict = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
-        self.engine = create_engine(url, **kwargs)
+        engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", _sqlite_begin)
-        self._factory.configure(bind=self.engine)
-        app.extensions["portal_db"] = self
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+        app.extensions["portal_db_engine"] = engine
 
         @app.teardown_appcontext
         def _remove_session(exc: BaseException | None) -> None:

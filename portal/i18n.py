@@ -76,6 +76,12 @@ def local_today() -> date:
     return local_now().date()
 
 
+def lender_name() -> str:
+    """The lender's name in the reader's script (``PORTAL_LENDER_NAME`` / ``PORTAL_LENDER_NAME_HANT``)."""
+    key = "LENDER_NAME_HANT" if current_locale() == "zh_Hant" else "LENDER_NAME"
+    return current_app.config[key]
+
+
 def fen_to_decimal(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -124,6 +130,7 @@ def configure_i18n(app: Flask) -> None:
             "current_locale": loc,
             "html_lang": HTML_LANG[loc],
             "other_locales": [(code, LOCALE_NAMES[code]) for code in LOCALES if code != loc],
+            "lender_name": lender_name(),
             "money": money,
             "fmt_date": fmt_date,
             "fmt_datetime": fmt_datetime,

@@ -4,6 +4,7 @@ The database is SQLite in a temporary folder, or PostgreSQL when PORTAL_TEST_DAT
 """
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import secrets
@@ -12,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from portal import create_app
@@ -70,7 +72,8 @@ def _clean_state(request, app, instance_dir):
     """A clean database, SMS outbox, rate-limit store and CSRF setting for every test."""
     yield
     _db.session.remove()
-    _wipe(_db.engine)
+    with app.app_context():
+        _wipe(_db.engine)
     outbox = Path(app.config["SMS_OUTBOX"])
     if outbox.exists():
         outbox.unlink()
@@ -84,8 +87,17 @@ def session(app):
         yield _db.session
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production: its own app context, ``g`` and teardown,
+    even while the test itself holds an app context (the ``session`` fixture)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

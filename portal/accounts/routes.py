@@ -31,17 +31,19 @@ def _per_ip():
     return current_app.config["LOGIN_LIMIT_PER_IP"]
 
 
-def _per_account():
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+def throttled(account_limit_key: str):
+    """Throttle POSTs per IP and per account (the limits are config keys)."""
 
+    def decorate(view):
+        view = limiter.limit(lambda: current_app.config[account_limit_key], key_func=_account_key,
+                             methods=["POST"])(view)
+        return limiter.limit(_per_ip, methods=["POST"])(view)
 
-def throttled(view):
-    view = limiter.limit(_per_account, key_func=_account_key, methods=["POST"])(view)
-    return limiter.limit(_per_ip, methods=["POST"])(view)
+    return decorate
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@throttled
+@throttled("LOGIN_LIMIT_PER_ACCOUNT")
 def login():
     if current_user.is_authenticated and current_user.kind == "borrower":
         return redirect(url_for("pages.home"))
@@ -96,13 +98,13 @@ def _code_flow(purpose: str, start_form_cls, template: str):
 
 
 @bp.route("/activate", methods=["GET", "POST"])
-@throttled
+@throttled("CODE_LIMIT_PER_ACCOUNT")
 def activate():
     return _code_flow("activate", ActivateStartForm, "accounts/activate.html")
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
-@throttled
+@throttled("CODE_LIMIT_PER_ACCOUNT")
 def password_reset():
     return _code_flow("reset", RequestCodeForm, "accounts/reset.html")
 

@@ -16,6 +16,7 @@ from portal.accounts.models import Borrower, StaffUser, VerificationCode
 from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
 from portal.audit.services import record
 from portal.extensions import db
+from portal.i18n import lender_name
 from portal.notify import send_sms
 from portal.orm import utcnow
 from portal.security import hash_password, verify_password
@@ -55,7 +56,7 @@ def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> No
         if borrower.password_hash is not None:
             _sms_for(borrower, lambda: gettext(
                 "Your account is already active. Log in with your password, or reset it if you forgot it. "
-                "Nobody from %(lender)s will ask you for this message.", lender=current_app.config["LENDER_NAME"]))
+                "Nobody from %(lender)s will ask you for this message.", lender=lender_name()))
             return
     elif borrower.password_hash is None:
         return
@@ -70,7 +71,7 @@ def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> No
     db.session.flush()
     _sms_for(borrower, lambda: gettext(
         "Your %(lender)s code is %(code)s. It is valid for 10 minutes. Never tell it to anyone, including our "
-        "staff.", lender=current_app.config["LENDER_NAME"], code=code))
+        "staff.", lender=lender_name(), code=code))
 
 
 def check_code(raw_phone: str, purpose: str, code: str) -> Borrower | None:

@@ -1,0 +1,131 @@
+"""``flask --app portal import-loans``: design §4."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import Borrower
+from portal.loans.models import Instalment, Loan, Payment
+from tests.conftest import make_id_number
+
+GOOD_ID = "110101199003074514"
+
+
+def record(**over) -> dict:
+    base = {
+        "loan_ref": "L2024000123", "product": "消费贷",
+        "borrower": {"name": "张三", "phone": "13800138000", "id_number": GOOD_ID,
+                     "address": "北京市东城区…", "locale": "zh_Hans"},
+        "principal": "3000.00", "annual_rate": "0.18", "penalty_daily_rate": "0.0005", "start_date": "2024-01-15",
+        "schedule": [
+            {"due_date": "2024-02-15", "principal": "1000.00", "interest": "45.00", "fee": "0.00"},
+            {"due_date": "2024-03-15", "principal": "1000.00", "interest": "30.00", "fee": "0.00"},
+            {"due_date": "2024-04-15", "principal": "1000.00", "interest": "15.00", "fee": "5.00"},
+        ],
+        "payments": [{"paid_on": "2024-02-14", "amount": "1045.00"}],
+    }
+    for key, value in over.items():
+        if key in base["borrower"]:
+            base["borrower"][key] = value
+        else:
+            base[key] = value
+    return base
+
+
+def write(tmp_path, lines) -> str:
+    path = tmp_path / "loans.jsonl"
+    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n",
+                    encoding="utf-8")
+    return str(path)
+
+
+def run(app, path):
+    return app.test_cli_runner().invoke(args=["import-loans", path])
+
+
+def snapshot(session):
+    session.expire_all()
+    return [
+        session.scalars(select(Borrower.id, ).order_by(Borrower.id)).all(),
+        [(l.loan_ref, l.principal_fen, str(l.annual_rate)) for l in session.scalars(select(Loan).order_by(Loan.id))],
+        session.execute(select(Instalment.id, Instalment.principal_fen).order_by(Instalment.id)).all(),
+        session.execute(select(Payment.id, Payment.amount_fen).order_by(Payment.id)).all(),
+    ]
+
+
+def test_good_and_bad_lines(app, tmp_path, session):
+    lines = [
+        record(),
+        record(loan_ref="L2", phone="12345"),                                       # 2 invalid phone
+        record(loan_ref="L3", phone="13900139000", id_number="110101199003074515"),  # 3 bad ID checksum
+        record(loan_ref="L4", phone="13700137000", id_number=make_id_number(7), principal="3500.00"),  # 4 sum
+        record(loan_ref="L5", phone="13600136000", id_number=make_id_number(8), locale="en_US"),      # 5 locale
+        "{not json",                                                                 # 6
+        record(loan_ref="L7", phone="13500135000", id_number=make_id_number(9)),
+    ]
+    result = run(app, write(tmp_path, lines))
+    assert result.exit_code == 1
+    out = result.output
+    assert "line 2: rejected: invalid phone" in out
+    assert "line 3: rejected: invalid resident ID number" in out
+    assert "line 4: rejected: schedule principal sums to 3000.00, not the principal 3500.00" in out
+    assert "line 5: rejected: unknown locale" in out
+    assert "line 6: rejected: not valid JSON" in out
+    assert "created 2, updated 0, unchanged 0, rejected 5" in out
+    assert session.scalar(select(func.count()).select_from(Loan)) == 2
+    loan = session.scalar(select(Loan).where(Loan.loan_ref == "L2024000123"))
+    assert [i.principal_fen for i in loan.instalments] == [100000, 100000, 100000]
+    assert loan.instalments[2].fee_fen == 500 and loan.payments[0].amount_fen == 104500
+
+
+def test_importing_the_same_file_twice_changes_nothing(app, tmp_path, session):
+    path = write(tmp_path, [record(), record(loan_ref="L2", phone="12")])
+    run(app, path)
+    before = snapshot(session)
+    again = run(app, path)
+    assert "created 0, updated 0, unchanged 1, rejected 1" in again.output
+    assert snapshot(session) == before
+
+
+def test_a_changed_line_updates_that_loan(app, tmp_path, session):
+    run(app, write(tmp_path, [record()]))
+    changed = record(payments=[{"paid_on": "2024-02-14", "amount": "1045.00"},
+                               {"paid_on": "2024-03-20", "amount": "500.00"}], name="张三丰")
+    result = run(app, write(tmp_path, [changed]))
+    assert result.exit_code == 0 and "updated 1" in result.output
+    session.expire_all()
+    loan = session.scalar(select(Loan))
+    assert [p.amount_fen for p in loan.payments] == [104500, 50000]
+    assert session.scalar(select(Borrower.name)) == "张三丰"
+    assert session.scalar(select(func.count()).select_from(Borrower)) == 1
+
+
+def test_borrower_is_matched_on_phone_and_id_number(app, tmp_path, session):
+    run(app, write(tmp_path, [record()]))
+    clash = record(loan_ref="L9", id_number=make_id_number(5))  # same phone, another person
+    result = run(app, write(tmp_path, [clash]))
+    assert result.exit_code == 1 and "another ID number" in result.output
+    second_loan = record(loan_ref="L10")
+    assert run(app, write(tmp_path, [second_loan])).exit_code == 0
+    assert session.scalar(select(func.count()).select_from(Borrower)) == 1
+
+
+def test_full_width_phone_and_lower_case_x_are_normalized(app, tmp_path, session):
+    rec = record(phone="１３８ ００１３ ８０００")
+    assert run(app, write(tmp_path, [rec])).exit_code == 0
+    assert session.scalar(select(Borrower.phone)) == "13800138000"
+
+
+def test_money_must_be_exact_decimal_strings(app, tmp_path):
+    result = run(app, write(tmp_path, [record(principal=3000.0), record(loan_ref="L2", principal="3000.001")]))
+    assert "line 1: rejected: principal must be a decimal string" in result.output
+    assert "line 2: rejected: principal must have at most 2 decimal places" in result.output
+
+
+def test_a_line_that_fails_half_way_leaves_nothing_behind(app, tmp_path, session):
+    run(app, write(tmp_path, [record()]))
+    other = record(loan_ref="L2024000123", phone="13900139000", id_number=make_id_number(3))
+    result = run(app, write(tmp_path, [other]))  # new borrower would be created, then the loan clash rejects it
+    assert "belongs to another borrower" in result.output
+    assert session.scalar(select(func.count()).select_from(Borrower)) == 1
