@@ -25,9 +25,12 @@ def upgrade() -> None:
     sa.Column('locale', sa.String(length=8), nullable=False),
     sa.Column('locale_chosen', sa.Boolean(), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
+    sa.Column('preferred_contact', sa.String(length=10), nullable=False),
+    sa.Column('family_contact_consent', sa.Boolean(), nullable=False),
     sa.Column('activated_at', portal.orm.UTCDateTime(), nullable=True),
     sa.Column('created_at', portal.orm.UTCDateTime(), nullable=False),
     sa.CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name=op.f('ck_borrowers_locale')),
+    sa.CheckConstraint("preferred_contact IN ('sms', 'phone', 'portal')", name=op.f('ck_borrowers_preferred_contact')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_borrowers')),
     sa.UniqueConstraint('id_number', name=op.f('uq_borrowers_id_number')),
     sa.UniqueConstraint('phone', name=op.f('uq_borrowers_phone'))

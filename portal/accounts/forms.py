@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from portal.forms import ActionForm, folded, mainland_mobile, stripped
@@ -45,3 +46,29 @@ class StaffLoginForm(ActionForm):
     password = PasswordField(_l("Password"), validators=[_required, Length(max=128)])
     otp = StringField(_l("6-digit code from your authenticator app"), filters=[folded],
                       validators=[_required, Regexp(r"^[0-9]{6}$", message=_l("The code has 6 digits."))])
+
+
+class PreferencesForm(ActionForm):
+    locale = RadioField(_l("Language"), choices=[SelectChoice("zh_Hans", "简体中文"), SelectChoice("zh_Hant", "繁體中文")],
+                        validators=[_required])
+    preferred_contact = RadioField(
+        _l("How should we contact you?"),
+        choices=[SelectChoice("sms", _l("By SMS")), SelectChoice("phone", _l("By phone call")),
+                 SelectChoice("portal", _l("Only through this portal, when possible"))],
+        validators=[_required],
+    )
+    family_contact_consent = BooleanField(
+        _l("If you cannot be reached, the lender may ask a family member to pass on a message to call back"),
+        description=_l("They are never told about your loan. You can change this at any time."),
+    )
+
+
+class ChangePasswordForm(ActionForm):
+    current = PasswordField(_l("Current password"), validators=[_required, Length(max=128)])
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 8 characters. Do not use your birthday or phone number."),
+        validators=[_required, Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
+    )
+    confirm = PasswordField(_l("New password again"),
+                            validators=[_required, EqualTo("password", message=_l("The two passwords differ."))])

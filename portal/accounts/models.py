@@ -10,6 +10,7 @@ from portal.orm import Base, UTCDateTime, utcnow
 
 LOCALES = ("zh_Hans", "zh_Hant")
 STAFF_ROLES = ("agent", "supervisor")
+CONTACT_CHANNELS = ("sms", "phone", "portal")
 
 
 class _Principal:
@@ -29,7 +30,10 @@ class _Principal:
 
 class Borrower(_Principal, Base):
     __tablename__ = "borrowers"
-    __table_args__ = (CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name="locale"),)
+    __table_args__ = (
+        CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name="locale"),
+        CheckConstraint("preferred_contact IN ('sms', 'phone', 'portal')", name="preferred_contact"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -39,6 +43,10 @@ class Borrower(_Principal, Base):
     locale: Mapped[str] = mapped_column(String(8), default="zh_Hans")
     locale_chosen: Mapped[bool] = mapped_column(default=False)
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # How the borrower prefers to be contacted, and whether the lender may ask family members to pass on a
+    # message when the borrower cannot be reached (never telling them about the debt; design §6).
+    preferred_contact: Mapped[str] = mapped_column(String(10), default="sms")
+    family_contact_consent: Mapped[bool] = mapped_column(default=False)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -6,14 +6,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts import services
-from portal.accounts.forms import ActivateStartForm, LoginForm, NewPasswordForm, RequestCodeForm
+from portal.accounts.forms import (ActivateStartForm, ChangePasswordForm, LoginForm, NewPasswordForm,
+                                   PreferencesForm, RequestCodeForm)
 from portal.accounts.rules import fold
 from portal.extensions import db, limiter
 from portal.forms import ActionForm
 from portal.i18n import LOCALE_COOKIE, LOCALES
-from portal.security import end_session, is_safe_next, redirect_next, start_session
+from portal.security import (end_session, gate, hash_password, is_safe_next, redirect_next, start_session,
+                             verify_password)
 
 bp = Blueprint("accounts", __name__)
+gate(bp, kind="borrower", login_endpoint="accounts.login",
+     public=frozenset({"accounts.login", "accounts.logout", "accounts.activate", "accounts.password_reset",
+                       "accounts.set_language"}))
 
 _FLOWS = {
     "activate": {"session_key": "activation_phone", "endpoint": "accounts.activate"},
@@ -123,3 +128,30 @@ def set_language():
             current_user.locale_chosen = True
             db.session.commit()
     return response
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    sent_prefs = request.method == "POST" and "prefs-submit" in request.form
+    sent_password = request.method == "POST" and "pw-submit" in request.form
+    # Only the form that was sent reads the request; the other shows the stored values.
+    prefs = PreferencesForm(prefix="prefs", obj=current_user, **({} if sent_prefs else {"formdata": None}))
+    password = ChangePasswordForm(prefix="pw", **({} if sent_password else {"formdata": None}))
+    wrong_current = False
+    if sent_prefs and prefs.validate_on_submit():
+        services.update_preferences(current_user, prefs.locale.data, prefs.preferred_contact.data,
+                                    prefs.family_contact_consent.data)
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        response = redirect(url_for("accounts.settings"))
+        response.delete_cookie(LOCALE_COOKIE)  # the account setting now decides
+        return response
+    if sent_password and password.validate_on_submit():
+        if verify_password(current_user, password.current.data):
+            current_user.password_hash = hash_password(password.password.data)
+            services.record_password_change(current_user)
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.settings"))
+        wrong_current = True
+    return render_template("accounts/settings.html", prefs=prefs, password=password, wrong_current=wrong_current)

@@ -103,6 +103,20 @@ def set_password(borrower: Borrower, password: str, purpose: str) -> None:
            borrower.id, borrower=borrower)
 
 
+def update_preferences(borrower: Borrower, locale: str, preferred_contact: str, family_contact: bool) -> None:
+    borrower.locale = locale
+    borrower.locale_chosen = True
+    borrower.preferred_contact = preferred_contact
+    if borrower.family_contact_consent != family_contact:
+        record("borrower.family_contact_consent", "borrower", borrower.id, borrower=borrower,
+               consent=family_contact)
+    borrower.family_contact_consent = family_contact
+
+
+def record_password_change(borrower: Borrower) -> None:
+    record("borrower.password_changed", "borrower", borrower.id, borrower=borrower)
+
+
 def authenticate_borrower(raw_phone: str, password: str) -> Borrower | None:
     borrower = borrower_by_phone(raw_phone)
     if not verify_password(borrower, password):
