@@ -81,7 +81,7 @@ def seed_demo(if_empty: bool) -> None:
 def demo_logins_text() -> str:
     from portal.loans.demo import DEMO_PASSWORD, demo_borrowers
 
-    lines = ["Demo logins (http://127.0.0.1:5000):"]
+    lines = ["Demo logins:"]
     for info in demo_borrowers():
         if info["activated"]:
             lines.append(f"  borrower    {info['phone']}  password {DEMO_PASSWORD}  ({info['name']}, {info['locale']})")
@@ -90,7 +90,7 @@ def demo_logins_text() -> str:
                          f"{info['id_number'][-6:]}; the SMS code is in instance/sms-outbox.jsonl")
     for username, role, _name, _secret in DEMO_STAFF:
         lines.append(f"  staff       /staff/login  {username} / {DEMO_STAFF_PASSWORD}  ({role}); code: "
-                     f"flask --app portal totp-code {username}")
+                     f".venv/bin/flask --app portal totp-code {username}")
     return "\n".join(lines)
 
 

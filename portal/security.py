@@ -119,6 +119,8 @@ def redirect_next(default_endpoint: str, **values):
 
 def gate(bp: Blueprint, *, kind: str, login_endpoint: str, public: frozenset[str] = frozenset()) -> None:
     """Deny by default: every endpoint of ``bp`` needs a logged-in ``kind`` user unless listed public."""
+    bp.gate_kind = kind  # type: ignore[attr-defined]  # read by the access tests
+    bp.public_endpoints = public  # type: ignore[attr-defined]
 
     @bp.before_request
     def _gate():
