@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Blueprint, Flask, redirect, request, session, url_for
+from flask import Blueprint, Flask, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy.exc import OperationalError
 
 from portal.accounts.models import Borrower, LoginSession, StaffUser
 from portal.extensions import db, login_manager
@@ -83,6 +84,17 @@ def end_session() -> None:
 
 @login_manager.user_loader
 def _load_user(token: str):
+    try:
+        return _load_user_from_db(token)
+    except OperationalError:
+        # The database is unreachable: remember it so the request answers 503 (see configure_security),
+        # and let error pages render as for an anonymous visitor.
+        db.session.rollback()
+        g.db_unavailable = True
+        return None
+
+
+def _load_user_from_db(token: str):
     from flask import current_app
 
     row = db.session.get(LoginSession, _token_hash(token))
@@ -137,6 +149,15 @@ def configure_security(app: Flask) -> None:
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
     login_manager.init_app(app)
     login_manager.session_protection = None  # the server-side session row is the protection
+
+    @app.before_request
+    def _user_first():
+        """Load the logged-in user before anything else, so a database outage answers 503, not 'logged out'."""
+        if session.get("_user_id") and not current_user.is_authenticated and g.get("db_unavailable"):
+            from portal.errors import render_error
+
+            return render_error(503)
+        return None
 
     @login_manager.unauthorized_handler
     def _unauthorized():

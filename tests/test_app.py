@@ -136,3 +136,34 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path):
                       "SECRET_KEY": "t"})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.json["database"] is False
+
+
+def test_database_outage_gives_a_localized_503_and_recovers_without_restart(tmp_path):
+    """The database directory vanishes and comes back: pages answer 503 meanwhile, then work again."""
+    import shutil
+
+    from portal.extensions import db
+    from portal.models import metadata
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{folder}/p.sqlite3", "SECRET_KEY": "t",
+                      "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        metadata.create_all(db.engine)
+        db.engine.dispose()
+    client = app.test_client()
+    with client.session_transaction() as s:
+        s["_user_id"] = "some-session-token"  # a logged-in cookie makes every page ask the database
+    assert client.get("/healthz").status_code == 200
+    shutil.rmtree(folder)
+    with app.app_context():
+        db.engine.dispose()
+    down = client.get("/", headers={"Accept-Language": "zh-TW"})
+    assert down.status_code == 503 and 'lang="zh-Hant"' in down.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 503
+    folder.mkdir()
+    with app.app_context():
+        metadata.create_all(db.engine)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 200
