@@ -41,3 +41,5 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (pages_bp, health_bp, accounts_bp, staff_bp):
         app.register_blueprint(bp)
+    from portal.loans.routes import bp as loans_bp
+    app.register_blueprint(loans_bp)

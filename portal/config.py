@@ -53,6 +53,33 @@ def parse_hours(raw: str) -> HourWindow:
     return window
 
 
+# loans: official repayment channels (PORTAL_REPAYMENT_CHANNELS as a JSON list of objects like these)
+DEFAULT_REPAYMENT_CHANNELS = [
+    {"name": "对公银行转账", "name_hant": "對公銀行轉帳", "account_name": "示例消费金融有限公司",
+     "account_name_hant": "示例消費金融有限公司", "detail": "示例银行北京东城支行 1100 2000 3000 4000 501",
+     "detail_hant": "示例銀行北京東城支行 1100 2000 3000 4000 501"},
+    {"name": "官方 App「示例金融」→ 我的借款 → 还款", "name_hant": "官方 App「示例金融」→ 我的借款 → 還款",
+     "account_name": "示例消费金融有限公司", "account_name_hant": "示例消費金融有限公司", "detail": "", "detail_hant": ""},
+    {"name": "绑定银行卡自动扣款", "name_hant": "綁定銀行卡自動扣款", "account_name": "示例消费金融有限公司",
+     "account_name_hant": "示例消費金融有限公司", "detail": "", "detail_hant": ""},
+]
+
+
+def _json_list(name: str, default: list) -> list:
+    raw = _env(name)
+    if not raw:
+        return default
+    import json
+
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{_PREFIX}{name} must be a JSON list") from exc
+    if not isinstance(value, list) or not all(isinstance(x, dict) and x.get("name") for x in value):
+        raise ConfigError(f"{_PREFIX}{name} must be a JSON list of objects with a name")
+    return value
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
     env = _env("ENV", "development")
@@ -100,4 +127,11 @@ def load_config(instance_path: str) -> dict:
         "PLAN_MAX_MONTHS": _int("PLAN_MAX_MONTHS", 60),
         "PLAN_MAX_DEFERRAL_DAYS": _int("PLAN_MAX_DEFERRAL_DAYS", 90),
         "PAYMENT_ORDER": (_env("PAYMENT_ORDER", "fee,penalty,interest,principal") or "").split(","),
+        # loans: the lender's process timeline, in days from an instalment's due date (design §5 "Overdue status")
+        "REMINDER_DAYS_BEFORE": _int("REMINDER_DAYS_BEFORE", 3),
+        "REMINDER_DAYS_AFTER": [int(x) for x in (_env("REMINDER_DAYS_AFTER", "1,7") or "").split(",") if x.strip()],
+        "CREDIT_NOTICE_DAY": _int("CREDIT_NOTICE_DAY", 30),
+        "CREDIT_REPORT_DAY": _int("CREDIT_REPORT_DAY", 60),
+        "VISIT_PROPOSAL_DAY": _int("VISIT_PROPOSAL_DAY", 60),
+        "REPAYMENT_CHANNELS": _json_list("REPAYMENT_CHANNELS", DEFAULT_REPAYMENT_CHANNELS),
     }

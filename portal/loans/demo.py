@@ -81,6 +81,9 @@ def demo_lines(today: date) -> list[str]:
         loan_record("L2024000201", chen, "24000.00", 24, started(75, 5), Decimal("5")),
         loan_record("L2023000301", li, "8000.00", 12, started(130, 2), Decimal("2.3"), annual_rate="0.239"),
         loan_record("L2025000401", wang, "6000.00", 6, today - timedelta(days=20), Decimal("0")),
+        # not yet overdue, one instalment paid on time and part of the next paid early
+        loan_record("L2026000202", chen, "5000.00", 10, today - timedelta(days=45), Decimal("1.4"),
+                    product="分期購物貸"),
     ]
     return [json.dumps(r, ensure_ascii=False) for r in records]
 

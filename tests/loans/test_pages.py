@@ -1,0 +1,219 @@
+"""``/loans`` and ``/loans/<loan_ref>``: what the borrower sees, in both scripts, and who may see it."""
+from __future__ import annotations
+
+import html
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from babel.numbers import format_currency
+from jinja2 import ChoiceLoader, DictLoader
+from sqlalchemy import event
+
+import portal.loans.routes as loan_routes
+from portal.extensions import db
+from portal.loans.panels import register_loan_panel
+
+TODAY = date(2026, 4, 25)
+FORMAT = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK"}
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(loan_routes, "local_today", lambda: TODAY)
+
+
+def yuan(fen: int, locale: str) -> str:
+    """An independent rendering of an amount: Babel directly, not the portal's helper."""
+    return format_currency(Decimal(fen) / 100, "CNY", locale=FORMAT[locale])
+
+
+def get(client, url, locale="zh_Hans"):
+    client.set_cookie("portal_locale", locale)
+    response = client.get(url)
+    return response, html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def hand_loan(create_borrower, create_loan):
+    """Three instalments of 400.00 + 10.00 interest due Feb 14, Mar 16, Apr 15; paid 200.00 on Feb 20 and
+    500.00 on Mar 20. Worked out by hand (penalty 0.05 % a day):
+      #1: 6 days on 400.00 = 1.20; 200.00 pays 1.20 + 10.00 + 188.80. 28 days on 211.20 = 2.96; 500.00 pays
+          2.96 + 211.20, leaving 285.84 for #2.
+      #2: 4 days on 400.00 = 0.80; 285.84 pays 0.80 + 10.00 + 275.04. 36 days on 124.96 = 2.25.
+      #3: 10 days on 400.00 = 2.00.
+    Due now: principal 124.96 + 400.00 = 524.96, interest 10.00, penalty 2.25 + 2.00 = 4.25, total 539.21.
+    Overdue since the day after Mar 16: 40 days, stage M2."""
+    borrower = create_borrower(name="陈小明")
+    loan = create_loan(borrower, loan_ref="L2026HAND01", start=date(2026, 1, 15),
+                       payments=[(date(2026, 2, 20), "200.00"), (date(2026, 3, 20), "500.00")])
+    return borrower, loan
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_dashboard_amounts_match_a_hand_calculation(client, login, hand_loan, create_loan, locale):
+    borrower, loan = hand_loan
+    create_loan(borrower, loan_ref="L2026LATER1", start=date(2026, 4, 1))  # nothing due yet: 3 × 410.00 later
+    login(client, borrower)
+    response, text = get(client, "/loans", locale)
+    assert response.status_code == 200
+    assert text.count("<h1") == 1
+    assert yuan(53921, locale) in text           # due now on the hand loan, and in total
+    assert yuan(53921 + 123000, locale) in text  # everything still owed across both loans
+    assert "40" in text and "M2" in text
+    assert "L2026LATER1" in text and yuan(41000, locale) in text  # next payment on the new loan
+    assert "/loans/L2026HAND01" in text
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_detail_amounts_match_a_hand_calculation(client, login, hand_loan, locale):
+    borrower, loan = hand_loan
+    login(client, borrower)
+    response, text = get(client, f"/loans/{loan.loan_ref}", locale)
+    assert response.status_code == 200
+    # due now, of which principal / interest / penalty / fees; paid; instalment #2 and #3 still unpaid
+    for fen in (53921, 52496, 1000, 425, 0, 70000, 12496 + 225, 41000 + 200):
+        assert yuan(fen, locale) in text, fen
+    assert "<svg" in text and "<title" in text  # the chart has a text alternative
+    assert ("《征信业管理条例》" if locale == "zh_Hans" else "《徵信業管理條例》") in text
+    assert "2026年5月15日" in text  # earliest credit reporting: 60 days after Mar 16
+
+
+def test_pages_in_traditional_have_no_simplified_ui_text(client, login, hand_loan):
+    from opencc import OpenCC
+
+    borrower, loan = hand_loan
+    login(client, borrower)
+    convert = OpenCC("s2tw").convert
+    for url in ("/loans", f"/loans/{loan.loan_ref}"):
+        response, text = get(client, url, "zh_Hant")
+        assert 'lang="zh-Hant"' in text
+        main = text[text.index("<main"):text.index("</main>")]
+        main = main.replace("陈小明", "")  # a name from the lender is shown as given
+        for name in ("示例消费金融有限公司",):
+            main = main.replace(name, "")
+        assert convert(main) == main
+
+
+def test_account_language_is_used_without_a_cookie(client, login, create_borrower, create_loan):
+    borrower = create_borrower(name="陳美玲", locale="zh_Hant")
+    create_loan(borrower, loan_ref="L2026HANT01")
+    login(client, borrower)
+    text = client.get("/loans", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'lang="zh-Hant"' in text and "消費貸" in text and "借款 L2026HANT01 的詳情" in text
+
+
+@pytest.mark.parametrize("url", ["/loans", "/loans/L2026HAND01"])
+def test_anonymous_is_sent_to_login(client, hand_loan, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("ref", ["L2026HAND01", "NOSUCHLOAN"])
+def test_other_borrowers_loan_is_404(client, login, hand_loan, create_borrower, ref):
+    login(client, create_borrower(name="李四"))
+    assert client.get(f"/loans/{ref}").status_code == 404
+    response, text = get(client, "/loans")
+    assert "L2026HAND01" not in text
+
+
+def test_staff_cannot_use_borrower_pages(client, login, hand_loan, create_staff):
+    login(client, create_staff(role="supervisor"))
+    response = client.get("/loans/L2026HAND01")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_no_loans(client, login, create_borrower):
+    login(client, create_borrower())
+    response, text = get(client, "/loans")
+    assert response.status_code == 200 and "400-000-0000" in text
+
+
+def test_cost_above_24_percent_is_explained(client, login, create_borrower, create_loan):
+    borrower = create_borrower()
+    loan = create_loan(borrower, principal="1200.00", interest="60.00", start=date(2026, 1, 15))  # ~5 % a month
+    login(client, borrower)
+    response, text = get(client, f"/loans/{loan.loan_ref}")
+    assert "24.00%" in text and "《民法典》" in text and "12378" in text
+
+
+def test_settled_loan_and_credit(client, login, create_borrower, create_loan):
+    borrower = create_borrower()
+    loan = create_loan(borrower, start=date(2026, 1, 15), payments=[(date(2026, 1, 20), "1300.00")])
+    login(client, borrower)
+    response, text = get(client, f"/loans/{loan.loan_ref}")
+    assert yuan(1300 * 100 - 123000, "zh_Hans") in text  # the 70.00 paid beyond what is owed is kept as credit
+    response, text = get(client, "/loans")
+    assert yuan(0, "zh_Hans") in text
+
+
+@pytest.fixture
+def panel_provider(app):
+    calls = []
+
+    def provider(borrower, loans):
+        calls.append(len(loans))
+        return {loan.id: [{"badge": "PLAN-BADGE", "tone": "ok", "url": "/plans/1", "replaces_schedule": True,
+                           "panel_template": "test_panel.html", "panel_context": {"word": "PANEL-BODY"}}]
+                for loan in loans}
+
+    register_loan_panel(app, provider)
+    original = app.jinja_env.loader
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"test_panel.html": "<p>{{ ctx.word }}</p>"}), original])
+    yield calls
+    app.jinja_env.loader = original
+    app.extensions["loan_panels"].remove(provider)
+
+
+def test_panels_show_badges_and_replace_the_schedule(client, login, hand_loan, panel_provider):
+    borrower, loan = hand_loan
+    login(client, borrower)
+    response, text = get(client, "/loans")
+    assert "PLAN-BADGE" in text and 'href="/plans/1"' in text
+    response, text = get(client, f"/loans/{loan.loan_ref}")
+    assert "PLAN-BADGE" in text and "PANEL-BODY" in text
+    assert "schedule-table" not in text  # the accepted plan replaces the contract schedule
+    assert panel_provider == [1, 1]
+
+
+@contextmanager
+def count_queries(app):
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def _many_loans(create_loan, borrower, n):
+    refs = []
+    for i in range(n):
+        payments = [(date(2025, 1, 1) + timedelta(days=7 * k), "10.00") for k in range(30)]
+        loan = create_loan(borrower, loan_ref=f"LQ{n}X{i:03d}", months=24, principal="24000.00",
+                           start=date(2025, 1, 1), payments=payments)
+        refs.append(loan.loan_ref)
+    return refs
+
+
+def test_constant_number_of_queries(app, client, login, create_borrower, create_loan):
+    counts = {}
+    for n in (1, 5):
+        borrower = create_borrower()
+        refs = _many_loans(create_loan, borrower, n)
+        login(client, borrower)
+        client.get("/loans")  # warm up (session row refresh)
+        with count_queries(app) as index_queries:
+            assert client.get("/loans").status_code == 200
+        with count_queries(app) as detail_queries:
+            assert client.get(f"/loans/{refs[-1]}").status_code == 200
+        counts[n] = (len(index_queries), len(detail_queries))
+    assert counts[1] == counts[5], counts
+    assert counts[5][0] <= 8 and counts[5][1] <= 8
