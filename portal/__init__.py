@@ -43,3 +43,5 @@ def configure_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     from portal.loans.routes import bp as loans_bp
     app.register_blueprint(loans_bp)
+    from portal.rights.routes import bp as rights_bp
+    app.register_blueprint(rights_bp)
