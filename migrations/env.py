@@ -8,6 +8,8 @@ from portal.models import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
+# Tooling may pass a narrower metadata (to write one domain's revision at a time); normally it is all models.
+metadata = config.attributes.get("target_metadata", metadata)
 
 
 def run_migrations_offline() -> None:

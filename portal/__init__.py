@@ -45,3 +45,16 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(loans_bp)
     from portal.rights.routes import bp as rights_bp
     app.register_blueprint(rights_bp)
+    from portal.uploads import configure_uploads
+    configure_uploads(app)
+    from portal.complaints import reports as complaint_reports
+    from portal.complaints import staff_routes as staff_complaints
+    from portal.complaints.routes import bp as complaints_bp
+    app.register_blueprint(complaints_bp)
+    app.register_blueprint(staff_complaints.bp)
+    app.register_blueprint(complaint_reports.bp)
+    staff_complaints.configure(app)
+    from portal.visits.routes import bp as visits_bp
+    from portal.visits.staff_routes import bp as staff_visits_bp
+    app.register_blueprint(visits_bp)
+    app.register_blueprint(staff_visits_bp)

@@ -6,6 +6,8 @@ from datetime import date
 
 DEMO_MODULES = [
     "portal.loans.demo",
+    "portal.complaints.demo",
+    "portal.visits.demo",
 ]
 
 

@@ -3,6 +3,8 @@ from portal.orm import Base
 
 import portal.accounts.models  # noqa: F401,E402
 import portal.audit.models  # noqa: F401,E402
+import portal.complaints.models  # noqa: F401,E402
 import portal.loans.models  # noqa: F401,E402
+import portal.visits.models  # noqa: F401,E402
 
 metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Complaints about improper collection (issue 7)."""

@@ -1,0 +1,77 @@
+"""What each stored code is called on the pages (lazy, so they follow the reader's locale)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+CATEGORY_LABELS = {
+    "threats": _l("Threats or violence"),
+    "insults": _l("Insults or humiliation"),
+    "night_or_frequent": _l("Contact at night or too often"),
+    "third_parties": _l("Contacting family, employer or others"),
+    "disclosure": _l("Telling others about the debt"),
+    "impersonation": _l("Pretending to be police, a court or an official"),
+    "false_statements": _l("False statements about the debt or what will happen"),
+    "visit_conduct": _l("A visit without notice, without ID, or by one person"),
+    "home_entry": _l("Entering a home, or refusing to leave"),
+    "excess_demand": _l("Asking for more money than the contract says"),
+    "other": _l("Something else"),
+}
+CHANNEL_LABELS = {
+    "visit": _l("A visit in person"),
+    "phone": _l("Phone call"),
+    "sms": _l("SMS"),
+    "app": _l("App or chat message"),
+    "other": _l("Other"),
+}
+RELATION_LABELS = {
+    "spouse": _l("Spouse or partner"),
+    "parent": _l("Parent"),
+    "child": _l("Son or daughter"),
+    "sibling": _l("Brother or sister"),
+    "relative": _l("Other relative"),
+    "employer": _l("Employer or colleague"),
+    "friend": _l("Friend or neighbour"),
+    "other": _l("Other"),
+}
+CONTACT_LABELS = {
+    "portal": _l("Through this portal"),
+    "phone": _l("By phone call"),
+    "sms": _l("By SMS"),
+}
+STATE_LABELS = {
+    "received": _l("Received"),
+    "acknowledged": _l("Acknowledged"),
+    "investigating": _l("Being investigated"),
+    "resolved": _l("Resolved"),
+    "not_upheld": _l("Not upheld"),
+}
+OUTCOME_LABELS = {
+    "upheld_corrected": _l("Upheld: conduct corrected and apology made"),
+    "upheld_staff_action": _l("Upheld: action taken against the collector or agency"),
+    "upheld_charges_refunded": _l("Upheld: wrong charges removed or refunded"),
+    "partly_upheld": _l("Partly upheld"),
+    "not_upheld_lawful": _l("Not upheld: the collection was within the rules"),
+    "not_upheld_no_evidence": _l("Not upheld: the facts could not be confirmed"),
+    "other": _l("Other outcome"),
+}
+EVENT_LABELS = {
+    "filed": _l("Complaint received"),
+    "acknowledged": _l("We confirmed we received it and are looking at it"),
+    "investigating": _l("Investigation started"),
+    "extended": _l("Decision deadline extended"),
+    "resolved": _l("Decision: resolved"),
+    "not_upheld": _l("Decision: not upheld"),
+    "evidence_added": _l("Evidence added"),
+    "accepted": _l("You accepted the outcome"),
+    "not_satisfied": _l("You said you are not satisfied"),
+}
+RESPONSE_LABELS = {
+    "accepted": _l("Accepted the outcome"),
+    "not_satisfied": _l("Not satisfied"),
+}
+
+
+def template_labels() -> dict:
+    return {"category_labels": CATEGORY_LABELS, "channel_labels": CHANNEL_LABELS, "relation_labels": RELATION_LABELS,
+            "contact_labels": CONTACT_LABELS, "state_labels": STATE_LABELS, "outcome_labels": OUTCOME_LABELS,
+            "event_labels": EVENT_LABELS, "response_labels": RESPONSE_LABELS}

@@ -1,0 +1,206 @@
+"""Complaints about collection conduct: the complaint, its categories, messages, notes, evidence, timeline."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Borrower, StaffUser
+from portal.complaints import rules
+from portal.loans.models import Loan
+from portal.orm import Base, UTCDateTime, utcnow
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class ComplaintCounter(Base):
+    """One row per local day; incremented inside the filing transaction (the row lock serializes filings)."""
+
+    __tablename__ = "complaint_counters"
+    __table_args__ = (CheckConstraint("last_seq >= 0", name="last_seq_nonneg"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint(_in("state", rules.STATES), name="state"),
+        CheckConstraint(_in("channel", rules.CHANNELS), name="channel"),
+        CheckConstraint(_in("preferred_contact", rules.CONTACT_METHODS), name="preferred_contact"),
+        CheckConstraint("outcome_category IS NULL OR " + _in("outcome_category", rules.OUTCOMES), name="outcome"),
+        CheckConstraint("response IS NULL OR " + _in("response", rules.RESPONSES), name="response"),
+        CheckConstraint("extension_level >= 0 AND extension_level <= 2", name="extension_level"),
+        CheckConstraint("borrower_id IS NOT NULL OR (reporter_relation IS NOT NULL AND secret_hash IS NOT NULL)",
+                        name="complainant"),
+        Index("ix_complaints_state_decide_due", "state", "decide_due"),
+        Index("ix_complaints_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("borrowers.id", ondelete="RESTRICT"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loans.id", ondelete="SET NULL"), index=True)
+    # The visits table belongs to another domain; a foreign key is added when it exists.
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"), index=True)
+    reporter_name: Mapped[str] = mapped_column(String(100), default="")
+    reporter_relation: Mapped[str | None] = mapped_column(String(16))
+    debtor_name: Mapped[str] = mapped_column(String(100), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    preferred_contact: Mapped[str] = mapped_column(String(8), default="portal")
+    secret_hash: Mapped[str | None] = mapped_column(String(64))
+    # The third-party secret in clear only until the confirmation page has shown it once.
+    secret_once: Mapped[str | None] = mapped_column(String(24))
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    occurred_time: Mapped[time | None] = mapped_column(Time)
+    channel: Mapped[str] = mapped_column(String(8))
+    collector_name: Mapped[str] = mapped_column(String(100), default="")
+    collector_badge: Mapped[str] = mapped_column(String(40), default="")
+    collector_phone: Mapped[str] = mapped_column(String(30), default="")
+    what_happened: Mapped[str] = mapped_column(Text)
+    outcome_wanted: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str] = mapped_column(String(8), default="zh_Hans")
+    state: Mapped[str] = mapped_column(String(16), default=rules.RECEIVED)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledge_due: Mapped[date] = mapped_column(Date)
+    decide_due: Mapped[date] = mapped_column(Date)
+    extension_level: Mapped[int] = mapped_column(Integer, default=0)
+    outcome_category: Mapped[str | None] = mapped_column(String(32))
+    outcome_explanation: Mapped[str] = mapped_column(Text, default="")
+    response: Mapped[str | None] = mapped_column(String(16))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    borrower: Mapped[Borrower | None] = relationship()
+    loan: Mapped[Loan | None] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship()
+    category_rows: Mapped[list["ComplaintCategory"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintCategory.category")
+    messages: Mapped[list["ComplaintMessage"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintMessage.id")
+    notes: Mapped[list["ComplaintNote"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintNote.id")
+    evidence: Mapped[list["ComplaintEvidence"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintEvidence.id")
+    events: Mapped[list["ComplaintEvent"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintEvent.id")
+    extensions: Mapped[list["ComplaintExtension"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintExtension.level")
+
+    @property
+    def categories(self) -> list[str]:
+        order = {c: i for i, c in enumerate(rules.CATEGORIES)}
+        return sorted((row.category for row in self.category_rows), key=lambda c: order.get(c, 99))
+
+    @property
+    def is_third_party(self) -> bool:
+        return self.borrower_id is None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in rules.CLOSED
+
+    @property
+    def next_due(self) -> date | None:
+        return rules.next_due(self.state, self.acknowledge_due, self.decide_due)
+
+
+class ComplaintCategory(Base):
+    __tablename__ = "complaint_categories"
+    __table_args__ = (CheckConstraint(_in("category", rules.CATEGORIES), name="category"),
+                      Index("ix_complaint_categories_category", "category", "complaint_id"))
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(24), primary_key=True)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="category_rows")
+
+
+class ComplaintMessage(Base):
+    """Messages between the complainant and staff (both see them)."""
+
+    __tablename__ = "complaint_messages"
+    __table_args__ = (CheckConstraint("author_kind IN ('complainant', 'staff')", name="author_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    author_kind: Mapped[str] = mapped_column(String(12))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="messages")
+    staff: Mapped[StaffUser | None] = relationship()
+
+
+class ComplaintNote(Base):
+    """Internal notes: never shown to the complainant."""
+
+    __tablename__ = "complaint_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="RESTRICT"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="notes")
+    staff: Mapped[StaffUser] = relationship()
+
+
+class ComplaintEvidence(Base):
+    __tablename__ = "complaint_evidence"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),
+                      CheckConstraint("added_by IN ('complainant', 'staff')", name="added_by"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(200), default="")
+    added_by: Mapped[str] = mapped_column(String(12), default="complainant")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="evidence")
+
+
+class ComplaintEvent(Base):
+    """The timeline the complainant sees (filed, acknowledged, extended, decided, answered …)."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class ComplaintExtension(Base):
+    __tablename__ = "complaint_extensions"
+    __table_args__ = (UniqueConstraint("complaint_id", "level"),
+                      CheckConstraint("level IN (1, 2)", name="level"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    level: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="RESTRICT"))
+    new_due: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="extensions")

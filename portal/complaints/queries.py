@@ -1,0 +1,145 @@
+"""Read-side queries: the staff queue (key-set pagination by nearest deadline) and the supervisor report."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.complaints import rules
+from portal.complaints.models import Complaint, ComplaintCategory
+from portal.extensions import db
+
+PAGE_SIZE = 25
+AGES = {"lt3": (0, 2), "3to7": (3, 7), "8to15": (8, 15), "gt15": (16, None)}
+OPEN = ("received", "acknowledged", "investigating")
+
+due_key = case((Complaint.state == rules.RECEIVED, Complaint.acknowledge_due), else_=Complaint.decide_due)
+
+
+@dataclass
+class QueueFilter:
+    status: str = "open"
+    category: str = ""
+    channel: str = ""
+    assignee: str = ""  # "", "me", "none" or a staff id
+    age: str = ""
+
+
+def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -> tuple[list[Complaint], str | None]:
+    """Complaints sorted by the deadline they work towards, then id; ``after`` is the last row's key."""
+    query = select(Complaint).options(selectinload(Complaint.category_rows), selectinload(Complaint.assignee))
+    if flt.status == "open":
+        query = query.where(Complaint.state.in_(OPEN))
+    elif flt.status in rules.STATES:
+        query = query.where(Complaint.state == flt.status)
+    if flt.category in rules.CATEGORIES:
+        query = query.where(exists().where(ComplaintCategory.complaint_id == Complaint.id,
+                                           ComplaintCategory.category == flt.category))
+    if flt.channel in rules.CHANNELS:
+        query = query.where(Complaint.channel == flt.channel)
+    if flt.assignee == "me":
+        query = query.where(Complaint.assignee_id == me_id)
+    elif flt.assignee == "none":
+        query = query.where(Complaint.assignee_id.is_(None))
+    elif flt.assignee.isdigit():
+        query = query.where(Complaint.assignee_id == int(flt.assignee))
+    if flt.age in AGES:
+        low, high = AGES[flt.age]
+        # received on or before today - low days (and after today - high - 1 days); lender-local dates approximated
+        # through received_at in UTC is fine at day granularity for a filter.
+        query = query.where(Complaint.received_at < _start_of(today - timedelta(days=low - 1)))
+        if high is not None:
+            query = query.where(Complaint.received_at >= _start_of(today - timedelta(days=high)))
+    if after:
+        try:
+            day_s, id_s = after.split("_")
+            day, last_id = date.fromisoformat(day_s), int(id_s)
+        except ValueError:
+            day = None
+        if day is not None:
+            query = query.where(or_(due_key > day, and_(due_key == day, Complaint.id > last_id)))
+    rows = list(db.session.scalars(query.order_by(due_key, Complaint.id).limit(PAGE_SIZE + 1)))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    next_key = f"{_key_day(rows[-1]).isoformat()}_{rows[-1].id}" if more and rows else None
+    return rows, next_key
+
+
+def _key_day(c: Complaint) -> date:
+    return c.acknowledge_due if c.state == rules.RECEIVED else c.decide_due
+
+
+def _start_of(day: date):
+    from datetime import datetime, time
+
+    from portal.i18n import lender_tz
+
+    return datetime.combine(day, time.min, tzinfo=lender_tz())
+
+
+def open_for(staff_id: int) -> list[Complaint]:
+    """Open complaints assigned to this person or to nobody, nearest deadline first (for 'my work')."""
+    query = (select(Complaint).where(Complaint.state.in_(OPEN),
+                                     or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
+             .order_by(due_key, Complaint.id).limit(10))
+    return list(db.session.scalars(query))
+
+
+def count_open_for(staff_id: int) -> int:
+    return db.session.scalar(select(func.count(Complaint.id)).where(
+        Complaint.state.in_(OPEN), or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))) or 0
+
+
+@dataclass
+class Report:
+    weeks: list[dict]
+    categories: list[tuple[str, int]]
+    decided: int
+    decided_in_time: int
+    median_days: float | None
+
+    @property
+    def share_in_time(self) -> float | None:
+        return self.decided_in_time / self.decided if self.decided else None
+
+
+def report(since: date, until: date, tz) -> Report:
+    """Complaints received in [since, until]: per week, per category, decided within 15 days, median days."""
+    start, end = _start_of(since), _start_of(until + timedelta(days=1))
+    rows = db.session.execute(select(Complaint.id, Complaint.received_at, Complaint.decided_at)
+                              .where(Complaint.received_at >= start, Complaint.received_at < end)).all()
+    weeks: dict[date, dict] = {}
+    day = rules.week_start(since)
+    while day <= until:
+        weeks[day] = {"week": day, "received": 0, "decided": 0, "in_time": 0, "days": []}
+        day += timedelta(days=7)
+    durations: list[int] = []
+    in_time = 0
+    for _id, received_at, decided_at in rows:
+        received_on = rules.local_date(received_at, tz)
+        bucket = weeks.setdefault(rules.week_start(received_on), {"week": rules.week_start(received_on),
+                                                                   "received": 0, "decided": 0, "in_time": 0,
+                                                                   "days": []})
+        bucket["received"] += 1
+        if decided_at is not None:
+            days = (rules.local_date(decided_at, tz) - received_on).days
+            durations.append(days)
+            bucket["decided"] += 1
+            bucket["days"].append(days)
+            ok = rules.decided_in_time(received_on, rules.local_date(decided_at, tz))
+            bucket["in_time"] += ok
+            in_time += ok
+    for bucket in weeks.values():
+        bucket["median_days"] = rules.median(bucket.pop("days"))
+    counts: Counter[str] = Counter(dict.fromkeys(rules.CATEGORIES, 0))
+    ids = [r[0] for r in rows]
+    for i in range(0, len(ids), 500):
+        for category, n in db.session.execute(
+                select(ComplaintCategory.category, func.count()).where(ComplaintCategory.complaint_id.in_(ids[i:i + 500]))
+                .group_by(ComplaintCategory.category)):
+            counts[category] += n
+    return Report(weeks=[weeks[k] for k in sorted(weeks)], categories=[(c, counts[c]) for c in rules.CATEGORIES],
+                  decided=len(durations), decided_in_time=in_time, median_days=rules.median(durations))

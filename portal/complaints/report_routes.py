@@ -1,0 +1,126 @@
+"""Public pages for family members and other third parties: report, one-time secret, follow a report."""
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.rules import normalize_phone
+from portal.complaints import export, services
+from portal.complaints.files import chosen, read_files
+from portal.complaints.forms import FollowUpForm, ReportForm, StatusLookupForm
+from portal.complaints.models import Complaint
+from portal.complaints.routes import bp, handle_follow_up
+from portal.extensions import db, limiter
+from portal.forms import ActionForm
+from portal.i18n import current_locale
+
+GRANT = "report_grant"
+DONE = "report_done"
+
+
+def _lookup_limit() -> str:
+    return current_app.config.get("REPORT_STATUS_LIMIT", "10 per 15 minutes")
+
+
+def _report_limit() -> str:
+    return current_app.config.get("REPORT_FILING_LIMIT", "20 per hour")
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@limiter.limit(_report_limit, methods=["POST"])
+def report():
+    form = ReportForm()
+    if request.method == "GET":
+        form.token.data = secrets.token_urlsafe(24)
+    if form.validate_on_submit():
+        files = read_files(form.evidence)
+        if files is not None:
+            key = f"r:{form.token.data}" if form.token.data else None
+            complaint = services.find_by_key(key) or _file(form, files, key)
+            session[DONE] = complaint.reference
+            return redirect(url_for("complaints.report_done"))
+    return render_template("complaints/report.html", form=form,
+                           files_lost=request.method == "POST" and bool(chosen(form.evidence)))
+
+
+def _file(form: ReportForm, files, key) -> Complaint:
+    filing = services.Filing(
+        categories=form.categories.data, channel=form.channel.data, what_happened=form.what_happened.data,
+        occurred_on=form.occurred_on.data, occurred_time=form.occurred_time.data,
+        collector_name=form.collector_name.data, collector_badge=form.collector_badge.data,
+        collector_phone=form.collector_phone.data, outcome_wanted=form.outcome_wanted.data,
+        preferred_contact=form.preferred_contact.data, contact_phone=normalize_phone(form.contact_phone.data),
+        reporter_name=form.reporter_name.data, reporter_relation=form.reporter_relation.data,
+        debtor_name=form.debtor_name.data, locale=current_locale(), files=files)
+    try:
+        complaint, secret = services.file_complaint(filing, key=key)
+        complaint.secret_once = secret
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at once
+        db.session.rollback()
+        complaint = services.find_by_key(key)
+        if complaint is None:
+            raise
+    return complaint
+
+
+@bp.route("/report/done")
+def report_done():
+    reference = session.get(DONE)
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference)) if reference else None
+    if complaint is None:
+        return redirect(url_for("complaints.report"))
+    secret = complaint.secret_once
+    if secret:
+        complaint.secret_once = None  # shown once, then only its hash remains
+        db.session.commit()
+    session.pop(DONE, None)
+    session[GRANT] = complaint.reference
+    return render_template("complaints/report_done.html", complaint=complaint, secret=secret)
+
+
+def _granted() -> Complaint | None:
+    reference = session.get(GRANT)
+    if not reference:
+        return None
+    return db.session.scalar(select(Complaint).where(Complaint.reference == reference,
+                                                     Complaint.borrower_id.is_(None)))
+
+
+@bp.route("/report/status", methods=["GET", "POST"])
+@limiter.limit(_lookup_limit, methods=["POST"], exempt_when=lambda: request.form.get("action") != "lookup")
+def report_status():
+    action = request.form.get("action") if request.method == "POST" else None
+    lookup = StatusLookupForm() if action == "lookup" else StatusLookupForm(formdata=None)
+    if action == "leave":
+        if ActionForm().validate_on_submit():
+            session.pop(GRANT, None)
+        return redirect(url_for("complaints.report_status"))
+    failed = False
+    if action == "lookup" and lookup.validate_on_submit():
+        complaint = services.find_report(lookup.reference.data, lookup.secret.data)
+        if complaint is not None:
+            session[GRANT] = complaint.reference
+            return redirect(url_for("complaints.report_status"))
+        failed = True
+    complaint = _granted()
+    if complaint is None:
+        return render_template("complaints/report_lookup.html", form=lookup, failed=failed)
+    form = FollowUpForm() if action in ("follow_up", "respond") else FollowUpForm(formdata=None)
+    if action in ("follow_up", "respond") and handle_follow_up(complaint, form):
+        return redirect(url_for("complaints.report_status"))
+    return render_template("complaints/report_status.html", complaint=complaint, form=form,
+                           respond_form=ActionForm(formdata=None),
+                           files_lost=action == "follow_up" and bool(chosen(form.evidence)))
+
+
+@bp.route("/report/export")
+def report_export():
+    complaint = _granted()
+    if complaint is None:
+        abort(404)
+    return export.as_text(complaint)

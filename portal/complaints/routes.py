@@ -1,0 +1,176 @@
+"""Borrower pages: list, file, follow up, download own evidence, export."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal import uploads
+from portal.complaints import export, labels, rules, services
+from portal.complaints.files import chosen, read_files
+from portal.complaints.forms import ComplaintForm, FollowUpForm, choice_list
+from portal.complaints.models import Complaint, ComplaintEvidence
+from portal.extensions import db
+from portal.visits.services import borrower_visit
+from portal.forms import ActionForm
+from portal.i18n import current_locale, lender_tz
+from portal.loans.models import Loan
+from portal.security import gate
+
+bp = Blueprint("complaints", __name__)
+gate(bp, kind="borrower", login_endpoint="accounts.login",
+     public=frozenset({"complaints.report", "complaints.report_done", "complaints.report_status",
+                       "complaints.report_export"}))
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    def review_until(decided_at):
+        return rules.review_until(rules.local_date(decided_at, lender_tz()))
+
+    def evidence_link(complaint):
+        return lambda item: url_for("complaints.evidence", reference=complaint.reference, evidence_id=item.id)
+
+    return {**labels.template_labels(), "review_until": review_until, "evidence_link": evidence_link}
+
+
+def complaint_for_borrower(reference: str) -> Complaint:
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference,
+                                                          Complaint.borrower_id == current_user.id))
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _own_loans() -> list[Loan]:
+    return list(db.session.scalars(select(Loan).where(Loan.borrower_id == current_user.id).order_by(Loan.loan_ref)))
+
+
+def own_visit_id(raw) -> int | None:
+    """A visit id only when it is one of this borrower's visits (loaded through the visits domain's check)."""
+    try:
+        visit_id = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return visit_id if borrower_visit(current_user, visit_id) is not None else None
+
+
+@bp.route("/complaints")
+def index():
+    complaints = list(db.session.scalars(select(Complaint).where(Complaint.borrower_id == current_user.id)
+                                         .order_by(Complaint.received_at.desc())))
+    return render_template("complaints/index.html", complaints=complaints)
+
+
+@bp.route("/complaints/new", methods=["GET", "POST"])
+def new():
+    form = ComplaintForm()
+    loans = _own_loans()
+    form.loan.choices = choice_list([("", _("Not about one loan / not sure"))]
+                                    + [(loan.loan_ref, loan.loan_ref) for loan in loans])
+    if request.method == "GET":
+        form.token.data = secrets.token_urlsafe(24)
+        wanted = request.args.get("loan")
+        form.loan.data = wanted if any(loan.loan_ref == wanted for loan in loans) else ""
+        visit_id = own_visit_id(request.args.get("visit"))
+        form.visit_id.data = str(visit_id) if visit_id else ""
+        if visit_id:
+            form.channel.data = "visit"
+            form.categories.data = ["visit_conduct"]
+    files_chosen = bool(chosen(form.evidence))
+    if form.validate_on_submit():
+        files = read_files(form.evidence)
+        if files is not None:
+            key = f"b{current_user.id}:{form.token.data}" if form.token.data else None
+            existing = services.find_by_key(key)
+            if existing is None:
+                existing = _file(form, loans, files, key)
+            return redirect(url_for("complaints.detail", reference=existing.reference))
+    return render_template("complaints/new.html", form=form, files_lost=files_chosen and request.method == "POST")
+
+
+def _file(form: ComplaintForm, loans: list[Loan], files, key) -> Complaint:
+    loan = next((loan for loan in loans if loan.loan_ref == form.loan.data), None)
+    filing = services.Filing(
+        categories=form.categories.data, channel=form.channel.data, what_happened=form.what_happened.data,
+        occurred_on=form.occurred_on.data, occurred_time=form.occurred_time.data,
+        collector_name=form.collector_name.data, collector_badge=form.collector_badge.data,
+        collector_phone=form.collector_phone.data, outcome_wanted=form.outcome_wanted.data,
+        preferred_contact=form.preferred_contact.data, contact_phone=current_user.phone,
+        loan_id=loan.id if loan else None, visit_id=own_visit_id(form.visit_id.data), locale=current_locale(),
+        files=files)
+    try:
+        complaint, _secret = services.file_complaint(filing, borrower=current_user, key=key)
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at once: the other request created it
+        db.session.rollback()
+        complaint = services.find_by_key(key)
+        if complaint is None:
+            raise
+    flash(_("Your complaint has been received. Your reference is %(ref)s.", ref=complaint.reference), "success")
+    return complaint
+
+
+@bp.route("/complaints/<reference>", methods=["GET", "POST"])
+def detail(reference: str):
+    complaint = complaint_for_borrower(reference)
+    form = FollowUpForm()
+    if request.method == "POST":
+        if handle_follow_up(complaint, form):
+            return redirect(url_for("complaints.detail", reference=reference))
+    return render_template("complaints/detail.html", complaint=complaint, form=form,
+                           respond_form=ActionForm(formdata=None),
+                           files_lost=request.method == "POST" and bool(chosen(form.evidence)))
+
+
+def handle_follow_up(complaint: Complaint, form: FollowUpForm) -> bool:
+    """Reply/add evidence, or accept / say not satisfied. True when something was saved."""
+    response = request.form.get("response")
+    if response:
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        try:
+            services.respond(complaint, response)
+        except rules.RuleError:
+            flash(_("This answer is not possible at this stage."), "error")
+            return False
+        db.session.commit()
+        flash(_("Thank you. Your answer has been recorded."), "success")
+        return True
+    if not form.validate_on_submit():
+        return False
+    files = read_files(form.evidence)
+    if files is None:
+        return False
+    try:
+        services.add_information(complaint, form.body.data or "", files)
+    except rules.RuleError as error:
+        form.body.errors = [_("Write something or choose a file.") if error.code == "empty" else
+                            _("This complaint already has the most files it can hold (%(n)d).",
+                              n=rules.MAX_FILES_PER_COMPLAINT)]
+        return False
+    db.session.commit()
+    flash(_("Thank you. We have added this to your complaint."), "success")
+    return True
+
+
+@bp.route("/complaints/<reference>/evidence/<int:evidence_id>")
+def evidence(reference: str, evidence_id: int):
+    complaint = complaint_for_borrower(reference)
+    item = db.session.scalar(select(ComplaintEvidence).where(ComplaintEvidence.id == evidence_id,
+                                                             ComplaintEvidence.complaint_id == complaint.id))
+    if item is None:
+        abort(404)
+    return uploads.download(item.stored_name, item.mime, export.download_name(item))
+
+
+@bp.route("/complaints/<reference>/export")
+def export_complaint(reference: str) -> Response:
+    return export.as_text(complaint_for_borrower(reference))
+
+
+from portal.complaints import report_routes  # noqa: E402,F401  (public third-party pages on this blueprint)

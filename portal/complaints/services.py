@@ -1,0 +1,249 @@
+"""Complaint operations: validate, write (add/flush), audit. Never commit: the view commits once."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal import uploads
+from portal.accounts.models import Borrower, StaffUser
+from portal.audit.services import record
+from portal.complaints import rules
+from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintCounter, ComplaintEvent,
+                                      ComplaintEvidence, ComplaintExtension, ComplaintMessage, ComplaintNote)
+from portal.extensions import db
+from portal.i18n import lender_tz
+from portal.orm import utcnow
+
+
+class StaleComplaint(Exception):
+    """The complaint changed since the form was shown."""
+
+
+@dataclass
+class Filing:
+    """What a complainant tells us (both the borrower form and the third-party form)."""
+
+    categories: list[str]
+    channel: str
+    what_happened: str
+    occurred_on: date | None = None
+    occurred_time: time | None = None
+    collector_name: str = ""
+    collector_badge: str = ""
+    collector_phone: str = ""
+    outcome_wanted: str = ""
+    preferred_contact: str = "portal"
+    contact_phone: str = ""
+    loan_id: int | None = None
+    visit_id: int | None = None
+    reporter_name: str = ""
+    reporter_relation: str | None = None
+    debtor_name: str = ""
+    locale: str = "zh_Hans"
+    files: list[tuple[bytes, str]] = field(default_factory=list)
+
+
+# ---- reference, secret ------------------------------------------------------------------------------------
+
+def next_reference(day: date) -> str:
+    """TS-YYYYMMDD-NNNN from a per-day counter row updated in this transaction (safe under concurrency)."""
+    session = db.session
+    bump = (update(ComplaintCounter).where(ComplaintCounter.day == day)
+            .values(last_seq=ComplaintCounter.last_seq + 1).execution_options(synchronize_session=False))
+    if session.execute(bump).rowcount == 0:
+        try:
+            with session.begin_nested():
+                session.add(ComplaintCounter(day=day, last_seq=1))
+        except IntegrityError:  # another filing created today's row first
+            session.execute(bump)
+        else:
+            return rules.format_reference(day, 1)
+    seq = session.scalar(select(ComplaintCounter.last_seq).where(ComplaintCounter.day == day))
+    return rules.format_reference(day, seq)
+
+
+def new_secret() -> str:
+    raw = "".join(secrets.choice(rules.SECRET_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(rules.normalize_secret(secret).encode()).hexdigest()
+
+
+_DUMMY_HASH = hashlib.sha256(b"no such report").hexdigest()
+
+
+def find_report(reference: str, secret: str) -> Complaint | None:
+    """A third-party report by reference and secret; an unknown reference and a wrong secret look the same."""
+    reference = rules.normalize_reference(reference)
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference,
+                                                          Complaint.borrower_id.is_(None))) \
+        if rules.is_reference(reference) else None
+    expected = complaint.secret_hash if complaint is not None and complaint.secret_hash else _DUMMY_HASH
+    if hmac.compare_digest(expected, _secret_hash(secret)) and complaint is not None:
+        return complaint
+    return None
+
+
+def find_by_key(key: str | None) -> Complaint | None:
+    if not key:
+        return None
+    return db.session.scalar(select(Complaint).where(Complaint.idempotency_key == key))
+
+
+# ---- filing and the complainant's follow-up ----------------------------------------------------------------
+
+def _event(complaint: Complaint, kind: str, detail: str = "", at: datetime | None = None) -> None:
+    complaint.events.append(ComplaintEvent(kind=kind, detail=detail, at=at or utcnow()))
+
+
+def _attach(complaint: Complaint, files: list[tuple[bytes, str]], added_by: str) -> None:
+    for data, original in files:
+        stored = uploads.save(data)
+        complaint.evidence.append(ComplaintEvidence(
+            stored_name=stored.name, sha256=stored.sha256, size=stored.size, mime=stored.mime,
+            original_name=(original or "")[-200:], added_by=added_by))
+
+
+def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str | None = None,
+                   now: datetime | None = None) -> tuple[Complaint, str | None]:
+    """Create a complaint (and its files); returns it with the third-party secret (None for borrowers)."""
+    now = now or utcnow()
+    if not filing.categories or set(filing.categories) - set(rules.CATEGORIES):
+        raise rules.RuleError("categories")
+    if len(filing.files) > rules.MAX_FILES_PER_SUBMISSION:
+        raise rules.RuleError("too_many_files")
+    due = rules.deadlines(now, lender_tz())
+    secret = None if borrower is not None else new_secret()
+    complaint = Complaint(
+        reference=next_reference(rules.local_date(now, lender_tz())), borrower_id=borrower.id if borrower else None,
+        loan_id=filing.loan_id, visit_id=filing.visit_id, reporter_name=filing.reporter_name,
+        reporter_relation=filing.reporter_relation if borrower is None else None, debtor_name=filing.debtor_name,
+        contact_phone=filing.contact_phone, preferred_contact=filing.preferred_contact,
+        secret_hash=_secret_hash(secret) if secret else None, occurred_on=filing.occurred_on,
+        occurred_time=filing.occurred_time, channel=filing.channel, collector_name=filing.collector_name,
+        collector_badge=filing.collector_badge, collector_phone=filing.collector_phone,
+        what_happened=filing.what_happened, outcome_wanted=filing.outcome_wanted, locale=filing.locale,
+        state=rules.RECEIVED, received_at=now, acknowledge_due=due.acknowledge_by, decide_due=due.decide_by,
+        idempotency_key=key or None)
+    complaint.category_rows = [ComplaintCategory(category=c) for c in dict.fromkeys(filing.categories)]
+    _event(complaint, "filed", at=now)
+    db.session.add(complaint)
+    _attach(complaint, filing.files, "complainant")
+    if filing.files:
+        _event(complaint, "evidence_added", str(len(filing.files)), at=now)
+    db.session.flush()
+    record("complaint.filed", "complaint", complaint.reference, borrower=borrower, third_party=borrower is None)
+    return complaint, secret
+
+
+def add_information(complaint: Complaint, text: str, files: list[tuple[bytes, str]]) -> None:
+    if len(files) > rules.MAX_FILES_PER_SUBMISSION or \
+            len(complaint.evidence) + len(files) > rules.MAX_FILES_PER_COMPLAINT:
+        raise rules.RuleError("too_many_files")
+    if not text.strip() and not files:
+        raise rules.RuleError("empty")
+    if text.strip():
+        complaint.messages.append(ComplaintMessage(author_kind="complainant", body=text.strip()))
+    if files:
+        _attach(complaint, files, "complainant")
+        _event(complaint, "evidence_added", str(len(files)))
+    db.session.flush()
+    record("complaint.information_added", "complaint", complaint.reference, files=len(files))
+
+
+def respond(complaint: Complaint, response: str) -> None:
+    """The complainant accepts the outcome or says they are not satisfied."""
+    if response not in rules.RESPONSES or not rules.can_respond(complaint.state, complaint.response):
+        raise rules.RuleError("respond")
+    complaint.response = response
+    complaint.responded_at = utcnow()
+    _event(complaint, response)
+    db.session.flush()
+    record("complaint." + response, "complaint", complaint.reference)
+
+
+def create_complaint_from_visit_dispute(borrower: Borrower, visit, text: str) -> Complaint:
+    """A disputed visit record opens a complaint linked to that visit (called by the visits domain)."""
+    filing = Filing(categories=["visit_conduct"], channel="visit", what_happened=text, visit_id=visit.id,
+                    loan_id=getattr(visit, "loan_id", None), locale=borrower.locale,
+                    occurred_on=_visit_day(visit))
+    complaint, _secret = file_complaint(filing, borrower=borrower)
+    return complaint
+
+
+def _visit_day(visit) -> date | None:
+    for name in ("starts_at", "window_start", "arrived_at", "scheduled_at"):
+        value = getattr(visit, name, None)
+        if isinstance(value, datetime):
+            return value.astimezone(lender_tz()).date()
+    return None
+
+
+# ---- staff -------------------------------------------------------------------------------------------------
+
+def check_version(complaint: Complaint, version: int | str | None) -> None:
+    if str(complaint.version) != str(version):
+        raise StaleComplaint()
+
+
+def assign(complaint: Complaint, to: StaffUser | None, actor: StaffUser) -> None:
+    if to is not None and to.id != actor.id and not actor.is_supervisor:
+        raise rules.RuleError("assign_others")
+    complaint.assignee_id = to.id if to is not None else None
+    db.session.flush()
+    record("complaint.assigned", "complaint", complaint.reference, staff=actor, to=to.username if to else "")
+
+
+def add_note(complaint: Complaint, text: str, actor: StaffUser) -> None:
+    if not text.strip():
+        raise rules.RuleError("empty")
+    complaint.notes.append(ComplaintNote(staff_id=actor.id, body=text.strip()))
+    db.session.flush()
+    record("complaint.note_added", "complaint", complaint.reference, staff=actor)
+
+
+def reply(complaint: Complaint, text: str, actor: StaffUser) -> None:
+    if not text.strip():
+        raise rules.RuleError("empty")
+    complaint.messages.append(ComplaintMessage(author_kind="staff", staff_id=actor.id, body=text.strip()))
+    db.session.flush()
+    record("complaint.replied", "complaint", complaint.reference, staff=actor)
+
+
+def change_state(complaint: Complaint, new_state: str, actor: StaffUser, outcome: str | None = None,
+                 explanation: str = "") -> None:
+    rules.check_transition(complaint.state, new_state, outcome, explanation)
+    now = utcnow()
+    complaint.state = new_state
+    if new_state == rules.ACKNOWLEDGED:
+        complaint.acknowledged_at = now
+    if new_state in rules.CLOSED:
+        complaint.decided_at = now
+        complaint.outcome_category = outcome
+        complaint.outcome_explanation = explanation.strip()
+    if complaint.assignee_id is None:
+        complaint.assignee_id = actor.id
+    _event(complaint, new_state, at=now)
+    db.session.flush()
+    record("complaint.state_changed", "complaint", complaint.reference, staff=actor, state=new_state,
+           outcome=outcome or "")
+
+
+def extend(complaint: Complaint, reason: str, actor: StaffUser) -> None:
+    level = rules.extend(complaint.extension_level, reason, complaint.state)
+    received_on = rules.local_date(complaint.received_at, lender_tz())
+    complaint.extension_level = level
+    complaint.decide_due = rules.decide_by(received_on, level)
+    complaint.extensions.append(ComplaintExtension(level=level, reason=reason.strip(), staff_id=actor.id,
+                                                   new_due=complaint.decide_due))
+    _event(complaint, "extended", reason.strip())
+    db.session.flush()
+    record("complaint.extended", "complaint", complaint.reference, staff=actor, level=level)

@@ -1,0 +1,163 @@
+"""Staff console for complaints: the queue, one complaint with its actions, audited evidence downloads."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import uploads
+from portal.accounts.models import StaffUser
+from portal.audit.services import record
+from portal.complaints import export, labels, queries, rules, services
+from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, StateForm, choice_list
+from portal.complaints.models import Complaint, ComplaintEvidence
+from portal.extensions import db
+from portal.i18n import fmt_date, local_today
+from portal.security import gate
+from portal.staff.access import require_role
+
+bp = Blueprint("staff_complaints", __name__, url_prefix="/staff/complaints")
+gate(bp, kind="staff", login_endpoint="staff.login")
+
+_RULE_MESSAGES = {
+    "transition": _l("This status change is not possible from the current status."),
+    "outcome_required": _l("Choose an outcome category to close the complaint."),
+    "explanation_required": _l("Write the explanation the complainant will read."),
+    "reason_required": _l("A reason is required."),
+    "extension_limit": _l("The decision deadline is already at the 60-day maximum and cannot be extended."),
+    "closed": _l("This complaint is closed."),
+    "assign_others": _l("Only a supervisor can assign complaints to someone else."),
+    "empty": _l("This field is required."),
+}
+
+
+def complaint_for_staff(reference: str) -> Complaint:
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _staff_choices() -> list[tuple[str, str]]:
+    users = db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.display_name))
+    return [(str(u.id), u.display_name) for u in users]
+
+
+@bp.route("")
+@require_role("agent")
+def queue():
+    args = request.args
+    flt = queries.QueueFilter(status=args.get("status", "open"), category=args.get("category", ""),
+                              channel=args.get("channel", ""), assignee=args.get("assignee", ""),
+                              age=args.get("age", ""))
+    rows, next_key = queries.queue(flt, current_user.id, local_today(), args.get("after"))
+    record("complaint.queue_viewed", "complaint", "", status=flt.status)
+    db.session.commit()
+    next_args = {**args.to_dict(), "after": next_key} if next_key else None
+    return render_template("staff/complaints/queue.html", rows=rows, flt=flt, today=local_today(),
+                           staff_choices=_staff_choices(), next_args=next_args, ages=queries.AGES)
+
+
+def _forms(complaint: Complaint, bind: str | None = None) -> dict:
+    def make(cls, prefix):
+        form = cls(prefix=prefix) if bind == prefix else cls(prefix=prefix, formdata=None)
+        if bind != prefix:
+            form.version.data = str(complaint.version)
+        return form
+
+    forms = {"assign": make(AssignForm, "assign"), "note": make(NoteForm, "note"), "reply": make(ReplyForm, "reply"),
+             "state": make(StateForm, "state"), "extend": make(ExtendForm, "extend")}
+    forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _staff_choices())
+    order = {s: i for i, s in enumerate(rules.STATES)}
+    forms["state"].state.choices = choice_list((s, labels.STATE_LABELS[s])
+                                               for s in sorted(rules.TRANSITIONS[complaint.state], key=order.get))
+    return forms
+
+
+@bp.route("/<reference>", methods=["GET", "POST"])
+@require_role("agent")
+def detail(reference: str):
+    complaint = complaint_for_staff(reference)
+    action = request.form.get("action") if request.method == "POST" else None
+    forms = _forms(complaint, action)
+    if action in forms and forms[action].validate_on_submit():
+        try:
+            _apply(complaint, action, forms[action])
+            db.session.commit()
+        except (services.StaleComplaint, StaleDataError):
+            db.session.rollback()
+            complaint = complaint_for_staff(reference)
+            forms[action].version.data = str(complaint.version)
+            forms[action].form_errors.append(_(
+                "Someone else changed this complaint while you were working on it. Nothing was saved. Check the "
+                "current state on this page; what you typed is kept below if you still want to send it."))
+        except rules.RuleError as error:
+            db.session.rollback()
+            complaint = complaint_for_staff(reference)
+            forms[action].form_errors.append(str(_RULE_MESSAGES.get(error.code, error.code)))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("staff_complaints.detail", reference=reference))
+    elif action is not None and action not in forms:
+        abort(400)
+    record("complaint.viewed", "complaint", complaint.reference)
+    db.session.commit()
+    return render_template("staff/complaints/detail.html", complaint=complaint, forms=forms, action=action,
+                           today=local_today(), can_extend=rules.can_extend(complaint.extension_level))
+
+
+def _apply(complaint: Complaint, action: str, form) -> None:
+    if action in ("assign", "state", "extend"):
+        services.check_version(complaint, form.version.data)
+    if action == "assign":
+        if request.form.get("self"):
+            target = db.session.get(StaffUser, current_user.id)
+        elif (form.assignee.data or "").isdigit():
+            target = db.session.get(StaffUser, int(form.assignee.data))
+        else:
+            target = None
+        services.assign(complaint, target, current_user)
+    elif action == "note":
+        services.add_note(complaint, form.body.data, current_user)
+    elif action == "reply":
+        services.reply(complaint, form.body.data, current_user)
+    elif action == "state":
+        services.change_state(complaint, form.state.data, current_user, form.outcome.data or None,
+                              form.explanation.data or "")
+    elif action == "extend":
+        services.extend(complaint, form.reason.data, current_user)
+
+
+@bp.route("/<reference>/evidence/<int:evidence_id>")
+@require_role("agent")
+def evidence(reference: str, evidence_id: int):
+    complaint = complaint_for_staff(reference)
+    item = db.session.scalar(select(ComplaintEvidence).where(ComplaintEvidence.id == evidence_id,
+                                                             ComplaintEvidence.complaint_id == complaint.id))
+    if item is None:
+        abort(404)
+    record("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256)
+    db.session.commit()
+    return uploads.download(item.stored_name, item.mime, export.download_name(item))
+
+
+def my_work(user) -> dict:
+    """'My work' provider: open complaints assigned to me or to nobody, nearest deadline first."""
+    today = local_today()
+    items = []
+    for c in queries.open_for(user.id):
+        due = c.next_due
+        items.append({"label": f"{c.reference} · {labels.STATE_LABELS[c.state]}",
+                      "url": url_for("staff_complaints.detail", reference=c.reference),
+                      "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)})
+    return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
+            "count": queries.count_open_for(user.id), "items": items}
+
+
+def configure(app: Flask) -> None:
+    from portal.staff.queues import register_queue
+
+    register_queue(app, my_work)

@@ -1,0 +1,180 @@
+"""A small upload store: sniff the type from the bytes, save under a random name, open, delete, download.
+
+The backend is a directory outside the static files (config ``EVIDENCE_DIR``); ``DirectoryBackend`` is the only
+implementation, and anything with the same four methods (an object store) could replace it.
+
+Rows and files together or not at all: files saved during a request stay *pending* until the database session
+commits. When the request ends without a commit (validation error, exception, rollback), its pending files are
+deleted in a teardown.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass
+from typing import BinaryIO, Iterable, Protocol
+
+import filetype
+from flask import Flask, Response, current_app, g, has_app_context, send_file
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+IMAGES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
+PDF = frozenset({"application/pdf"})
+AUDIO = frozenset({"audio/mp4", "audio/mpeg", "audio/amr", "audio/aac", "audio/x-wav"})
+EVIDENCE_KINDS = IMAGES | PDF | AUDIO
+# What a download of each kind is called when the original name has no usable extension.
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic",
+              "application/pdf": "pdf", "audio/mp4": "m4a", "audio/mpeg": "mp3", "audio/amr": "amr",
+              "audio/aac": "aac", "audio/x-wav": "wav"}
+_NAME = re.compile(r"^[0-9a-f]{32}$")
+_PENDING = "_uploads_pending"
+
+
+class UploadError(ValueError):
+    """A file the store refuses: ``reason`` is ``empty``, ``too_large`` or ``bad_type``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    sha256: str
+    size: int
+    mime: str
+
+
+class Backend(Protocol):
+    def write(self, name: str, data: bytes) -> None: ...
+    def open(self, name: str) -> BinaryIO: ...
+    def delete(self, name: str) -> None: ...
+    def exists(self, name: str) -> bool: ...
+
+
+class DirectoryBackend:
+    """Files in one directory, two-level fan-out by name; written to a temp file, then renamed."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def _path(self, name: str) -> str:
+        if not _NAME.match(name):
+            raise FileNotFoundError(name)
+        return os.path.join(self.root, name[:2], name)
+
+    def write(self, name: str, data: bytes) -> None:
+        path = self._path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def open(self, name: str) -> BinaryIO:
+        return open(self._path(name), "rb")  # noqa: SIM115 - the caller closes it
+
+    def delete(self, name: str) -> None:
+        try:
+            os.unlink(self._path(name))
+        except FileNotFoundError:
+            pass
+
+    def exists(self, name: str) -> bool:
+        try:
+            return os.path.exists(self._path(name))
+        except FileNotFoundError:
+            return False
+
+
+def backend() -> Backend:
+    return current_app.extensions.get("upload_backend") or DirectoryBackend(current_app.config["EVIDENCE_DIR"])
+
+
+def max_bytes() -> int:
+    return int(current_app.config["EVIDENCE_MAX_MB"]) * 1024 * 1024
+
+
+def sniff(data: bytes, allowed: Iterable[str] = EVIDENCE_KINDS) -> str | None:
+    """The MIME type read from the bytes when it is one of ``allowed``; else None. Names are never trusted."""
+    kind = filetype.guess(data[:8192]) if data else None
+    if kind is None:
+        return None
+    mime = kind.mime
+    return mime if mime in set(allowed) else None
+
+
+def check(data: bytes, allowed: Iterable[str] = EVIDENCE_KINDS) -> str:
+    """Validate size and type; return the sniffed MIME type or raise ``UploadError``."""
+    if not data:
+        raise UploadError("empty")
+    if len(data) > max_bytes():
+        raise UploadError("too_large")
+    mime = sniff(data, allowed)
+    if mime is None:
+        raise UploadError("bad_type")
+    return mime
+
+
+def read_limited(stream: BinaryIO) -> bytes:
+    """Read an uploaded stream, at most one byte more than the limit (enough to tell it is too large)."""
+    return stream.read(max_bytes() + 1)
+
+
+def save(data: bytes, allowed: Iterable[str] = EVIDENCE_KINDS) -> StoredFile:
+    """Check and store ``data`` under a new random name; pending until the request's session commits."""
+    mime = check(data, allowed)
+    name = secrets.token_hex(16)
+    backend().write(name, data)
+    if has_app_context():
+        g.setdefault(_PENDING, []).append(name)
+    return StoredFile(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), mime=mime)
+
+
+def open_file(name: str) -> BinaryIO:
+    return backend().open(name)
+
+
+def delete(name: str) -> None:
+    backend().delete(name)
+
+
+def download(name: str, mime: str, download_name: str) -> Response:
+    """Always an attachment, never inline, with nosniff and a sandboxing CSP."""
+    response = send_file(open_file(name), mimetype=mime, as_attachment=True, download_name=download_name,
+                         max_age=0, conditional=False, etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def discard_pending() -> None:
+    """Delete the files saved in this request that no commit has kept."""
+    for name in g.pop(_PENDING, []):
+        delete(name)
+
+
+@event.listens_for(Session, "after_commit")
+def _kept(session) -> None:
+    if has_app_context():
+        g.pop(_PENDING, None)
+
+
+def configure_uploads(app: Flask) -> None:
+    @app.teardown_request
+    def _cleanup(exc: BaseException | None) -> None:
+        discard_pending()

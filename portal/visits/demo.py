@@ -1,0 +1,131 @@
+"""Demo visitor roster (with generated avatar photos) and visits in every state for the demo borrowers.
+
+Today's visit of 张伟 (13800138000) has the code ``DEMO_CODE``; visitor ``DEMO_BADGE`` is assigned to it, so
+``/verify-visitor`` answers yes for that pair today.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import struct
+import zlib
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from portal.accounts.models import StaffUser
+from portal.loans.models import Loan
+from portal.visits.models import Visit, VisitAnswer, VisitDispute, Visitor, VisitRecord
+from portal.visits.rules import is_public_holiday
+
+DEMO_CODE = "HX4K7P"
+DEMO_BADGE = "BJ1024"
+ROSTER = [("刘强", "BJ1024", (46, 94, 140)), ("周敏", "BJ1025", (140, 70, 46)),
+          ("赵磊", "GD2048", (46, 120, 80)), ("孙丽", "GD2049", (110, 60, 130)), ("吴刚", "SC3072", None)]
+
+
+def avatar_png(rgb: tuple[int, int, int], size: int = 96) -> bytes:
+    """A plain head-and-shoulders silhouette on a coloured background, as a PNG."""
+    light = tuple(min(255, c + 120) for c in rgb)
+    rows = []
+    for y in range(size):
+        row = bytearray([0])
+        for x in range(size):
+            head = (x - size / 2) ** 2 + (y - size * 0.38) ** 2 <= (size * 0.18) ** 2
+            body = y > size * 0.62 and ((x - size / 2) / (size * 0.36)) ** 2 + ((y - size) / (size * 0.4)) ** 2 <= 1
+            row += bytes(light if head or body else rgb)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+            + chunk(b"IEND", b""))
+
+
+def _save_avatar(rgb) -> str:
+    from portal.visits.photos import photo_dir
+
+    name = f"{secrets.token_hex(16)}.png"
+    os.makedirs(photo_dir(), exist_ok=True)
+    with open(os.path.join(photo_dir(), name), "wb") as fh:
+        fh.write(avatar_png(rgb))
+    return name
+
+
+def _workday(day: date) -> date:
+    while is_public_holiday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def seed(session, today: date) -> None:
+    from portal.i18n import lender_tz
+
+    if session.scalar(select(Visitor.id).limit(1)) is not None:
+        return
+    tz = lender_tz()
+    visitors = [Visitor(name=n, badge_number=b, photo_name=_save_avatar(rgb) if rgb else None, active=True)
+                for n, b, rgb in ROSTER]
+    visitors.append(Visitor(name="郑伟", badge_number="BJ0999", active=False))  # left the lender
+    session.add_all(visitors)
+    staff = session.scalar(select(StaffUser).order_by(StaffUser.id))
+    loans = {ref: session.scalar(select(Loan).where(Loan.loan_ref == ref))
+             for ref in ("L2025000101", "L2025000102", "L2024000201", "L2023000301")}
+    if any(loan is None for loan in loans.values()):
+        return
+    pair_bj, pair_gd = visitors[0:2], visitors[2:4]
+
+    def at(day: date, start: int, hours: int = 3) -> tuple[datetime, datetime]:
+        begin = datetime.combine(day, time(start), tzinfo=tz)
+        return begin, begin + timedelta(hours=hours)
+
+    def visit(ref: str, state: str, when, team, **kw) -> Visit:
+        loan = loans[ref]
+        v = Visit(loan=loan, address=loan.borrower.address, window_start=when[0], window_end=when[1],
+                  purpose=kw.pop("purpose", "核实居住地址，并当面说明还款方案的选择。"), state=state,
+                  code=kw.pop("code", None) or _code(), proposed_by=staff, visitors=list(team), **kw)
+        session.add(v)
+        return v
+
+    visit("L2025000101", "confirmed", at(today, 14), pair_bj, code=DEMO_CODE, family_contact_allowed=False)
+    visit("L2025000101", "proposed", at(_workday(today + timedelta(days=6)), 10), pair_bj)
+    done = visit("L2025000102", "completed", at(today - timedelta(days=3), 9), pair_bj, family_contact_allowed=True)
+    visit("L2024000201", "proposed", at(_workday(today + timedelta(days=5)), 15), pair_gd,
+          purpose="核實居住地址，並說明可選的還款方案。")
+    resched = visit("L2024000201", "rescheduled", at(_workday(today + timedelta(days=9)), 12), pair_gd,
+                    reschedule_count=1)
+    visit("L2024000201", "cancelled", at(today - timedelta(days=10), 9), pair_gd)
+    asked = visit("L2023000301", "reschedule_requested", at(_workday(today + timedelta(days=4)), 9), pair_bj,
+                  reschedule_count=1)
+    asked.requested_start, asked.requested_end = at(_workday(today + timedelta(days=8)), 15)
+    remote = visit("L2023000301", "remote_requested", at(_workday(today + timedelta(days=12)), 9), pair_gd,
+                   remote_reason="白天在外地上班，希望视频核实。")
+    missed = visit("L2023000301", "missed", at(today - timedelta(days=5), 15), pair_bj)
+    session.flush()
+    session.add_all([
+        VisitAnswer(visit_id=asked.id, kind="reschedule", slot_start=asked.requested_start,
+                    slot_end=asked.requested_end),
+        VisitAnswer(visit_id=remote.id, kind="remote", detail=remote.remote_reason),
+        VisitAnswer(visit_id=resched.id, kind="reschedule", slot_start=resched.window_start,
+                    slot_end=resched.window_end),
+    ])
+    if staff is not None:
+        session.add(VisitRecord(visit_id=done.id, held=True, arrived_at=done.window_start + timedelta(minutes=20),
+                                departed_at=done.window_start + timedelta(minutes=55), met="借款人本人",
+                                identity_shown=True, outcome="地址核实无误，借款人说明近期收入减少。",
+                                next_step="借款人将在门户提交分期还款方案。", recorded_by_id=staff.id))
+        session.add(VisitRecord(visit_id=missed.id, held=False, arrived_at=missed.window_start + timedelta(minutes=10),
+                                departed_at=missed.window_start + timedelta(minutes=25), met="无人应门",
+                                identity_shown=True, outcome="无人在家，未留下任何字条。",
+                                next_step="通过短信联系借款人另约时间。", recorded_by_id=staff.id))
+        missed.record_answer = "disputed"
+        session.add(VisitDispute(visit_id=missed.id, text="那天下午我一直在家，没有人敲门。"))
+    session.flush()
+
+
+def _code() -> str:
+    from portal.visits.rules import new_visit_code
+
+    return new_visit_code()

@@ -1,0 +1,134 @@
+"""Forms of the visits domain (borrower answers, staff proposal and record, roster, visitor check)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (DateField, HiddenField, RadioField, SelectMultipleField, StringField,
+                     TextAreaField, TimeField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.forms import ActionForm, no_control_chars, stripped
+
+_required = DataRequired(message=_l("This field is required."))
+_chosen = InputRequired(message=_l("Please choose one."))
+
+# Messages for the codes of rules.py and services.py.
+PROBLEMS = {
+    "order": _l("The end must be after the start."),
+    "length": _l("A visit window is 1 to 4 hours long."),
+    "hours": _l("Visits are only allowed between %(start)s and %(end)s on one day (never 22:00 to 08:00)."),
+    "holiday": _l("That day is a public holiday. Choose another day."),
+    "notice": _l("A visit must be proposed at least %(days)d days ahead."),
+    "overlap": _l("This loan already has a visit at that time."),
+    "visitors": _l("Choose at least two active visitors."),
+    "stale": _l("This visit changed after the page was opened. Nothing was changed; please look again."),
+    "state": _l("This is no longer possible for this visit."),
+    "reschedule_limit": _l("This visit cannot be moved again. You can still ask for a video call instead."),
+    "slot": _l("That time is no longer available. Please choose another."),
+    "too_early": _l("A visit can be recorded only after its window has started."),
+    "arrival": _l("The arrival time cannot be in the future."),
+    "departure": _l("The departure must be after the arrival."),
+    "badge_taken": _l("This badge number is already on the roster."),
+}
+
+
+def problem_message(code: str) -> str:
+    from flask import current_app
+
+    config = current_app.config
+    values = {"start": f"{config['VISIT_HOURS'].start:02d}:00", "end": f"{config['VISIT_HOURS'].end:02d}:00",
+              "days": config["VISIT_MIN_NOTICE_DAYS"]}
+    return str(PROBLEMS.get(code, PROBLEMS["state"])) % values
+
+
+class VersionForm(ActionForm):
+    """A POST that names the version of the visit it answers: a replayed form changes nothing."""
+
+    version = HiddenField()
+
+
+class RescheduleForm(VersionForm):
+    slot = RadioField(_l("Choose a new time"), choices=[], validators=[_chosen])
+
+
+class RemoteForm(VersionForm):
+    reason = TextAreaField(
+        _l("Why would a video call suit you better?"),
+        description=_l("For example: you work away from home, you care for someone, or a visit would upset "
+                       "your family."),
+        filters=[stripped], validators=[_required, Length(max=1000), no_control_chars])
+
+
+class FamilyForm(VersionForm):
+    allowed = RadioField(
+        _l("May the visitors speak with family members or others who are present?"),
+        choices=[SelectChoice("no", _l("No, only with me")), SelectChoice("yes", _l("Yes, they may speak with them"))],
+        description=_l("Even if you say yes, they may not tell anyone about your loan."),
+        validators=[_chosen])
+
+
+class DisputeForm(VersionForm):
+    text = TextAreaField(_l("What is wrong in this record?"),
+                         description=_l("Say what happened in your own words. Staff will look into it."),
+                         filters=[stripped], validators=[_required, Length(max=3000), no_control_chars])
+
+
+class VerifyVisitorForm(ActionForm):
+    badge = StringField(_l("Badge number"), description=_l("Printed on the visitor's staff card."),
+                        filters=[stripped], validators=[_required, Length(max=32)])
+    code = StringField(_l("Visit code"), description=_l("Ask the visitor to say it. It has 6 letters and digits."),
+                       filters=[stripped], validators=[_required, Length(max=12)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProposeForm(ActionForm):
+    address = TextAreaField(_l("Address"), filters=[stripped], validators=[_required, Length(max=300),
+                                                                            no_control_chars])
+    day = DateField(_l("Date"), validators=[_required])
+    start = TimeField(_l("From"), validators=[_required])
+    end = TimeField(_l("To"), validators=[_required])
+    purpose = TextAreaField(_l("Purpose of the visit"),
+                            description=_l("The borrower sees this. Plain and factual, for example: confirm "
+                                           "the address and talk about a repayment plan."),
+                            filters=[stripped], validators=[_required, Length(max=500), no_control_chars])
+    visitors = MultiCheckboxField(_l("Visitors (at least two)"), coerce=int, choices=[])
+
+
+class RecordForm(VersionForm):
+    held = RadioField(_l("Did the visit take place?"),
+                      choices=[SelectChoice("yes", _l("Yes, we met someone")), SelectChoice("no", _l("No, nobody was met"))],
+                      validators=[_chosen])
+    arrived = TimeField(_l("Arrival time"), validators=[_required])
+    departed = TimeField(_l("Departure time"), validators=[_required])
+    met = StringField(_l("Who was met"), filters=[stripped], validators=[_required, Length(max=300)])
+    identity_shown = RadioField(_l("Did the visitors show their staff cards?"),
+                                choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validators=[_chosen])
+    outcome = TextAreaField(_l("Outcome"), filters=[stripped], validators=[_required, Length(max=2000)])
+    next_step = TextAreaField(_l("Next step"), filters=[stripped], validators=[_required, Length(max=1000)])
+
+
+class CancelForm(VersionForm):
+    reason = StringField(_l("Reason for cancelling"), filters=[stripped], validators=[_required, Length(max=300)])
+
+
+class AnnotateForm(ActionForm):
+    text = TextAreaField(_l("Note"), description=_l("Notes are added below the record; the record itself "
+                                                     "cannot be changed."),
+                         filters=[stripped], validators=[_required, Length(max=2000), no_control_chars])
+
+
+class VisitorForm(ActionForm):
+    name = StringField(_l("Name"), filters=[stripped], validators=[_required, Length(max=100)])
+    badge = StringField(_l("Badge number"), filters=[stripped], validators=[_required, Length(max=32)])
+    photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 2 MB)"))
+
+
+class ToggleVisitorForm(ActionForm):
+    active = HiddenField()
+

@@ -1,0 +1,160 @@
+"""Pure rules of verification visits: allowed windows, reschedule slots, visit codes and the state machine.
+
+Times given to these functions are aware datetimes in the lender's time zone (or any zone: they are converted).
+Problems come back as short codes; the services turn them into localized messages.
+"""
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+import holidays
+
+# design §6: no visit 22:00-08:00, whatever the configuration says.
+NIGHT_END_HOUR = 8
+NIGHT_START_HOUR = 22
+MIN_WINDOW = timedelta(hours=1)
+MAX_WINDOW = timedelta(hours=4)
+SLOT_LENGTH = timedelta(hours=3)
+MIN_VISITORS = 2
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_LENGTH = 6
+
+STATES = ("proposed", "confirmed", "reschedule_requested", "rescheduled", "remote_requested", "cancelled",
+          "completed", "missed")
+OPEN_STATES = frozenset({"proposed", "confirmed", "reschedule_requested", "rescheduled", "remote_requested"})
+# The one place that says which action moves a visit from which state to which.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "confirm": {"proposed": "confirmed", "rescheduled": "confirmed"},
+    "request_reschedule": {"proposed": "reschedule_requested", "confirmed": "reschedule_requested",
+                           "rescheduled": "reschedule_requested"},
+    "schedule_reschedule": {"reschedule_requested": "rescheduled"},
+    "request_remote": {"proposed": "remote_requested", "confirmed": "remote_requested",
+                       "rescheduled": "remote_requested", "reschedule_requested": "remote_requested"},
+    "cancel": {s: "cancelled" for s in OPEN_STATES},
+    "complete": {"confirmed": "completed", "rescheduled": "completed", "proposed": "completed"},
+    "miss": {"confirmed": "missed", "rescheduled": "missed", "proposed": "missed"},
+}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def can(state: str, action: str) -> bool:
+    return state in TRANSITIONS.get(action, {})
+
+
+def next_state(state: str, action: str) -> str:
+    try:
+        return TRANSITIONS[action][state]
+    except KeyError:
+        raise InvalidTransition(f"{action!r} is not possible from {state!r}") from None
+
+
+@dataclass(frozen=True)
+class VisitPolicy:
+    start_hour: int = 9
+    end_hour: int = 20
+    min_notice_days: int = 3
+    reschedule_days: int = 14
+    max_reschedules: int = 2
+
+    @classmethod
+    def from_config(cls, config) -> "VisitPolicy":
+        hours = config["VISIT_HOURS"]
+        return cls(hours.start, hours.end, config["VISIT_MIN_NOTICE_DAYS"], config["VISIT_RESCHEDULE_DAYS"],
+                   config["VISIT_MAX_RESCHEDULES"])
+
+    @property
+    def first_minute(self) -> int:
+        return max(self.start_hour, NIGHT_END_HOUR) * 60
+
+    @property
+    def last_minute(self) -> int:
+        return min(self.end_hour, NIGHT_START_HOUR) * 60
+
+
+def is_public_holiday(day: date) -> bool:
+    """China's statutory holidays (and the extra days off around them) from the ``holidays`` calendar."""
+    return day in holidays.China(years=day.year)
+
+
+def overlaps(start: datetime, end: datetime, others: Iterable[tuple[datetime, datetime]]) -> bool:
+    return any(s < end and start < e for s, e in others)
+
+
+def _minutes(moment: datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def window_problems(start: datetime, end: datetime, *, today: date, policy: VisitPolicy, tz: ZoneInfo,
+                    others: Iterable[tuple[datetime, datetime]] = (), notice_days: int | None = None) -> list[str]:
+    """Everything wrong with a visit window, as codes (empty list: allowed)."""
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    problems: list[str] = []
+    if end <= start:
+        return ["order"]
+    if end - start < MIN_WINDOW or end - start > MAX_WINDOW:
+        problems.append("length")
+    if start.date() != end.date() or _minutes(start) < policy.first_minute or _minutes(end) > policy.last_minute:
+        problems.append("hours")
+    if is_public_holiday(start.date()):
+        problems.append("holiday")
+    notice = policy.min_notice_days if notice_days is None else notice_days
+    if start.date() < today + timedelta(days=notice):
+        problems.append("notice")
+    if overlaps(start, end, others):
+        problems.append("overlap")
+    return problems
+
+
+def reschedule_slots(today: date, *, policy: VisitPolicy, tz: ZoneInfo,
+                     others: Iterable[tuple[datetime, datetime]] = ()) -> list[tuple[datetime, datetime]]:
+    """The windows a borrower may move a visit to: 3-hour slots from tomorrow to ``reschedule_days`` ahead,
+    inside the visit hours, not on holidays, not overlapping the loan's other visits."""
+    others = list(others)
+    slots = []
+    for offset in range(1, policy.reschedule_days + 1):
+        day = today + timedelta(days=offset)
+        if is_public_holiday(day):
+            continue
+        minute = policy.first_minute
+        while minute + SLOT_LENGTH.seconds // 60 <= policy.last_minute:
+            start = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=tz)
+            end = start + SLOT_LENGTH
+            if not overlaps(start, end, others):
+                slots.append((start, end))
+            minute += SLOT_LENGTH.seconds // 60
+    return slots
+
+
+def slot_key(start: datetime, tz: ZoneInfo) -> str:
+    """A stable form value for a slot: its local start, e.g. ``202605120900``."""
+    return start.astimezone(tz).strftime("%Y%m%d%H%M")
+
+
+def reschedules_left(count: int, policy: VisitPolicy) -> int:
+    return max(0, policy.max_reschedules - count)
+
+
+def new_visit_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """What a person types: lower case, spaces, full-width letters; O and I read as 0 and 1 never occur."""
+    return unicodedata.normalize("NFKC", raw or "").replace(" ", "").replace("-", "").upper()
+
+
+def normalize_badge(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw or "").strip().replace(" ", "").upper()
+
+
+def is_today(start: datetime, today: date, tz: ZoneInfo) -> bool:
+    return start.astimezone(tz).date() == today

@@ -1,0 +1,297 @@
+"""Operations on visits: validate with the rules, write (add/flush), audit. Never commit."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import Borrower, StaffUser
+from portal.audit.services import record
+from portal.extensions import db
+from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
+from portal.loans.models import Loan
+from portal.notify import send_sms
+from portal.orm import utcnow
+from portal.visits import rules
+from portal.visits.models import (Visit, VisitAnnotation, VisitAnswer, VisitDispute, Visitor, VisitRecord)
+
+
+class VisitError(ValueError):
+    """A refused operation; ``codes`` are rule codes or service codes (e.g. ``stale``, ``state``)."""
+
+    def __init__(self, *codes: str) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = list(codes)
+
+
+def policy() -> rules.VisitPolicy:
+    return rules.VisitPolicy.from_config(current_app.config)
+
+
+# ---- loading ---------------------------------------------------------------------------------------------
+
+def _visit_query():
+    return select(Visit).options(selectinload(Visit.visitors), selectinload(Visit.record),
+                                 selectinload(Visit.answers), selectinload(Visit.disputes),
+                                 selectinload(Visit.loan).selectinload(Loan.borrower))
+
+
+def borrower_visits(borrower: Borrower) -> list[Visit]:
+    query = (_visit_query().join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
+             .order_by(Visit.window_start.desc()))
+    return list(db.session.scalars(query))
+
+
+def borrower_visit(borrower: Borrower, visit_id: int) -> Visit | None:
+    """The visit if it belongs to one of the borrower's loans; None otherwise (the view answers 404)."""
+    query = (_visit_query().join(Loan, Visit.loan_id == Loan.id)
+             .where(Visit.id == visit_id, Loan.borrower_id == borrower.id))
+    return db.session.scalar(query)
+
+
+def staff_visit(visit_id: int) -> Visit | None:
+    return db.session.scalar(_visit_query().options(selectinload(Visit.annotations)).where(Visit.id == visit_id))
+
+
+def active_visitors() -> list[Visitor]:
+    return list(db.session.scalars(select(Visitor).where(Visitor.active.is_(True)).order_by(Visitor.name)))
+
+
+def other_windows(loan_id: int, exclude_id: int | None = None) -> list[tuple[datetime, datetime]]:
+    """Windows of the loan's other open visits (for the overlap rule)."""
+    query = select(Visit.window_start, Visit.window_end).where(
+        Visit.loan_id == loan_id, Visit.state.in_(rules.OPEN_STATES))
+    if exclude_id is not None:
+        query = query.where(Visit.id != exclude_id)
+    return [(s, e) for s, e in db.session.execute(query)]
+
+
+def slots_for(visit: Visit) -> list[tuple[datetime, datetime]]:
+    return rules.reschedule_slots(local_today(), policy=policy(), tz=lender_tz(),
+                                  others=other_windows(visit.loan_id, visit.id))
+
+
+# ---- staff: propose, schedule, cancel, record, annotate ------------------------------------------------
+
+def propose_visit(staff: StaffUser, loan: Loan, *, address: str, start: datetime, end: datetime, purpose: str,
+                  visitor_ids: list[int]) -> Visit:
+    problems = rules.window_problems(start, end, today=local_today(), policy=policy(), tz=lender_tz(),
+                                     others=other_windows(loan.id))
+    visitors = list(db.session.scalars(select(Visitor).where(Visitor.id.in_(visitor_ids),
+                                                             Visitor.active.is_(True))))
+    if len(visitors) < rules.MIN_VISITORS:
+        problems.append("visitors")
+    if problems:
+        raise VisitError(*problems)
+    visit = Visit(loan=loan, address=address, window_start=start, window_end=end, purpose=purpose,
+                  state="proposed", code=rules.new_visit_code(), proposed_by=staff, visitors=visitors)
+    db.session.add(visit)
+    db.session.flush()
+    record("visit.proposed", "visit", visit.id, staff=staff, loan=loan.loan_ref,
+           window=f"{start.isoformat()}/{end.isoformat()}", visitors=[v.badge_number for v in visitors])
+    return visit
+
+
+def _check(visit: Visit, version: str | int | None, action: str) -> None:
+    if str(version) != str(visit.version):
+        raise VisitError("stale")
+    if not rules.can(visit.state, action):
+        raise VisitError("state")
+
+
+def _move(visit: Visit, action: str) -> None:
+    visit.state = rules.next_state(visit.state, action)
+
+
+def schedule_reschedule(staff: StaffUser, visit: Visit, version) -> None:
+    """Accept the slot the borrower chose."""
+    _check(visit, version, "schedule_reschedule")
+    problems = rules.window_problems(visit.requested_start, visit.requested_end, today=local_today(),
+                                     policy=policy(), tz=lender_tz(), notice_days=0,
+                                     others=other_windows(visit.loan_id, visit.id))
+    if problems:
+        raise VisitError(*problems)
+    visit.window_start, visit.window_end = visit.requested_start, visit.requested_end
+    visit.requested_start = visit.requested_end = None
+    _move(visit, "schedule_reschedule")
+    db.session.flush()
+    record("visit.rescheduled", "visit", visit.id, staff=staff, window=visit.window_start.isoformat())
+
+
+def cancel_visit(staff: StaffUser, visit: Visit, version, reason: str) -> None:
+    _check(visit, version, "cancel")
+    _move(visit, "cancel")
+    db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
+    db.session.flush()
+    record("visit.cancelled", "visit", visit.id, staff=staff, reason=reason)
+
+
+def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived_at: datetime,
+                 departed_at: datetime, met: str, identity_shown: bool, outcome: str, next_step: str) -> None:
+    _check(visit, version, "complete" if held else "miss")
+    if visit.record is not None:
+        raise VisitError("state")
+    if utcnow() < visit.window_start:
+        raise VisitError("too_early")
+    if arrived_at > utcnow():
+        raise VisitError("arrival")
+    if departed_at < arrived_at:
+        raise VisitError("departure")
+    visit.record = VisitRecord(held=held, arrived_at=arrived_at, departed_at=departed_at, met=met,
+                               identity_shown=identity_shown, outcome=outcome, next_step=next_step,
+                               recorded_by_id=staff.id)
+    _move(visit, "complete" if held else "miss")
+    db.session.flush()
+    # design §5: every visit is registered (time, place, method, staff) for audit.
+    record("visit.recorded", "visit", visit.id, staff=staff, held=held, arrived=arrived_at.isoformat(),
+           departed=departed_at.isoformat(), address=visit.address, method="home visit",
+           visitors=[v.badge_number for v in visit.visitors])
+
+
+def annotate(staff: StaffUser, visit: Visit, text: str) -> None:
+    db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=text))
+    db.session.flush()
+    record("visit.annotated", "visit", visit.id, staff=staff)
+
+
+# ---- borrower answers ------------------------------------------------------------------------------------
+
+def _answer(visit: Visit, borrower: Borrower, kind: str, detail: str = "", **slot) -> None:
+    visit.answered_at = utcnow()
+    db.session.add(VisitAnswer(visit_id=visit.id, kind=kind, detail=detail, **slot))
+    db.session.flush()
+    record(f"visit.answer.{kind}", "visit", visit.id, borrower=borrower, detail=detail[:200])
+
+
+def confirm(borrower: Borrower, visit: Visit, version) -> None:
+    _check(visit, version, "confirm")
+    _move(visit, "confirm")
+    _answer(visit, borrower, "confirm")
+
+
+def request_reschedule(borrower: Borrower, visit: Visit, version, slot: str) -> None:
+    _check(visit, version, "request_reschedule")
+    if rules.reschedules_left(visit.reschedule_count, policy()) <= 0:
+        raise VisitError("reschedule_limit")
+    tz = lender_tz()
+    chosen = [(s, e) for s, e in slots_for(visit) if rules.slot_key(s, tz) == slot]
+    if not chosen:
+        raise VisitError("slot")
+    start, end = chosen[0]
+    visit.requested_start, visit.requested_end = start, end
+    visit.reschedule_count += 1
+    _move(visit, "request_reschedule")
+    _answer(visit, borrower, "reschedule", slot_start=start, slot_end=end)
+
+
+def request_remote(borrower: Borrower, visit: Visit, version, reason: str) -> None:
+    _check(visit, version, "request_remote")
+    visit.remote_reason = reason
+    _move(visit, "request_remote")
+    _answer(visit, borrower, "remote", reason)
+
+
+def set_family_contact(borrower: Borrower, visit: Visit, version, allowed: bool) -> None:
+    if str(version) != str(visit.version):
+        raise VisitError("stale")
+    if visit.state not in rules.OPEN_STATES:
+        raise VisitError("state")
+    visit.family_contact_allowed = allowed
+    _answer(visit, borrower, "family", "yes" if allowed else "no")
+
+
+def answer_record(borrower: Borrower, visit: Visit, version, *, dispute_text: str | None = None) -> None:
+    """Confirm the record (``dispute_text`` None) or dispute it; a dispute opens a linked complaint if the
+    complaints domain offers it."""
+    if str(version) != str(visit.version):
+        raise VisitError("stale")
+    if visit.record is None or visit.record_answer is not None:
+        raise VisitError("state")
+    if dispute_text is None:
+        visit.record_answer = "confirmed"
+        _answer(visit, borrower, "record_confirm")
+        return
+    visit.record_answer = "disputed"
+    dispute = VisitDispute(visit_id=visit.id, text=dispute_text)
+    db.session.add(dispute)
+    _answer(visit, borrower, "record_dispute", dispute_text)
+    dispute.complaint_ref = _open_complaint(borrower, visit, dispute_text)
+
+
+def _open_complaint(borrower: Borrower, visit: Visit, text: str) -> str | None:
+    try:
+        from portal.complaints.services import create_complaint_from_visit_dispute
+    except ImportError:
+        return None
+    complaint = create_complaint_from_visit_dispute(borrower, visit, text)
+    return getattr(complaint, "ref", None) or getattr(complaint, "reference", None)
+
+
+# ---- roster ----------------------------------------------------------------------------------------------
+
+def add_visitor(staff: StaffUser, name: str, badge: str, photo_name: str | None) -> Visitor:
+    badge = rules.normalize_badge(badge)
+    if db.session.scalar(select(Visitor.id).where(Visitor.badge_number == badge)) is not None:
+        raise VisitError("badge_taken")
+    visitor = Visitor(name=name, badge_number=badge, photo_name=photo_name, active=True)
+    db.session.add(visitor)
+    db.session.flush()
+    record("visitor.added", "visitor", visitor.id, staff=staff, badge=badge)
+    return visitor
+
+
+def set_visitor_active(staff: StaffUser, visitor: Visitor, active: bool) -> None:
+    visitor.active = active
+    db.session.flush()
+    record("visitor.activated" if active else "visitor.deactivated", "visitor", visitor.id, staff=staff)
+
+
+# ---- public visitor check --------------------------------------------------------------------------------
+
+def check_visitor(badge: str, code: str, today: date) -> tuple[Visitor, Visit] | None:
+    """Yes only for an active visitor assigned to a non-cancelled visit with that code, whose window is today."""
+    visitor = db.session.scalar(select(Visitor).where(Visitor.badge_number == rules.normalize_badge(badge),
+                                                      Visitor.active.is_(True)))
+    result = None
+    if visitor is not None:
+        candidates = db.session.scalars(select(Visit).where(
+            Visit.code == rules.normalize_code(code), Visit.state != "cancelled",
+            Visit.visitors.any(Visitor.id == visitor.id)))
+        for visit in candidates:
+            if rules.is_today(visit.window_start, today, lender_tz()):
+                result = (visitor, visit)
+                break
+    record("visitor.checked", "visitor", visitor.id if visitor else "", result="yes" if result else "no")
+    return result
+
+
+# ---- SMS (sent by the views after the commit) ------------------------------------------------------------
+
+def sms_text(visit: Visit, kind: str) -> str:
+    """The SMS for ``kind`` (proposed, rescheduled, cancelled) in the borrower's language."""
+    borrower = visit.loan.borrower
+    with force_locale(borrower.locale):
+        when = _("%(date)s, %(start)s to %(end)s", date=fmt_date(visit.window_start, "medium"),
+                 start=fmt_time(visit.window_start), end=fmt_time(visit.window_end))
+        url = url_for("visits.detail", visit_id=visit.id, _external=True)
+        if kind == "proposed":
+            return _("%(lender)s proposes a verification visit on %(when)s. Please confirm, move it or ask for "
+                     "a video call: %(url)s", lender=_lender(borrower), when=when, url=url)
+        if kind == "rescheduled":
+            return _("%(lender)s: your visit is moved to %(when)s as you asked. Details: %(url)s",
+                     lender=_lender(borrower), when=when, url=url)
+        return _("%(lender)s: the verification visit on %(when)s is cancelled. Details: %(url)s",
+                 lender=_lender(borrower), when=when, url=url)
+
+
+def _lender(borrower: Borrower) -> str:
+    key = "LENDER_NAME_HANT" if borrower.locale == "zh_Hant" else "LENDER_NAME"
+    return current_app.config[key]
+
+
+def notify(visit: Visit, kind: str) -> None:
+    send_sms(visit.loan.borrower.phone, sms_text(visit, kind))

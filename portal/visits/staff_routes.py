@@ -1,0 +1,239 @@
+"""Staff pages of visits: the queue, proposing a visit, one visit (schedule, cancel, record, annotate), roster."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+from sqlalchemy import func, select
+
+from portal.audit.services import record
+from portal.extensions import db
+from portal.i18n import fmt_datetime, lender_tz, local_today
+from portal.loans.models import Loan
+from portal.orm import utcnow
+from portal.security import gate
+from portal.staff.access import require_role
+from portal.staff.queues import register_queue
+from portal.visits import photos, rules, services
+from portal.visits.forms import (AnnotateForm, CancelForm, ProposeForm, RecordForm, ToggleVisitorForm, VersionForm,
+                                 VisitorForm, problem_message)
+from portal.visits.labels import STAFF_STATE_LABELS, template_helpers
+from portal.visits.models import Visit, Visitor
+
+bp = Blueprint("staff_visits", __name__, url_prefix="/staff/visits")
+gate(bp, kind="staff", login_endpoint="staff.login")
+bp.context_processor(template_helpers)
+
+WAITING_STATES = ("reschedule_requested", "remote_requested")
+
+
+def _visit_or_404(visit_id: int) -> Visit:
+    visit = services.staff_visit(visit_id)
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _needs_staff(now: datetime):
+    """Visits waiting for staff: an answer to act on, a disputed record, or a past window not recorded."""
+    return select(Visit).where(
+        (Visit.state.in_(WAITING_STATES)) | (Visit.record_answer == "disputed")
+        | (Visit.state.in_(("proposed", "confirmed", "rescheduled")) & (Visit.window_end < now)))
+
+
+@bp.route("/")
+@require_role("agent")
+def queue():
+    now = utcnow()
+    waiting = list(db.session.scalars(_needs_staff(now).order_by(Visit.window_start)))
+    upcoming = list(db.session.scalars(
+        select(Visit).where(Visit.state.in_(("proposed", "confirmed", "rescheduled")), Visit.window_end >= now)
+        .order_by(Visit.window_start).limit(100)))
+    record("visits.queue_viewed", "visit", "")
+    db.session.commit()
+    return render_template("staff/visits/queue.html", waiting=waiting, upcoming=upcoming, now=now)
+
+
+def _loan_or_404() -> Loan:
+    loan = db.session.scalar(select(Loan).where(Loan.loan_ref == (request.args.get("loan") or "")))
+    if loan is None:
+        abort(404)
+    return loan
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_role("agent")
+def new():
+    loan = _loan_or_404()
+    form = ProposeForm()
+    form.visitors.choices = [SelectChoice(v.id, f"{v.name} · {v.badge_number}") for v in services.active_visitors()]
+    if request.method == "GET":
+        form.address.data = loan.borrower.address
+        form.day.data = local_today() + timedelta(days=services.policy().min_notice_days)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        tz = lender_tz()
+        start = datetime.combine(form.day.data, form.start.data, tzinfo=tz)
+        end = datetime.combine(form.day.data, form.end.data, tzinfo=tz)
+        try:
+            visit = services.propose_visit(current_user, loan, address=form.address.data, start=start, end=end,
+                                           purpose=form.purpose.data, visitor_ids=form.visitors.data or [])
+        except services.VisitError as exc:
+            db.session.rollback()
+            problems = [problem_message(code) for code in exc.codes]
+        else:
+            db.session.commit()
+            services.notify(visit, "proposed")
+            flash(_("The visit is proposed and the borrower is notified by SMS."), "success")
+            return redirect(url_for("staff_visits.detail", visit_id=visit.id))
+    record("loan.viewed_for_visit", "loan", loan.loan_ref)
+    db.session.commit()
+    return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems)
+
+
+def _render_detail(visit: Visit, **forms):
+    record("visit.viewed", "visit", visit.id)
+    db.session.commit()
+    version = visit.version
+    return render_template(
+        "staff/visits/detail.html", visit=visit, rules=rules, now=utcnow(),
+        schedule_form=VersionForm(prefix="schedule", version=version),
+        cancel_form=forms.get("cancel") or CancelForm(prefix="cancel", version=version),
+        record_form=forms.get("record") or RecordForm(prefix="record", version=version),
+        note_form=forms.get("note") or AnnotateForm(prefix="note"))
+
+
+@bp.route("/<int:visit_id>")
+@require_role("agent")
+def detail(visit_id: int):
+    return _render_detail(_visit_or_404(visit_id))
+
+
+def _apply(visit: Visit, form, key: str, action, success: str, sms: str | None = None):
+    if not form.validate_on_submit():
+        return _render_detail(visit, **{key: form})
+    try:
+        action(form)
+    except services.VisitError as exc:
+        db.session.rollback()
+        flash(problem_message(exc.codes[0]), "warning")
+        return redirect(url_for("staff_visits.detail", visit_id=visit.id))
+    db.session.commit()
+    if sms:
+        services.notify(visit, sms)
+    flash(success, "success")
+    return redirect(url_for("staff_visits.detail", visit_id=visit.id))
+
+
+@bp.route("/<int:visit_id>/schedule", methods=["POST"])
+@require_role("agent")
+def schedule(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    return _apply(visit, VersionForm(prefix="schedule"), "schedule",
+                  lambda f: services.schedule_reschedule(current_user, visit, f.version.data),
+                  _("The new time is scheduled and the borrower is notified."), sms="rescheduled")
+
+
+@bp.route("/<int:visit_id>/cancel", methods=["POST"])
+@require_role("agent")
+def cancel(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    return _apply(visit, CancelForm(prefix="cancel"), "cancel",
+                  lambda f: services.cancel_visit(current_user, visit, f.version.data, f.reason.data),
+                  _("The visit is cancelled and the borrower is notified."), sms="cancelled")
+
+
+@bp.route("/<int:visit_id>/record", methods=["POST"])
+@require_role("agent")
+def record_visit(visit_id: int):
+    visit = _visit_or_404(visit_id)
+
+    def act(f):
+        day = visit.window_start.astimezone(lender_tz()).date()
+        tz = lender_tz()
+        services.record_visit(current_user, visit, f.version.data, held=f.held.data == "yes",
+                              arrived_at=datetime.combine(day, f.arrived.data, tzinfo=tz),
+                              departed_at=datetime.combine(day, f.departed.data, tzinfo=tz),
+                              met=f.met.data, identity_shown=f.identity_shown.data == "yes",
+                              outcome=f.outcome.data, next_step=f.next_step.data)
+
+    return _apply(visit, RecordForm(prefix="record"), "record", act, _("The visit record is saved."))
+
+
+@bp.route("/<int:visit_id>/note", methods=["POST"])
+@require_role("agent")
+def annotate(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    return _apply(visit, AnnotateForm(prefix="note"), "note",
+                  lambda f: services.annotate(current_user, visit, f.text.data), _("The note is added."))
+
+
+# ---- roster (supervisors) --------------------------------------------------------------------------------
+
+@bp.route("/roster", methods=["GET", "POST"])
+@require_role("supervisor")
+def roster():
+    form = VisitorForm()
+    photo_error = None
+    if form.validate_on_submit():
+        data = photos.read_upload(form.photo.data)
+        try:
+            name = photos.save_photo(data) if data else None
+            services.add_visitor(current_user, form.name.data, form.badge.data, name)
+        except photos.PhotoError as exc:
+            photo_error = {"too_large": _("The photo is larger than 2 MB."),
+                           "bad_type": _("The photo must be a JPEG, PNG or WebP image."),
+                           "empty": _("The photo file is empty.")}[exc.reason]
+        except services.VisitError as exc:
+            db.session.rollback()
+            form.badge.errors = [problem_message(exc.codes[0])]
+        else:
+            db.session.commit()
+            flash(_("The visitor is added to the roster."), "success")
+            return redirect(url_for("staff_visits.roster"))
+    if photo_error:
+        form.photo.errors = [photo_error]
+    visitors = list(db.session.scalars(select(Visitor).order_by(Visitor.active.desc(), Visitor.name)))
+    return render_template("staff/visits/roster.html", form=form, visitors=visitors,
+                           toggle_form=ToggleVisitorForm())
+
+
+@bp.route("/roster/<int:visitor_id>/active", methods=["POST"])
+@require_role("supervisor")
+def set_active(visitor_id: int):
+    visitor = db.session.get(Visitor, visitor_id)
+    if visitor is None:
+        abort(404)
+    form = ToggleVisitorForm()
+    if form.validate_on_submit():
+        services.set_visitor_active(current_user, visitor, form.active.data == "yes")
+        db.session.commit()
+        flash(_("The roster is updated."), "success")
+    return redirect(url_for("staff_visits.roster"))
+
+
+# ---- "my work" queue -------------------------------------------------------------------------------------
+
+def my_work(_user) -> dict:
+    now = utcnow()
+    visits = list(db.session.scalars(_needs_staff(now).order_by(Visit.window_start).limit(10)))
+    items = [{"label": _l("Visit %(id)s · %(state)s", id=v.id, state=state_label(v)),
+              "url": url_for("staff_visits.detail", visit_id=v.id),
+              "due_text": fmt_datetime(v.window_start, "short"),
+              "urgency": "overdue" if v.window_start < now else None} for v in visits]
+    count = db.session.scalar(select(func.count()).select_from(_needs_staff(now).subquery()))
+    return {"title": _l("Visits waiting for you"), "url": url_for("staff_visits.queue"), "count": count,
+            "items": items}
+
+
+def state_label(visit: Visit) -> str:
+    if visit.record_answer == "disputed":
+        return str(_l("record disputed"))
+    return str(STAFF_STATE_LABELS[visit.state])
+
+
+bp.record_once(lambda state: register_queue(state.app, my_work))

@@ -1,0 +1,81 @@
+"""Third-party reports: no account, reference + secret shown once, status reveals nothing without the secret."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from portal.complaints.models import Complaint
+from tests.complaints.conftest import report_data, with_files
+from tests.uploads.samples import png
+
+
+def test_family_member_reports_and_sees_the_secret_once(client, session):
+    response = client.post("/report", data=with_files(report_data(token="fam-1"), (png(), "wechat.png")),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/report/done")
+    page = client.get("/report/done").get_data(as_text=True)
+    reference = re.search(r'id="reference">([^<]+)<', page).group(1)
+    secret = re.search(r'id="secret">([^<]+)<', page).group(1)
+    complaint = session.scalar(select(Complaint))
+    assert complaint.reference == reference and complaint.borrower_id is None
+    assert complaint.reporter_relation == "parent" and complaint.contact_phone == "13700137000"
+    assert complaint.secret_once is None and secret not in (complaint.secret_hash or "")
+    assert 'id="secret"' not in client.get("/report/done").get_data(as_text=True)  # never again
+
+    other = client.application.test_client()
+    assert "lookup" in other.get("/report/status").get_data(as_text=True)
+    response = other.post("/report/status", data={"action": "lookup", "reference": reference.lower(),
+                                                    "secret": secret.lower().replace("-", " ")})
+    assert response.status_code == 302
+    page = other.get("/report/status").get_data(as_text=True)
+    complaint = session.scalar(select(Complaint))
+    assert reference in page and "他半夜打电话给我母亲" in page and complaint.evidence[0].sha256 in page
+    assert other.get("/report/export").status_code == 200
+    other.post("/report/status", data={"action": "follow_up", "body": "他今天又来了"})
+    session.expire_all()
+    assert session.get(Complaint, complaint.id).messages[-1].body == "他今天又来了"
+
+
+def test_wrong_secret_and_unknown_reference_answer_the_same(client, make_complaint, session):
+    complaint = make_complaint()
+    wrong = client.post("/report/status", data={"action": "lookup", "reference": complaint.reference,
+                                                "secret": "AAAA-BBBB-CCCC-DDDD"})
+    unknown = client.post("/report/status", data={"action": "lookup", "reference": "TS-20990101-0001",
+                                                  "secret": "AAAA-BBBB-CCCC-DDDD"})
+    assert wrong.status_code == unknown.status_code == 200
+    strip = lambda r: re.sub(r'name="csrf_token"[^>]*>|value="[^"]*"', "", r.get_data(as_text=True))  # noqa: E731
+    assert strip(wrong) == strip(unknown)
+    assert complaint.what_happened not in wrong.get_data(as_text=True)
+    assert client.get("/report/export").status_code == 404
+
+
+def test_a_borrowers_complaint_cannot_be_opened_as_a_report(client, make_complaint, create_borrower):
+    complaint = make_complaint(create_borrower())
+    response = client.post("/report/status", data={"action": "lookup", "reference": complaint.reference,
+                                                   "secret": ""})
+    assert complaint.what_happened not in response.get_data(as_text=True)
+
+
+def test_status_lookups_are_rate_limited(client, make_complaint):
+    complaint = make_complaint()
+    codes = [client.post("/report/status", data={"action": "lookup", "reference": complaint.reference,
+                                                 "secret": f"WRONG-{i}"}).status_code for i in range(12)]
+    assert codes[-1] == 429 and 200 in codes
+
+
+def test_report_bad_input_keeps_what_was_typed(client, session):
+    for over, field in [({"contact_phone": "12345"}, "contact_phone"), ({"reporter_relation": ""}, "reporter_relation"),
+                        ({"reporter_name": ""}, "reporter_name"), ({"preferred_contact": "portal"}, "preferred_contact")]:
+        page = client.post("/report", data=report_data(**over)).get_data(as_text=True)
+        assert f'id="{field}-error"' in page and "他半夜打电话给我母亲" in page, field
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 0
+
+
+def test_double_report_creates_one(client, session):
+    data = report_data(token="twice")
+    client.post("/report", data=data)
+    client.post("/report", data=data)
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 1
+    page = client.get("/report/done").get_data(as_text=True)
+    assert 'id="secret"' in page  # the first confirmation page was never seen: the secret is shown now

@@ -1,0 +1,200 @@
+"""Staff console for complaints: queue, actions, optimistic locking, escaping, audit, access, reports."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.complaints.models import Complaint
+from tests.uploads.samples import png
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _actions(session) -> list[str]:
+    session.expire_all()
+    return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def _reload(session, complaint) -> Complaint:
+    session.expire_all()
+    return session.get(Complaint, complaint.id)
+
+
+def test_queue_sorts_by_nearest_deadline_and_highlights(client, login, create_staff, create_borrower,
+                                                        make_complaint, session):
+    agent = create_staff()
+    old = make_complaint(create_borrower(), now=datetime.now(timezone.utc) - timedelta(days=20))
+    new = make_complaint()
+    login(client, agent)
+    page = client.get("/staff/complaints").get_data(as_text=True)
+    assert page.index(old.reference) < page.index(new.reference)
+    assert 'class="overdue"' in page
+    assert "complaint.queue_viewed" in _actions(session)
+    assert old.reference not in client.get("/staff/complaints?age=lt3").get_data(as_text=True)
+    assert new.reference not in client.get("/staff/complaints?channel=visit").get_data(as_text=True)
+    assert new.reference in client.get("/staff/complaints?category=insults&assignee=none").get_data(as_text=True)
+    assert new.reference not in client.get("/staff/complaints?status=resolved").get_data(as_text=True)
+
+
+def test_queue_pages_by_key(client, login, create_staff, make_complaint, monkeypatch):
+    from portal.complaints import queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    refs = [make_complaint().reference for _ in range(3)]
+    login(client, create_staff())
+    first = client.get("/staff/complaints").get_data(as_text=True)
+    assert refs[0] in first and refs[1] in first and refs[2] not in first
+    import re
+    after = re.search(r'after=([^"&]+)', first).group(1)
+    second = client.get(f"/staff/complaints?after={after}").get_data(as_text=True)
+    assert refs[2] in second and refs[0] not in second
+
+
+def test_agent_acknowledges_replies_extends_and_resolves(client, login, create_staff, make_complaint, session):
+    agent = create_staff(display_name="客服小李")
+    complaint = make_complaint()
+    login(client, agent)
+    url = f"/staff/complaints/{complaint.reference}"
+    assert client.get(url).status_code == 200
+    version = lambda: str(_reload(session, complaint).version)  # noqa: E731
+    client.post(url, data={"action": "assign", "assign-version": version(), "self": "1"})
+    assert _reload(session, complaint).assignee_id == agent.id
+    client.post(url, data={"action": "state", "state-version": version(), "state-state": "acknowledged"})
+    client.post(url, data={"action": "reply", "reply-body": "我们正在核实。"})
+    client.post(url, data={"action": "note", "note-body": "内部：调取通话录音"})
+    client.post(url, data={"action": "state", "state-version": version(), "state-state": "investigating"})
+    client.post(url, data={"action": "extend", "extend-version": version(), "extend-reason": "需要外包机构提供录音"})
+    c = _reload(session, complaint)
+    assert c.extension_level == 1 and (c.decide_due - c.acknowledge_due).days > 15
+    # closing needs an outcome category and an explanation
+    page = client.post(url, data={"action": "state", "state-version": version(), "state-state": "resolved"})
+    assert _reload(session, complaint).state == "investigating" and page.status_code == 200
+    client.post(url, data={"action": "state", "state-version": version(), "state-state": "resolved",
+                           "state-outcome": "upheld_corrected", "state-explanation": "已核实并道歉。"})
+    c = _reload(session, complaint)
+    assert c.state == "resolved" and c.outcome_category == "upheld_corrected" and c.decided_at is not None
+    assert [m.body for m in c.messages] == ["我们正在核实。"] and c.notes[0].body == "内部：调取通话录音"
+    actions = _actions(session)
+    for action in ("complaint.viewed", "complaint.assigned", "complaint.state_changed", "complaint.replied",
+                   "complaint.note_added", "complaint.extended"):
+        assert action in actions, action
+
+
+def test_the_60_day_stop(client, login, create_staff, make_complaint, session):
+    complaint = make_complaint()
+    login(client, create_staff())
+    url = f"/staff/complaints/{complaint.reference}"
+    for reason in ("一", "二", "三"):
+        client.post(url, data={"action": "extend", "extend-version": str(_reload(session, complaint).version),
+                               "extend-reason": reason})
+    c = _reload(session, complaint)
+    assert c.extension_level == 2 and (c.decide_due - c.received_at.astimezone(ZoneInfo("Asia/Shanghai")).date()).days == 60
+    assert len(c.extensions) == 2
+    page = client.post(url, data={"action": "extend", "extend-version": str(c.version), "extend-reason": ""})
+    assert page.status_code == 200
+
+
+def test_internal_notes_are_never_shown_to_the_complainant(client, login, create_staff, create_borrower,
+                                                           make_complaint, app):
+    me = create_borrower()
+    complaint = make_complaint(me)
+    staff_client = app.test_client()
+    login(staff_client, create_staff())
+    staff_client.post(f"/staff/complaints/{complaint.reference}", data={"action": "note", "note-body": "秘密备注"})
+    login(client, me)
+    assert "秘密备注" not in client.get(f"/complaints/{complaint.reference}").get_data(as_text=True)
+    assert "秘密备注" not in client.get(f"/complaints/{complaint.reference}/export").get_data(as_text=True)
+
+
+def test_a_stale_form_overwrites_nothing(client, login, create_staff, make_complaint, session):
+    complaint = make_complaint()
+    login(client, create_staff())
+    url = f"/staff/complaints/{complaint.reference}"
+    stale = str(complaint.version)
+    client.post(url, data={"action": "state", "state-version": stale, "state-state": "acknowledged"})
+    response = client.post(url, data={"action": "assign", "assign-version": stale, "self": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "error-summary" in page
+    assert _reload(session, complaint).assignee_id is not None  # set by the acknowledgement, not by the stale form
+    before = _reload(session, complaint).version
+    client.post(url, data={"action": "state", "state-version": stale, "state-state": "investigating"})
+    assert _reload(session, complaint).state == "acknowledged" and _reload(session, complaint).version == before
+
+
+def test_only_supervisors_assign_to_others(client, login, create_staff, make_complaint, session):
+    agent, other = create_staff(), create_staff()
+    other_id = other.id
+    complaint = make_complaint()
+    login(client, agent)
+    url = f"/staff/complaints/{complaint.reference}"
+    client.post(url, data={"action": "assign", "assign-version": "1", "assign-assignee": str(other_id)})
+    assert _reload(session, complaint).assignee_id is None
+    login(client, create_staff(role="supervisor"))
+    client.post(url, data={"action": "assign", "assign-version": "1", "assign-assignee": str(other_id)})
+    assert _reload(session, complaint).assignee_id == other_id
+
+
+def test_every_text_field_is_shown_escaped_to_staff(client, login, create_staff, create_borrower, session):
+    from tests.complaints.conftest import report_data
+
+    client.post("/report", data=report_data(
+        reporter_name=XSS[:100], debtor_name=XSS[:100], collector_name=XSS[:100], collector_badge=XSS[:40],
+        collector_phone="1", what_happened=XSS, outcome_wanted=XSS))
+    complaint = session.scalar(select(Complaint))
+    login(client, create_staff())
+    url = f"/staff/complaints/{complaint.reference}"
+    client.post(url, data={"action": "reply", "reply-body": XSS})
+    client.post(url, data={"action": "note", "note-body": XSS})
+    page = client.get(url).get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert page.count("&lt;script&gt;") >= 6
+
+
+def test_evidence_download_is_audited_and_an_attachment(client, login, create_staff, make_complaint, session):
+    complaint = make_complaint(files=[(png(), "p.png")])
+    login(client, create_staff())
+    response = client.get(f"/staff/complaints/{complaint.reference}/evidence/{complaint.evidence[0].id}")
+    assert response.status_code == 200 and response.headers["Content-Disposition"].startswith("attachment")
+    response.close()
+    assert "complaint.evidence_downloaded" in _actions(session)
+    assert client.get(f"/staff/complaints/{complaint.reference}/evidence/999").status_code == 404
+
+
+def test_my_work_lists_complaints(client, login, create_staff, make_complaint):
+    complaint = make_complaint()
+    login(client, create_staff())
+    assert complaint.reference in client.get("/staff/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/staff/complaints", "/staff/complaints/TS-20260101-0001", "/staff/reports",
+                                 "/staff/reports/complaints.csv"])
+def test_borrowers_and_anonymous_are_refused_on_staff_urls(client, login, create_borrower, url):
+    assert "/staff/login" in client.get(url).headers["Location"]
+    login(client, create_borrower())
+    response = client.get(url)
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("url", ["/staff/reports", "/staff/reports/complaints.csv"])
+def test_reports_need_a_supervisor(client, login, create_staff, url):
+    login(client, create_staff(role="agent"))
+    assert client.get(url).status_code == 403
+
+
+def test_report_charts_table_and_csv(client, login, create_staff, make_complaint, session):
+    c1, c2 = make_complaint(), make_complaint(categories=["threats", "insults"])
+    c1 = _reload(session, c1)
+    c1.state, c1.outcome_category, c1.outcome_explanation = "resolved", "other", "ok"
+    c1.decided_at = c1.received_at + timedelta(days=3)
+    session.commit()
+    login(client, create_staff(role="supervisor"))
+    page = client.get("/staff/reports").get_data(as_text=True)
+    assert "<svg" in page and "<table" in page and "100%" in page
+    csv = client.get("/staff/reports/complaints.csv")
+    text = csv.get_data(as_text=True)
+    assert csv.headers["Content-Type"].startswith("text/csv") and "category,,insults,2" in text.replace("\r", "")
+    assert "report.viewed" in _actions(session) and "report.exported" in _actions(session)

@@ -1,0 +1,189 @@
+"""Borrower pages: list, detail, confirm, reschedule, remote, family consent, record answers; 404s and replays."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.orm import utcnow
+from portal.visits.models import Visit, VisitAnswer, VisitDispute, VisitRecord
+from tests.visits.conftest import window, workday
+
+ACTIONS = [("confirm", {"confirm-version": "1"}),
+           ("reschedule", {"resched-version": "1", "resched-slot": "x"}),
+           ("remote", {"remote-version": "1", "remote-reason": "I work away"}),
+           ("family", {"family-version": "1", "family-allowed": "no"}),
+           ("record/confirm", {"record-version": "1"}),
+           ("record/dispute", {"dispute-version": "1", "dispute-text": "wrong"})]
+
+
+@pytest.fixture
+def setup(create_borrower, create_loan, make_visit, login, client):
+    borrower = create_borrower()
+    loan = create_loan(borrower)
+    visit = make_visit(loan)
+    login(client, borrower)
+    return borrower, loan, visit
+
+
+def _get(session, visit_id):
+    session.expire_all()
+    return session.get(Visit, visit_id)
+
+
+def test_list_and_detail_show_who_when_why_and_the_rules(client, setup):
+    _, loan, visit = setup
+    listing = client.get("/visits").get_data(as_text=True)
+    assert f"/visits/{visit.id}" in listing and loan.loan_ref in listing
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    for text in ("刘强", "BJ1024", "周敏", "BJ1025", "核实地址", "ABC234", "北京市东城区"):
+        assert text in page
+    assert "赵磊" not in page  # not assigned
+    assert "第39条" in page and "第1033条" in page and "GB/T 45251-2025" in page and "110" in page
+    assert page.count("<h1") == 1
+
+
+def test_confirm_then_replay_changes_nothing(client, setup, session):
+    _, _, visit = setup
+    first = client.post(f"/visits/{visit.id}/confirm", data={"confirm-version": str(visit.version)})
+    assert first.status_code == 302
+    assert _get(session, visit.id).state == "confirmed"
+    version = _get(session, visit.id).version
+    replay = client.post(f"/visits/{visit.id}/confirm", data={"confirm-version": str(visit.version)})
+    assert replay.status_code == 302
+    assert _get(session, visit.id).version == version
+    assert session.scalar(select(func.count()).select_from(VisitAnswer)) == 1
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "visit.answer.confirm")) == 1
+
+
+def _first_slot(client, visit_id):
+    import re
+
+    page = client.get(f"/visits/{visit_id}").get_data(as_text=True)
+    return re.findall(r'name="resched-slot"[^>]*value="(\d{12})"', page) or \
+        re.findall(r'value="(\d{12})"[^>]*name="resched-slot"', page)
+
+
+def test_reschedule_offers_slots_and_a_replay_counts_once(client, setup, session):
+    _, _, visit = setup
+    slots = _first_slot(client, visit.id)
+    assert len(slots) > 10
+    data = {"resched-version": str(visit.version), "resched-slot": slots[0]}
+    assert client.post(f"/visits/{visit.id}/reschedule", data=data).status_code == 302
+    client.post(f"/visits/{visit.id}/reschedule", data=data)
+    fresh = _get(session, visit.id)
+    assert fresh.state == "reschedule_requested" and fresh.reschedule_count == 1
+    assert fresh.requested_start is not None
+
+
+def test_reschedule_refuses_a_typed_time_and_keeps_the_page(client, setup, session):
+    _, _, visit = setup
+    response = client.post(f"/visits/{visit.id}/reschedule",
+                           data={"resched-version": str(visit.version), "resched-slot": "202601010300"})
+    assert response.status_code == 200
+    assert "error-summary" in response.get_data(as_text=True)
+    assert _get(session, visit.id).state == "proposed"
+
+
+def test_reschedule_limit_is_enforced(client, setup, session):
+    _, _, visit = setup
+    visit.reschedule_count = 2
+    session.commit()
+    slots = _first_slot(client, visit.id)
+    assert slots == []
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "video call" in page or "视频" in page
+    start = visit.window_start + timedelta(days=1)
+    key = start.astimezone(window(workday(1), 9)[0].tzinfo).strftime("%Y%m%d%H%M")
+    client.post(f"/visits/{visit.id}/reschedule", data={"resched-version": str(visit.version), "resched-slot": key})
+    assert _get(session, visit.id).reschedule_count == 2
+
+
+def test_remote_request_needs_a_reason(client, setup, session):
+    _, _, visit = setup
+    empty = client.post(f"/visits/{visit.id}/remote", data={"remote-version": str(visit.version),
+                                                            "remote-reason": "  "})
+    assert empty.status_code == 200 and "error-summary" in empty.get_data(as_text=True)
+    ok = client.post(f"/visits/{visit.id}/remote", data={"remote-version": str(visit.version),
+                                                         "remote-reason": "白天在外地上班"})
+    assert ok.status_code == 302
+    fresh = _get(session, visit.id)
+    assert fresh.state == "remote_requested" and fresh.remote_reason == "白天在外地上班"
+
+
+def test_family_consent_choice_is_saved_and_needs_a_choice(client, setup, session):
+    _, _, visit = setup
+    bad = client.post(f"/visits/{visit.id}/family", data={"family-version": str(visit.version)})
+    assert bad.status_code == 200 and "error-summary" in bad.get_data(as_text=True)
+    client.post(f"/visits/{visit.id}/family", data={"family-version": str(visit.version), "family-allowed": "yes"})
+    assert _get(session, visit.id).family_contact_allowed is True
+
+
+def test_a_cancelled_visit_cannot_be_confirmed(client, setup, session):
+    _, _, visit = setup
+    visit.state = "cancelled"
+    session.commit()
+    client.post(f"/visits/{visit.id}/confirm", data={"confirm-version": str(visit.version)})
+    assert _get(session, visit.id).state == "cancelled"
+
+
+def _with_record(session, visit, staff):
+    session.add(VisitRecord(visit_id=visit.id, held=True, arrived_at=utcnow() - timedelta(hours=2),
+                            departed_at=utcnow() - timedelta(hours=1), met="本人", identity_shown=True,
+                            outcome="核实完毕", next_step="提交方案", recorded_by_id=staff.id))
+    visit.state = "completed"
+    session.commit()
+
+
+def test_borrower_confirms_the_record(client, setup, session, create_staff):
+    _, _, visit = setup
+    _with_record(session, visit, create_staff())
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "核实完毕" in page and "提交方案" in page
+    version = _get(session, visit.id).version
+    client.post(f"/visits/{visit.id}/record/confirm", data={"record-version": str(version)})
+    assert _get(session, visit.id).record_answer == "confirmed"
+
+
+def test_borrower_disputes_the_record_once(client, setup, session, create_staff):
+    _, _, visit = setup
+    _with_record(session, visit, create_staff())
+    version = _get(session, visit.id).version
+    empty = client.post(f"/visits/{visit.id}/record/dispute", data={"dispute-version": str(version)})
+    assert empty.status_code == 200 and "error-summary" in empty.get_data(as_text=True)
+    data = {"dispute-version": str(version), "dispute-text": "没有人来过"}
+    assert client.post(f"/visits/{visit.id}/record/dispute", data=data).status_code == 302
+    client.post(f"/visits/{visit.id}/record/dispute", data=data)
+    assert _get(session, visit.id).record_answer == "disputed"
+    assert session.scalars(select(VisitDispute.text)).all() == ["没有人来过"]
+    dispute = session.scalars(select(VisitDispute)).one()
+    assert dispute.complaint_ref  # the complaints domain opened a linked complaint
+    assert dispute.complaint_ref in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("path", "data"), ACTIONS)
+def test_another_borrowers_visit_is_404(client, create_borrower, create_loan, make_visit, login, path, data):
+    owner = create_borrower()
+    visit = make_visit(create_loan(owner))
+    login(client, create_borrower())
+    assert client.get(f"/visits/{visit.id}").status_code == 404
+    assert client.post(f"/visits/{visit.id}/{path}", data=data).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/visits", "/visits/1"] + [f"/visits/1/{p}" for p, _ in ACTIONS])
+def test_anonymous_is_sent_to_login(client, path):
+    response = client.post(path) if path.count("/") > 2 else client.get(path)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_staff_cannot_use_borrower_pages(client, create_staff, login):
+    login(client, create_staff())
+    assert "/login" in client.get("/visits").headers["Location"]
+
+
+def test_csrf_is_required(client, setup, csrf_on, session):
+    _, _, visit = setup
+    assert client.post(f"/visits/{visit.id}/confirm", data={"confirm-version": "1"}).status_code == 400
+    assert _get(session, visit.id).state == "proposed"

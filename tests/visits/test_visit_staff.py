@@ -1,0 +1,216 @@
+"""Staff: propose (rules, roster, SMS), queue, schedule a reschedule, cancel, record (immutable), notes, roster."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.orm import utcnow
+from portal.visits.demo import avatar_png
+from portal.visits.models import Visit, Visitor, VisitRecord, VisitRecordIsImmutable
+from tests.visits.conftest import window, workday
+
+
+@pytest.fixture
+def agent(client, create_staff, login):
+    user = create_staff(role="agent")
+    login(client, user)
+    return user
+
+
+def _get(session, visit_id):
+    session.expire_all()
+    return session.get(Visit, visit_id)
+
+
+def _proposal(roster, day, start="10:00", end="12:00", visitors=None):
+    return {"address": "北京市东城区", "day": day.isoformat(), "start": start, "end": end, "purpose": "核实地址",
+            "visitors": [str(v.id) for v in (visitors if visitors is not None else roster[:2])]}
+
+
+def test_propose_a_visit_notifies_the_borrower_in_their_script(client, agent, roster, create_borrower, create_loan,
+                                                               session, outbox):
+    borrower = create_borrower(locale="zh_Hant")
+    loan = create_loan(borrower)
+    page = client.get(f"/staff/visits/new?loan={loan.loan_ref}").get_data(as_text=True)
+    assert "刘强" in page and borrower.address in page
+    response = client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=_proposal(roster, workday(5)))
+    assert response.status_code == 302
+    visit = session.scalars(select(Visit)).one()
+    assert visit.state == "proposed" and len(visit.visitors) == 2 and len(visit.code) == 6
+    sms = outbox()
+    assert sms[-1]["to"] == borrower.phone and f"/visits/{visit.id}" in sms[-1]["text"]
+    assert "訪" in sms[-1]["text"] or "Visit" in sms[-1]["text"] or "visit" in sms[-1]["text"]
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "visit.proposed")) == 1
+
+
+@pytest.mark.parametrize(("offset", "start", "end", "visitors"), [
+    (1, "10:00", "12:00", 2),   # too little notice
+    (5, "07:00", "09:00", 2),   # before 08:00 / the configured hours
+    (5, "19:00", "21:00", 2),   # after the configured hours
+    (5, "10:00", "10:30", 2),   # too short
+    (5, "10:00", "12:00", 1),   # one visitor
+])
+def test_proposals_breaking_a_rule_are_refused(client, agent, roster, create_borrower, create_loan, session,
+                                               offset, start, end, visitors):
+    loan = create_loan(create_borrower())
+    data = _proposal(roster, workday(offset), start, end, roster[:visitors])
+    response = client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=data)
+    assert response.status_code == 200
+    assert 'id="rule-problems"' in response.get_data(as_text=True)
+    assert response.get_data(as_text=True).count("核实地址") >= 1  # what was typed is kept
+    assert session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_overlapping_visit_for_the_same_loan_is_refused(client, agent, roster, create_borrower, create_loan,
+                                                        make_visit, session):
+    loan = create_loan(create_borrower())
+    make_visit(loan, when=window(workday(5), 10))
+    client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=_proposal(roster, workday(5), "11:00", "13:00"))
+    assert session.scalar(select(func.count()).select_from(Visit)) == 1
+
+
+def test_inactive_visitors_cannot_be_chosen(client, agent, roster, create_borrower, create_loan, session):
+    roster[1].active = False
+    session.commit()
+    loan = create_loan(create_borrower())
+    client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=_proposal(roster, workday(5)))
+    assert session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_unknown_loan_is_404(client, agent):
+    assert client.get("/staff/visits/new?loan=NOPE").status_code == 404
+
+
+def test_queue_shows_answers_at_once(client, agent, create_borrower, create_loan, make_visit, session):
+    loan = create_loan(create_borrower())
+    make_visit(loan, state="remote_requested", remote_reason="在外地上班")
+    page = client.get("/staff/visits/").get_data(as_text=True)
+    assert "在外地上班" in page and loan.loan_ref in page
+    home = client.get("/staff/").get_data(as_text=True)
+    assert "/staff/visits/" in home
+
+
+def test_schedule_the_requested_time_and_notify(client, agent, create_borrower, create_loan, make_visit, session,
+                                                outbox):
+    loan = create_loan(create_borrower())
+    new_start, new_end = window(workday(7), 12, 3)
+    visit = make_visit(loan, state="reschedule_requested", requested_start=new_start, requested_end=new_end,
+                       reschedule_count=1)
+    assert client.post(f"/staff/visits/{visit.id}/schedule",
+                       data={"schedule-version": str(visit.version)}).status_code == 302
+    fresh = _get(session, visit.id)
+    assert fresh.state == "rescheduled" and fresh.window_start == new_start and fresh.requested_start is None
+    assert len(outbox()) == 1
+    # a replay (old version) changes nothing and sends nothing
+    client.post(f"/staff/visits/{visit.id}/schedule", data={"schedule-version": str(visit.version)})
+    assert len(outbox()) == 1
+
+
+def test_cancel_needs_a_reason(client, agent, create_borrower, create_loan, make_visit, session):
+    visit = make_visit(create_loan(create_borrower()))
+    bad = client.post(f"/staff/visits/{visit.id}/cancel", data={"cancel-version": str(visit.version)})
+    assert bad.status_code == 200 and "error-summary" in bad.get_data(as_text=True)
+    client.post(f"/staff/visits/{visit.id}/cancel", data={"cancel-version": str(visit.version),
+                                                         "cancel-reason": "借款人已还款"})
+    assert _get(session, visit.id).state == "cancelled"
+
+
+def test_record_after_the_visit_is_immutable_and_annotated(client, agent, create_borrower, create_loan, make_visit,
+                                                           session):
+    start = utcnow() - timedelta(hours=3)
+    visit = make_visit(create_loan(create_borrower()), state="confirmed", when=(start, start + timedelta(hours=2)))
+    local = start.astimezone(window(workday(1), 9)[0].tzinfo)
+    data = {"record-version": str(visit.version), "record-held": "yes",
+            "record-arrived": local.strftime("%H:%M"),
+            "record-departed": (local + timedelta(minutes=30)).strftime("%H:%M"),
+            "record-met": "本人", "record-identity_shown": "yes", "record-outcome": "核实完毕",
+            "record-next_step": "提交方案"}
+    bad = client.post(f"/staff/visits/{visit.id}/record", data={**data, "record-met": ""})
+    assert bad.status_code == 200
+    assert client.post(f"/staff/visits/{visit.id}/record", data=data).status_code == 302
+    fresh = _get(session, visit.id)
+    assert fresh.state == "completed" and fresh.record.met == "本人"
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "visit.recorded")) == 1
+    client.post(f"/staff/visits/{visit.id}/record", data={**data, "record-version": str(fresh.version)})
+    assert session.scalar(select(func.count()).select_from(VisitRecord)) == 1
+    record = session.scalars(select(VisitRecord)).one()
+    record.outcome = "changed"
+    with pytest.raises(VisitRecordIsImmutable):
+        session.commit()
+    session.rollback()
+    client.post(f"/staff/visits/{visit.id}/note", data={"note-text": "借款人来电补充说明"})
+    assert "借款人来电补充说明" in client.get(f"/staff/visits/{visit.id}").get_data(as_text=True)
+
+
+def test_a_visit_cannot_be_recorded_before_it_starts(client, agent, create_borrower, create_loan, make_visit,
+                                                     session):
+    visit = make_visit(create_loan(create_borrower()), state="confirmed")
+    client.post(f"/staff/visits/{visit.id}/record", data={
+        "record-version": str(visit.version), "record-held": "yes", "record-arrived": "10:00",
+        "record-departed": "11:00", "record-met": "x", "record-identity_shown": "yes", "record-outcome": "x",
+        "record-next_step": "x"})
+    assert _get(session, visit.id).record is None
+
+
+def test_detail_shows_family_choice_and_dispute_and_is_audited(client, agent, create_borrower, create_loan,
+                                                              make_visit, session):
+    from portal.visits.models import VisitDispute
+
+    visit = make_visit(create_loan(create_borrower()), family_contact_allowed=True)
+    session.add(VisitDispute(visit_id=visit.id, text="没有人来过"))
+    session.commit()
+    page = client.get(f"/staff/visits/{visit.id}").get_data(as_text=True)
+    assert "没有人来过" in page
+    assert session.scalar(select(func.count()).where(AuditEvent.action == "visit.viewed")) == 1
+
+
+def test_roster_add_with_photo_and_deactivate(client, create_staff, login, session):
+    login(client, create_staff(role="supervisor"))
+    data = {"name": "钱程", "badge": "sh 4096", "photo": (io.BytesIO(avatar_png((10, 20, 30), 16)), "me.png")}
+    assert client.post("/staff/visits/roster", data=data, content_type="multipart/form-data").status_code == 302
+    visitor = session.scalars(select(Visitor)).one()
+    assert visitor.badge_number == "SH4096" and visitor.photo_name.endswith(".png")
+    photo = client.get(f"/visitor-photos/{visitor.photo_name}")
+    assert photo.status_code == 200 and photo.data.startswith(b"\x89PNG")
+    client.post(f"/staff/visits/roster/{visitor.id}/active", data={"active": "no"})
+    session.expire_all()
+    assert session.get(Visitor, visitor.id).active is False
+
+
+@pytest.mark.parametrize(("payload", "name"), [(b"%PDF-1.4 not an image", "x.png"), (avatar_png((1, 2, 3), 64), "big.png")])
+def test_roster_refuses_bad_photos(client, app, create_staff, login, session, payload, name, monkeypatch):
+    monkeypatch.setitem(app.config, "VISITOR_PHOTO_MAX_BYTES", 200)  # the real limit is 2 MB
+    login(client, create_staff(role="supervisor"))
+    data = {"name": "钱程", "badge": "SH4096", "photo": (io.BytesIO(payload), name)}
+    response = client.post("/staff/visits/roster", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200 and "error-summary" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Visitor)) == 0
+
+
+def test_duplicate_badge_is_refused(client, create_staff, login, roster, session):
+    login(client, create_staff(role="supervisor"))
+    response = client.post("/staff/visits/roster", data={"name": "x", "badge": "bj1024"})
+    assert response.status_code == 200
+    assert session.scalar(select(func.count()).select_from(Visitor)) == 3
+
+
+@pytest.mark.parametrize("path", ["/staff/visits/roster"])
+def test_agents_cannot_manage_the_roster(client, agent, path, roster):
+    assert client.get(path).status_code == 403
+    assert client.post(f"/staff/visits/roster/{roster[0].id}/active", data={"active": "no"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/staff/visits/", "/staff/visits/new?loan=X", "/staff/visits/1",
+                                  "/staff/visits/roster"])
+def test_anonymous_and_borrowers_go_to_staff_login(client, create_borrower, login, path):
+    assert "/staff/login" in client.get(path).headers["Location"]
+    login(client, create_borrower())
+    assert "/staff/login" in client.get(path).headers["Location"]
+
+
+def test_unknown_visit_is_404(client, agent):
+    assert client.get("/staff/visits/999").status_code == 404
