@@ -12,13 +12,16 @@ from portal.security import gate
 from portal.visits import rules, services
 from portal.visits.forms import (DisputeForm, FamilyForm, RemoteForm, RescheduleForm, VerifyVisitorForm,
                                  VersionForm, problem_message)
+from portal.loans.panels import register_loan_panel
 from portal.visits.labels import template_helpers
+from portal.visits.panels import visit_badges
 from portal.visits.photos import photo_mimetype, photo_path
 
 bp = Blueprint("visits", __name__)
 gate(bp, kind="borrower", login_endpoint="accounts.login",
      public=frozenset({"visits.verify_visitor", "visits.visitor_photo"}))
 bp.context_processor(template_helpers)
+bp.record_once(lambda state: register_loan_panel(state.app, visit_badges))
 
 
 def _visit_or_404(visit_id: int):
