@@ -34,7 +34,6 @@ def upgrade() -> None:
     sa.Column('contact_phone', sa.String(length=20), nullable=False),
     sa.Column('preferred_contact', sa.String(length=8), nullable=False),
     sa.Column('secret_hash', sa.String(length=64), nullable=True),
-    sa.Column('secret_once', sa.String(length=24), nullable=True),
     sa.Column('occurred_on', sa.Date(), nullable=True),
     sa.Column('occurred_time', sa.Time(), nullable=True),
     sa.Column('channel', sa.String(length=8), nullable=False),

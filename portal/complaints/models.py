@@ -54,7 +54,6 @@ class Complaint(Base):
     preferred_contact: Mapped[str] = mapped_column(String(8), default="portal")
     secret_hash: Mapped[str | None] = mapped_column(String(64))
     # The third-party secret in clear only until the confirmation page has shown it once.
-    secret_once: Mapped[str | None] = mapped_column(String(24))
     occurred_on: Mapped[date | None] = mapped_column(Date)
     occurred_time: Mapped[time | None] = mapped_column(Time)
     channel: Mapped[str] = mapped_column(String(8))

@@ -39,15 +39,16 @@ def report():
     if form.validate_on_submit():
         files = read_files(form.evidence)
         if files is not None:
-            key = f"r:{form.token.data}" if form.token.data else None
-            complaint = services.find_by_key(key) or _file(form, files, key)
-            session[DONE] = complaint.reference
+            token = form.token.data or secrets.token_urlsafe(24)
+            key = f"r:{token}"
+            complaint = services.find_by_key(key) or _file(form, files, key, services.secret_for_token(token))
+            session[DONE] = [complaint.reference, token]
             return redirect(url_for("complaints.report_done"))
     return render_template("complaints/report.html", form=form,
                            files_lost=request.method == "POST" and bool(chosen(form.evidence)))
 
 
-def _file(form: ReportForm, files, key) -> Complaint:
+def _file(form: ReportForm, files, key, secret: str) -> Complaint:
     filing = services.Filing(
         categories=form.categories.data, channel=form.channel.data, what_happened=form.what_happened.data,
         occurred_on=form.occurred_on.data, occurred_time=form.occurred_time.data,
@@ -57,8 +58,7 @@ def _file(form: ReportForm, files, key) -> Complaint:
         reporter_name=form.reporter_name.data, reporter_relation=form.reporter_relation.data,
         debtor_name=form.debtor_name.data, locale=current_locale(), files=files)
     try:
-        complaint, secret = services.file_complaint(filing, key=key)
-        complaint.secret_once = secret
+        complaint, _secret = services.file_complaint(filing, key=key, secret=secret)
         db.session.commit()
     except IntegrityError:  # the same form sent twice at once
         db.session.rollback()
@@ -70,15 +70,12 @@ def _file(form: ReportForm, files, key) -> Complaint:
 
 @bp.route("/report/done")
 def report_done():
-    reference = session.get(DONE)
+    done = session.pop(DONE, None)
+    reference, token = done if isinstance(done, list) and len(done) == 2 else (None, None)
     complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference)) if reference else None
     if complaint is None:
         return redirect(url_for("complaints.report"))
-    secret = complaint.secret_once
-    if secret:
-        complaint.secret_once = None  # shown once, then only its hash remains
-        db.session.commit()
-    session.pop(DONE, None)
+    secret = services.secret_for_token(token)  # shown once: the session entry is gone after this page
     session[GRANT] = complaint.reference
     return render_template("complaints/report_done.html", complaint=complaint, secret=secret)
 

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -70,6 +71,18 @@ def next_reference(day: date) -> str:
 
 def new_secret() -> str:
     raw = "".join(secrets.choice(rules.SECRET_ALPHABET) for _ in range(16))
+    return _group(raw)
+
+
+def secret_for_token(token: str) -> str:
+    """The third-party secret for a report form's one-time token: HMAC with the app key, so two submissions of
+    the same form get the same secret and no secret is ever stored in clear (only its hash)."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), b"report-secret:" + token.encode(),
+                      hashlib.sha256).digest()
+    return _group("".join(rules.SECRET_ALPHABET[b % len(rules.SECRET_ALPHABET)] for b in digest[:16]))
+
+
+def _group(raw: str) -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 
@@ -113,7 +126,7 @@ def _attach(complaint: Complaint, files: list[tuple[bytes, str]], added_by: str)
 
 
 def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str | None = None,
-                   now: datetime | None = None) -> tuple[Complaint, str | None]:
+                   now: datetime | None = None, secret: str | None = None) -> tuple[Complaint, str | None]:
     """Create a complaint (and its files); returns it with the third-party secret (None for borrowers)."""
     now = now or utcnow()
     if not filing.categories or set(filing.categories) - set(rules.CATEGORIES):
@@ -121,7 +134,10 @@ def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str
     if len(filing.files) > rules.MAX_FILES_PER_SUBMISSION:
         raise rules.RuleError("too_many_files")
     due = rules.deadlines(now, lender_tz())
-    secret = None if borrower is not None else new_secret()
+    if borrower is not None:
+        secret = None
+    elif secret is None:
+        secret = new_secret()
     complaint = Complaint(
         reference=next_reference(rules.local_date(now, lender_tz())), borrower_id=borrower.id if borrower else None,
         loan_id=filing.loan_id, visit_id=filing.visit_id, reporter_name=filing.reporter_name,

@@ -20,7 +20,8 @@ def test_family_member_reports_and_sees_the_secret_once(client, session):
     complaint = session.scalar(select(Complaint))
     assert complaint.reference == reference and complaint.borrower_id is None
     assert complaint.reporter_relation == "parent" and complaint.contact_phone == "13700137000"
-    assert complaint.secret_once is None and secret not in (complaint.secret_hash or "")
+    assert secret not in (complaint.secret_hash or "")
+    assert client.get("/report/done").status_code == 302  # shown once only
     assert 'id="secret"' not in client.get("/report/done").get_data(as_text=True)  # never again
 
     other = client.application.test_client()
