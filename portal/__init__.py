@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from portal import complaints, loans, plans, rights, uploads, visits
     from portal.accounts.routes import bp as accounts_bp
     from portal.health import bp as health_bp
     from portal.pages import bp as pages_bp
@@ -41,20 +42,6 @@ def configure_blueprints(app: Flask) -> None:
 
     for bp in (pages_bp, health_bp, accounts_bp, staff_bp):
         app.register_blueprint(bp)
-    from portal.loans.routes import bp as loans_bp
-    app.register_blueprint(loans_bp)
-    from portal.rights.routes import bp as rights_bp
-    app.register_blueprint(rights_bp)
-    from portal.uploads import configure_uploads
-    configure_uploads(app)
-    from portal.complaints import reports as complaint_reports
-    from portal.complaints import staff_routes as staff_complaints
-    from portal.complaints.routes import bp as complaints_bp
-    app.register_blueprint(complaints_bp)
-    app.register_blueprint(staff_complaints.bp)
-    app.register_blueprint(complaint_reports.bp)
-    staff_complaints.configure(app)
-    from portal.visits.routes import bp as visits_bp
-    from portal.visits.staff_routes import bp as staff_visits_bp
-    app.register_blueprint(visits_bp)
-    app.register_blueprint(staff_visits_bp)
+    # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup).
+    for domain in (loans, rights, uploads, visits, complaints, plans):
+        domain.configure(app)

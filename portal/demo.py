@@ -8,6 +8,7 @@ DEMO_MODULES = [
     "portal.loans.demo",
     "portal.complaints.demo",
     "portal.visits.demo",
+    "portal.plans.demo",
 ]
 
 

@@ -1,1 +1,15 @@
 """Complaints about improper collection (issue 7)."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def configure(app: Flask) -> None:
+    from portal.complaints import reports, staff_routes
+    from portal.complaints.routes import bp
+    from portal.staff.queues import register_queue
+
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_routes.bp)
+    app.register_blueprint(reports.bp)
+    register_queue(app, staff_routes.my_work)

@@ -1,7 +1,7 @@
 """Staff console for complaints: the queue, one complaint with its actions, audited evidence downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -156,8 +156,3 @@ def my_work(user) -> dict:
     return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
             "count": queries.count_open_for(user.id), "items": items}
 
-
-def configure(app: Flask) -> None:
-    from portal.staff.queues import register_queue
-
-    register_queue(app, my_work)

@@ -2,3 +2,9 @@
 from portal.rights.links import SECTIONS, SLUGS, rights_url
 
 __all__ = ["SECTIONS", "SLUGS", "rights_url"]
+
+
+def configure(app) -> None:
+    from portal.rights.routes import bp
+
+    app.register_blueprint(bp)

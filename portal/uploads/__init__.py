@@ -6,3 +6,7 @@ from portal.uploads.store import (AUDIO, EVIDENCE_KINDS, EXTENSIONS, IMAGES, PDF
 __all__ = ["AUDIO", "EVIDENCE_KINDS", "EXTENSIONS", "IMAGES", "PDF", "StoredFile", "UploadError", "check",
            "configure_uploads", "delete", "discard_pending", "download", "max_bytes", "open_file",
            "read_limited", "save", "sniff"]
+
+
+def configure(app) -> None:
+    configure_uploads(app)

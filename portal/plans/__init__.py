@@ -1,0 +1,17 @@
+"""Repayment plans (design §5): borrowers propose instalments, deferral or a waiver; staff answer."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def configure(app: Flask) -> None:
+    from portal.loans.panels import register_loan_panel
+    from portal.plans.queries import loan_panels, queue_provider
+    from portal.plans.routes import bp
+    from portal.plans.staff_routes import bp as staff_bp
+    from portal.staff.queues import register_queue
+
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_bp)
+    register_loan_panel(app, loan_panels)
+    register_queue(app, queue_provider)

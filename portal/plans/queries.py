@@ -1,0 +1,99 @@
+"""Loading proposals for their owner or for staff, the loan-page panels and the staff "my work" queue."""
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.orm import utcnow
+from portal.plans import rules
+from portal.plans.models import PlanProposal
+
+_LOAD = (selectinload(PlanProposal.lines), selectinload(PlanProposal.proofs), selectinload(PlanProposal.loan))
+
+
+def proposal_for_borrower(borrower, proposal_id: int) -> PlanProposal:
+    """A sent proposal of this borrower, or 404 (the same for another person's and a missing one)."""
+    p = db.session.scalar(select(PlanProposal).where(
+        PlanProposal.id == proposal_id, PlanProposal.borrower_id == borrower.id, PlanProposal.state != "draft",
+    ).options(*_LOAD))
+    if p is None:
+        abort(404)
+    return p
+
+
+def proposals_of(borrower) -> list[PlanProposal]:
+    stmt = (select(PlanProposal).where(PlanProposal.borrower_id == borrower.id, PlanProposal.state != "draft")
+            .options(selectinload(PlanProposal.loan)).order_by(PlanProposal.submitted_at.desc()))
+    return list(db.session.scalars(stmt))
+
+
+def proposal_for_staff(proposal_id: int) -> PlanProposal:
+    p = db.session.scalar(select(PlanProposal).where(PlanProposal.id == proposal_id, PlanProposal.state != "draft")
+                          .options(*_LOAD, selectinload(PlanProposal.borrower)))
+    if p is None:
+        abort(404)
+    return p
+
+
+QUEUE_FILTERS = {"waiting": rules.WAITING_FOR_STAFF, "countered": ("countered",),
+                 "decided": ("approved", "declined", "accepted", "withdrawn")}
+
+
+def staff_queue(which: str) -> list[PlanProposal]:
+    """Proposals in a filter, oldest first (the decided ones newest first), at most 200."""
+    states = QUEUE_FILTERS.get(which, rules.WAITING_FOR_STAFF)
+    order = PlanProposal.submitted_at.desc() if which == "decided" else PlanProposal.submitted_at
+    stmt = (select(PlanProposal).where(PlanProposal.state.in_(states))
+            .options(selectinload(PlanProposal.loan), selectinload(PlanProposal.borrower))
+            .order_by(order, PlanProposal.id).limit(200))
+    return list(db.session.scalars(stmt))
+
+
+def age_days(p: PlanProposal) -> int:
+    return max(0, (utcnow() - p.submitted_at).days) if p.submitted_at else 0
+
+
+def queue_provider(staff) -> dict:
+    """Plans waiting for staff, oldest first, for the "my work" home."""
+    count = db.session.scalar(select(func.count()).select_from(PlanProposal)
+                              .where(PlanProposal.state.in_(rules.WAITING_FOR_STAFF)))
+    items = []
+    for p in staff_queue("waiting")[:10]:
+        items.append({"label": _("Plan %(id)d · loan %(ref)s", id=p.id, ref=p.loan.loan_ref),
+                      "url": url_for("staff_plans.detail", proposal_id=p.id),
+                      "due_text": _("Waiting %(days)d days", days=age_days(p)), "urgency": None})
+    return {"title": _("Repayment plans to review"), "url": url_for("staff_plans.queue"), "count": count,
+            "items": items}
+
+
+def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
+    """Badges for open proposals and, for an agreed plan, its schedule in place of the contract's: two queries."""
+    ids = [loan.id for loan in loans]
+    if not ids:
+        return {}
+    stmt = (select(PlanProposal).where(PlanProposal.loan_id.in_(ids), PlanProposal.borrower_id == borrower.id,
+                                       PlanProposal.state.in_(rules.OPEN_STATES + rules.AGREED_STATES))
+            .options(selectinload(PlanProposal.lines)).order_by(PlanProposal.submitted_at, PlanProposal.id))
+    out: dict[int, list[dict]] = {}
+    agreed: dict[int, PlanProposal] = {}
+    for p in db.session.scalars(stmt):
+        url = url_for("plans.detail", proposal_id=p.id)
+        if p.state == "countered":
+            out.setdefault(p.loan_id, []).append(
+                {"badge": _("Repayment plan: the lender proposes other terms"), "tone": "warning", "url": url})
+        elif p.state in rules.WAITING_FOR_STAFF:
+            out.setdefault(p.loan_id, []).append({"badge": _("Repayment plan under review"), "tone": "info",
+                                                  "url": url})
+        else:
+            agreed[p.loan_id] = p  # the latest agreed plan wins
+    for loan_id, p in agreed.items():
+        lines = [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
+        out.setdefault(loan_id, []).append({
+            "badge": _("Repayment plan agreed"), "tone": "ok", "url": url_for("plans.detail", proposal_id=p.id),
+            "panel_template": "plans/_loan_panel.html", "replaces_schedule": True,
+            "panel_context": {"proposal_id": p.id, "lines": lines, "total_fen": sum(a for _d, a in lines)},
+        })
+    return out

@@ -1,0 +1,310 @@
+"""Repayment plans as pure functions (design §5 "Repayment plans"): schedules, cost, affordability, states.
+
+Money is integer fen; nothing here touches Flask or a database session.
+
+What a plan covers is everything still unpaid on the loan: the amount due now (split into principal, interest,
+penalty interest and fees) plus the unpaid part of instalments that are not yet due (``Owed.later``).
+
+- **instalments**: everything is spread over 2–``max_months`` monthly payments, the first one month after the
+  start date. Each payment is the total divided by the months, rounded down to the fen; the remainder of that
+  rounding goes to the last payment, so the payments sum exactly to what is owed.
+- **deferral**: the amount due now moves to one payment ``deferral_days`` (1–``max_deferral_days``) after the
+  start; instalments not yet due keep their dates.
+- **waiver**: penalty interest and fees due now are waived; the rest of the amount due now is one payment a
+  month after the start; instalments not yet due keep their dates. Principal (and contract interest) is never
+  waived by request: asking for it is refused.
+- **instalments_waiver**: the waiver, then the rest in instalments.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+KINDS = ("instalments", "deferral", "waiver", "instalments_waiver")
+WAIVABLE = frozenset({"penalty", "fee"})
+COMPONENTS = ("principal", "interest", "penalty", "fee")
+HARDSHIP_REASONS = ("job_loss", "illness", "business_failure", "family_emergency", "other")
+DECLINE_REASONS = ("budget_does_not_support", "missing_information", "outside_policy", "previous_plan_broken",
+                   "other")
+
+
+class PlanError(ValueError):
+    """Terms the rules refuse; ``code`` says why (``kind``, ``months``, ``deferral_days``, ``principal_waiver``,
+    ``not_waivable``, ``nothing_owed``, ``too_small``, ``reason_required``)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_months: int = 60          # [PLAN_MAX_MONTHS]
+    max_deferral_days: int = 90   # [PLAN_MAX_DEFERRAL_DAYS]
+    min_months: int = 2
+
+
+@dataclass(frozen=True)
+class Line:
+    due_date: date
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Owed:
+    principal_fen: int = 0
+    interest_fen: int = 0
+    penalty_fen: int = 0
+    fee_fen: int = 0
+    later: tuple[Line, ...] = ()  # unpaid parts of instalments not yet due
+
+    def __post_init__(self) -> None:
+        if min(self.principal_fen, self.interest_fen, self.penalty_fen, self.fee_fen) < 0 or \
+                any(x.amount_fen < 0 for x in self.later):
+            raise ValueError("amounts owed cannot be negative")
+
+    @property
+    def due_now_fen(self) -> int:
+        return self.principal_fen + self.interest_fen + self.penalty_fen + self.fee_fen
+
+    @property
+    def later_fen(self) -> int:
+        return sum(x.amount_fen for x in self.later)
+
+    @property
+    def total_fen(self) -> int:
+        return self.due_now_fen + self.later_fen
+
+    def component(self, name: str) -> int:
+        return getattr(self, name + "_fen")
+
+
+@dataclass(frozen=True)
+class Terms:
+    kind: str
+    months: int = 0
+    deferral_days: int = 0
+    waive: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, kind: str, months: int | None = None, deferral_days: int | None = None) -> "Terms":
+        """Terms as the forms ask for them: a waiver always asks for penalty interest and fees."""
+        waive = WAIVABLE if kind in ("waiver", "instalments_waiver") else frozenset()
+        return cls(kind, (months or 0) if kind in ("instalments", "instalments_waiver") else 0,
+                   (deferral_days or 0) if kind == "deferral" else 0, frozenset(waive))
+
+    @property
+    def has_instalments(self) -> bool:
+        return self.kind in ("instalments", "instalments_waiver")
+
+
+def check_terms(terms: Terms, limits: Limits = Limits()) -> None:
+    """Refuse terms outside the rules (raises ``PlanError``)."""
+    if terms.kind not in KINDS:
+        raise PlanError("kind")
+    if "principal" in terms.waive:
+        raise PlanError("principal_waiver")
+    if terms.waive - WAIVABLE:
+        raise PlanError("not_waivable")
+    if terms.has_instalments and not limits.min_months <= terms.months <= limits.max_months:
+        raise PlanError("months")
+    if terms.kind == "deferral" and not 1 <= terms.deferral_days <= limits.max_deferral_days:
+        raise PlanError("deferral_days")
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def split(total_fen: int, months: int) -> list[int]:
+    """``months`` amounts rounded down to the fen, the remainder on the last: they sum exactly to the total."""
+    per = total_fen // months
+    return [per] * (months - 1) + [total_fen - per * (months - 1)]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    terms: Terms
+    start: date
+    lines: tuple[Line, ...]
+    owed_fen: int     # everything owed before the plan
+    waived_fen: int   # penalty interest and fees the plan asks to waive
+
+    @property
+    def total_fen(self) -> int:
+        return sum(x.amount_fen for x in self.lines)
+
+    @property
+    def last_date(self) -> date:
+        return max((x.due_date for x in self.lines), default=self.start)
+
+    @property
+    def monthly_max_fen(self) -> int:
+        """The most the plan asks for in one calendar month."""
+        months: dict[tuple[int, int], int] = {}
+        for x in self.lines:
+            key = (x.due_date.year, x.due_date.month)
+            months[key] = months.get(key, 0) + x.amount_fen
+        return max(months.values(), default=0)
+
+
+def waived(owed: Owed, terms: Terms) -> int:
+    return sum(owed.component(c) for c in sorted(terms.waive))
+
+
+def build_schedule(owed: Owed, terms: Terms, start: date, limits: Limits = Limits()) -> Schedule:
+    """The exact schedule of a plan starting on ``start``; its lines sum to ``owed.total_fen - waived``."""
+    check_terms(terms, limits)
+    if owed.total_fen <= 0:
+        raise PlanError("nothing_owed")
+    off = waived(owed, terms)
+    if terms.has_instalments:
+        to_pay = owed.total_fen - off
+        if to_pay < terms.months:
+            raise PlanError("too_small")
+        lines = [Line(add_months(start, i), amount) for i, amount in enumerate(split(to_pay, terms.months), 1)]
+    else:
+        now = owed.due_now_fen - off
+        when = start + timedelta(days=terms.deferral_days) if terms.kind == "deferral" else add_months(start, 1)
+        lines = ([Line(when, now)] if now > 0 else []) + [x for x in owed.later if x.amount_fen > 0]
+        lines.sort(key=lambda x: x.due_date)
+        if not lines:
+            raise PlanError("nothing_owed")
+    return Schedule(terms, start, tuple(lines), owed.total_fen, off)
+
+
+# ---- cost compared with paying as now -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    plan_total_fen: int          # everything the plan asks for
+    pay_now_fen: int             # paying everything owed today, in full
+    saving_fen: int              # what the plan waives
+    penalty_if_unpaid_fen: int   # penalty interest that would accrue on the overdue principal until the
+                                 # plan's last payment, at the contract's daily rate, if nothing were paid
+
+
+def round_fen(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def compare(owed: Owed, schedule: Schedule, penalty_daily_rate: Decimal) -> Comparison:
+    days = (schedule.last_date - schedule.start).days
+    extra = round_fen(Decimal(owed.principal_fen) * Decimal(penalty_daily_rate) * days) if days > 0 else 0
+    return Comparison(schedule.total_fen, owed.total_fen, schedule.waived_fen, extra)
+
+
+# ---- affordability --------------------------------------------------------------------------------------
+
+ESSENTIALS = ("housing", "food", "utilities", "transport", "medical", "education", "dependants")
+
+
+@dataclass(frozen=True)
+class Budget:
+    income_fen: int
+    housing_fen: int = 0
+    food_fen: int = 0
+    utilities_fen: int = 0
+    transport_fen: int = 0
+    medical_fen: int = 0
+    education_fen: int = 0
+    dependants_fen: int = 0       # support of dependants, a month
+    other_debts_fen: int = 0      # repayments of other debts, a month (shown, not part of the check)
+    dependants: int = 0           # number of people
+
+    @property
+    def essentials_fen(self) -> int:
+        return sum(getattr(self, name + "_fen") for name in ESSENTIALS)
+
+    @property
+    def available_fen(self) -> int:
+        """Income − essential spending (design §5); may be negative."""
+        return self.income_fen - self.essentials_fen
+
+
+@dataclass(frozen=True)
+class Affordability:
+    monthly_payment_fen: int
+    available_fen: int
+    affordable: bool
+    shortest_months: int | None  # when not affordable: the shortest instalment term that fits, if any
+    other_debts_fen: int = 0
+
+    @property
+    def left_after_other_debts_fen(self) -> int:
+        return self.available_fen - self.monthly_payment_fen - self.other_debts_fen
+
+
+def shortest_affordable_months(total_fen: int, available_fen: int, limits: Limits = Limits()) -> int | None:
+    """The fewest months (within the limits) whose largest payment is at most ``available_fen``."""
+    if available_fen <= 0 or total_fen <= 0:
+        return None
+    for months in range(limits.min_months, limits.max_months + 1):
+        if months <= total_fen and max(split(total_fen, months)) <= available_fen:
+            return months
+    return None
+
+
+def affordability(budget: Budget, schedule: Schedule, limits: Limits = Limits()) -> Affordability:
+    monthly = schedule.monthly_max_fen
+    ok = monthly <= budget.available_fen
+    shortest = None if ok else shortest_affordable_months(schedule.total_fen, budget.available_fen, limits)
+    return Affordability(monthly, budget.available_fen, ok, shortest, budget.other_debts_fen)
+
+
+# ---- states: the one place that says what may happen next ----------------------------------------------
+
+STATES = ("draft", "submitted", "under_review", "approved", "declined", "countered", "accepted", "withdrawn")
+OPEN_STATES = ("submitted", "under_review", "countered")   # one at a time per loan
+AGREED_STATES = ("approved", "accepted")                   # the plan replaces the loan's schedule
+WAITING_FOR_STAFF = ("submitted", "under_review")
+
+# (state, action) -> (new state, who may act). Staff roles: approving and countering commit the lender to new
+# terms, so they need the supervisor role; agents start reviews and decline (with a reason).
+TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("draft", "submit"): ("submitted", "borrower"),
+    ("submitted", "start_review"): ("under_review", "agent"),
+    ("submitted", "withdraw"): ("withdrawn", "borrower"),
+    ("under_review", "approve"): ("approved", "supervisor"),
+    ("under_review", "decline"): ("declined", "agent"),
+    ("under_review", "counter"): ("countered", "supervisor"),
+    ("under_review", "withdraw"): ("withdrawn", "borrower"),
+    ("countered", "accept"): ("accepted", "borrower"),
+    ("countered", "withdraw"): ("withdrawn", "borrower"),
+}
+ROLE_RANK = {"agent": 1, "supervisor": 2}
+
+
+class InvalidTransition(PlanError):
+    def __init__(self, state: str, action: str) -> None:
+        super().__init__("transition")
+        self.state, self.action = state, action
+
+
+def allowed(state: str, action: str, actor: str) -> bool:
+    """May ``actor`` (``borrower``, ``agent`` or ``supervisor``) do ``action`` now?"""
+    step = TRANSITIONS.get((state, action))
+    if step is None:
+        return False
+    need = step[1]
+    if need == "borrower":
+        return actor == "borrower"
+    return actor in ROLE_RANK and ROLE_RANK[actor] >= ROLE_RANK[need]
+
+
+def transition(state: str, action: str, actor: str, *, reason: str | None = None) -> str:
+    """The next state, or ``InvalidTransition``; a decline needs a reason from ``DECLINE_REASONS``."""
+    if not allowed(state, action, actor):
+        raise InvalidTransition(state, action)
+    if action == "decline" and reason not in DECLINE_REASONS:
+        raise PlanError("reason_required")
+    return TRANSITIONS[(state, action)][0]
+
+
+def actions_for(state: str, actor: str) -> list[str]:
+    return [action for (s, action) in TRANSITIONS if s == state and allowed(state, action, actor)]

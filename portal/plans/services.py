@@ -1,0 +1,251 @@
+"""Plan operations: drafts, preview, sending, staff decisions, the borrower's answer. Add and flush; never commit."""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from portal.audit.services import record
+from portal.extensions import db
+from portal.i18n import lender_name
+from portal.loans.models import Loan
+from portal.loans.queries import payment_order
+from portal.loans.rules import status_of
+from portal.notify import send_sms
+from portal.orm import utcnow
+from portal.plans import rules
+from portal.plans.forms import limits
+from portal.plans.models import PlanLine, PlanProof, PlanProposal
+from portal.uploads import IMAGES, PDF, UploadError, save
+
+MAX_PROOFS = 5
+PROOF_KINDS = IMAGES | PDF
+
+
+class StaleProposal(Exception):
+    """Someone else changed the proposal since the page was loaded."""
+
+
+# ---- what is owed and the preview ----------------------------------------------------------------------
+
+def owed_of(loan: Loan, as_of: date) -> rules.Owed:
+    status = status_of(loan, as_of, payment_order())
+    later = tuple(rules.Line(i.due_date, i.unpaid_fen) for i in status.instalments if not i.is_due and i.unpaid_fen)
+    return rules.Owed(status.due_principal_fen, status.due_interest_fen, status.due_penalty_fen,
+                      status.due_fee_fen, later)
+
+
+@dataclass(frozen=True)
+class Preview:
+    owed: rules.Owed
+    schedule: rules.Schedule
+    comparison: rules.Comparison
+    affordability: rules.Affordability | None
+
+    @property
+    def digest(self) -> str:
+        text = ";".join(f"{x.due_date.isoformat()}={x.amount_fen}" for x in self.schedule.lines)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def preview(loan: Loan, terms: rules.Terms, budget: rules.Budget | None, as_of: date) -> Preview:
+    """The exact schedule, the cost comparison and the affordability check (raises ``rules.PlanError``)."""
+    owed = owed_of(loan, as_of)
+    schedule = rules.build_schedule(owed, terms, as_of, limits())
+    afford = rules.affordability(budget, schedule, limits()) if budget is not None else None
+    return Preview(owed, schedule, rules.compare(owed, schedule, loan.penalty_daily_rate), afford)
+
+
+# ---- loading -------------------------------------------------------------------------------------------
+
+def open_proposal(loan: Loan) -> PlanProposal | None:
+    return db.session.scalar(select(PlanProposal).where(PlanProposal.loan_id == loan.id,
+                                                        PlanProposal.state.in_(rules.OPEN_STATES)))
+
+
+def find_draft(borrower, loan: Loan) -> PlanProposal | None:
+    return db.session.scalar(select(PlanProposal).where(
+        PlanProposal.borrower_id == borrower.id, PlanProposal.loan_id == loan.id, PlanProposal.state == "draft"))
+
+
+def draft_data(draft: PlanProposal | None) -> dict:
+    return json.loads(draft.draft_json or "{}") if draft is not None else {}
+
+
+# ---- the borrower's draft ------------------------------------------------------------------------------
+
+def save_step(borrower, loan: Loan, step: str, raw: dict) -> PlanProposal:
+    """Keep what was typed in one step (raw text, valid or not) on the borrower's draft for this loan."""
+    draft = find_draft(borrower, loan)
+    if draft is None:
+        draft = PlanProposal(borrower_id=borrower.id, loan_id=loan.id, state="draft")
+        db.session.add(draft)
+    data = draft_data(draft)
+    data[step] = {k: v for k, v in raw.items() if k not in ("csrf_token", "proofs", "next")}
+    draft.draft_json = json.dumps(data, ensure_ascii=False)
+    draft.draft_token = secrets.token_urlsafe(24)  # any change makes an open preview stale
+    db.session.flush()
+    return draft
+
+
+def add_proof(draft: PlanProposal, filename: str, data: bytes) -> PlanProof:
+    """Store one proof file (image or PDF, type from the bytes, size-limited); raises ``UploadError``."""
+    if len(draft.proofs) >= MAX_PROOFS:
+        raise UploadError("too_many")
+    stored = save(data, PROOF_KINDS)
+    proof = PlanProof(stored_name=stored.name, original_name=(filename or "")[-200:], sha256=stored.sha256,
+                      size=stored.size, mime=stored.mime)
+    draft.proofs.append(proof)
+    db.session.flush()
+    return proof
+
+
+def remove_proof(draft: PlanProposal, proof_id: int) -> None:
+    from portal.uploads import delete
+
+    for proof in list(draft.proofs):
+        if proof.id == proof_id:
+            draft.proofs.remove(proof)
+            db.session.flush()
+            delete(proof.stored_name)
+
+
+def _set_lines(proposal: PlanProposal, which: str, schedule: rules.Schedule) -> None:
+    for line in proposal.lines_of(which):
+        proposal.lines.remove(line)
+    db.session.flush()
+    for seq, x in enumerate(schedule.lines, 1):
+        proposal.lines.append(PlanLine(which=which, seq=seq, due_date=x.due_date, amount_fen=x.amount_fen))
+
+
+def submit(draft: PlanProposal, terms: rules.Terms, budget: rules.Budget, hardship_reason: str,
+           hardship_detail: str, result: Preview) -> PlanProposal:
+    """Send the draft: it becomes a proposal with the previewed schedule (one open proposal per loan)."""
+    draft.state = rules.transition(draft.state, "submit", "borrower")
+    draft.kind, draft.months, draft.deferral_days = terms.kind, terms.months, terms.deferral_days
+    owed = result.owed
+    draft.owed_principal_fen, draft.owed_interest_fen = owed.principal_fen, owed.interest_fen
+    draft.owed_penalty_fen, draft.owed_fee_fen, draft.owed_later_fen = owed.penalty_fen, owed.fee_fen, owed.later_fen
+    for name in ("income", "housing", "food", "utilities", "transport", "medical", "education", "dependants",
+                 "other_debts"):
+        setattr(draft, name + "_fen", getattr(budget, name + "_fen"))
+    draft.dependants = budget.dependants
+    draft.hardship_reason, draft.hardship_detail = hardship_reason, hardship_detail
+    draft.start_date = result.schedule.start
+    draft.submitted_at = utcnow()
+    draft.draft_token = None
+    _set_lines(draft, "proposed", result.schedule)
+    db.session.flush()
+    record("plan.submitted", "plan", draft.id, borrower=draft.borrower, kind=terms.kind,
+           total_fen=result.schedule.total_fen)
+    return draft
+
+
+# ---- saved figures -------------------------------------------------------------------------------------
+
+def budget_of(p: PlanProposal) -> rules.Budget:
+    return rules.Budget(p.income_fen or 0, p.housing_fen or 0, p.food_fen or 0, p.utilities_fen or 0,
+                        p.transport_fen or 0, p.medical_fen or 0, p.education_fen or 0, p.dependants_fen or 0,
+                        p.other_debts_fen or 0, p.dependants)
+
+
+def terms_of(p: PlanProposal, which: str = "proposed") -> rules.Terms:
+    if which == "counter":
+        return rules.Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days)
+    return rules.Terms.of(p.kind, p.months, p.deferral_days)
+
+
+def saved_schedule(p: PlanProposal, which: str = "proposed") -> rules.Schedule:
+    lines = tuple(rules.Line(x.due_date, x.amount_fen) for x in p.lines_of(which))
+    owed = (p.owed_principal_fen or 0) + (p.owed_interest_fen or 0) + (p.owed_penalty_fen or 0) + \
+        (p.owed_fee_fen or 0) + (p.owed_later_fen or 0)
+    start = p.counter_start_date if which == "counter" else p.start_date
+    paid = sum(x.amount_fen for x in lines)
+    return rules.Schedule(terms_of(p, which), start or date.today(), lines, owed, max(0, owed - paid))
+
+
+# ---- decisions -----------------------------------------------------------------------------------------
+
+def _check_version(p: PlanProposal, version: str | int | None) -> None:
+    if str(version or "") != str(p.version):
+        raise StaleProposal()
+
+
+def _sms(p: PlanProposal, action: str) -> None:
+    messages = {
+        "approve": lambda: gettext("%(lender)s: your repayment plan for loan %(ref)s is approved. Log in to the "
+                                   "borrower portal to see the schedule.", lender=lender_name(), ref=p.loan.loan_ref),
+        "decline": lambda: gettext("%(lender)s: we could not approve your repayment plan for loan %(ref)s. Log in to "
+                                   "the borrower portal to see why and what you can do.", lender=lender_name(),
+                                   ref=p.loan.loan_ref),
+        "counter": lambda: gettext("%(lender)s: we propose other terms for your repayment plan for loan %(ref)s. "
+                                   "Log in to the borrower portal to accept them or withdraw.", lender=lender_name(),
+                                   ref=p.loan.loan_ref),
+    }
+    borrower = p.borrower
+    with force_locale(borrower.locale):
+        text = messages[action]()
+    send_sms(borrower.phone, text)
+
+
+def start_review(p: PlanProposal, staff, version) -> None:
+    _check_version(p, version)
+    p.state = rules.transition(p.state, "start_review", staff.role)
+    db.session.flush()
+    record("plan.review_started", "plan", p.id, staff=staff)
+
+
+def approve(p: PlanProposal, staff, version, note: str = "") -> None:
+    _check_version(p, version)
+    p.state = rules.transition(p.state, "approve", staff.role)
+    _decided(p, staff, note)
+    record("plan.approved", "plan", p.id, staff=staff)
+    _sms(p, "approve")
+
+
+def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> None:
+    _check_version(p, version)
+    p.state = rules.transition(p.state, "decline", staff.role, reason=reason)
+    p.decline_reason = reason
+    _decided(p, staff, note)
+    record("plan.declined", "plan", p.id, staff=staff, reason=reason)
+    _sms(p, "decline")
+
+
+def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview, note: str = "") -> None:
+    _check_version(p, version)
+    p.state = rules.transition(p.state, "counter", staff.role)
+    p.counter_kind, p.counter_months, p.counter_deferral_days = terms.kind, terms.months, terms.deferral_days
+    p.counter_start_date = result.schedule.start
+    _set_lines(p, "counter", result.schedule)
+    _decided(p, staff, note)
+    record("plan.countered", "plan", p.id, staff=staff, kind=terms.kind, total_fen=result.schedule.total_fen)
+    _sms(p, "counter")
+
+
+def _decided(p: PlanProposal, staff, note: str) -> None:
+    p.decided_by_id = staff.id
+    p.decided_at = utcnow()
+    p.answer_note = note or ""
+    db.session.flush()
+
+
+def accept(p: PlanProposal, borrower, version) -> None:
+    _check_version(p, version)
+    p.state = rules.transition(p.state, "accept", "borrower")
+    p.closed_at = utcnow()
+    db.session.flush()
+    record("plan.accepted", "plan", p.id, borrower=borrower)
+
+
+def withdraw(p: PlanProposal, borrower, version) -> None:
+    _check_version(p, version)
+    p.state = rules.transition(p.state, "withdraw", "borrower")
+    p.closed_at = utcnow()
+    db.session.flush()
+    record("plan.withdrawn", "plan", p.id, borrower=borrower)

@@ -1,0 +1,151 @@
+"""Staff pages: ``/staff/plans`` (queue, oldest first) and ``/staff/plans/<id>`` (budget, proof, decisions).
+
+Roles: agents open proposals, start the review and decline (with a reason); approving and counter-offering
+commit the lender to new terms and need the supervisor role (``rules.TRANSITIONS``)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.audit.services import record
+from portal.extensions import db
+from portal.i18n import local_today
+from portal.plans import queries, rules, services
+from portal.plans.forms import CounterForm, DeclineForm, VersionForm, limits
+from portal.plans.labels import labels
+from portal.security import gate
+from portal.staff.access import require_role
+from portal.uploads import download
+
+bp = Blueprint("staff_plans", __name__, url_prefix="/staff/plans")
+gate(bp, kind="staff", login_endpoint="staff.login")
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return labels() | {"age_days": queries.age_days, "plan_limits": limits()}
+
+
+@bp.route("")
+def queue():
+    which = request.args.get("show", "waiting")
+    if which not in queries.QUEUE_FILTERS:
+        which = "waiting"
+    return render_template("staff/plans/queue.html", proposals=queries.staff_queue(which), which=which)
+
+
+def _forms(p, counter_form=None, decline_form=None) -> dict:
+    version = str(p.version)
+    return {"review_form": VersionForm(formdata=None, version=version),
+            "approve_form": VersionForm(formdata=None, version=version),
+            "decline_form": decline_form or DeclineForm(formdata=None, version=version),
+            "counter_form": counter_form or CounterForm(formdata=None, version=version)}
+
+
+def _render(p, status=200, counter_preview=None, counter_error=None, **forms):
+    proposed = services.saved_schedule(p)
+    counter = services.saved_schedule(p, "counter") if p.counter_kind else None
+    budget = services.budget_of(p)
+    return render_template(
+        "staff/plans/detail.html", p=p, proposed=proposed, counter=counter, budget=budget,
+        afford=rules.affordability(budget, proposed, limits()), actions=rules.actions_for(p.state, current_user.role),
+        counter_preview=counter_preview, counter_error=counter_error,
+        counter_afford=rules.affordability(budget, counter_preview.schedule, limits()) if counter_preview else None,
+        **_forms(p, **forms)), status
+
+
+@bp.route("/<int:proposal_id>")
+def detail(proposal_id: int):
+    p = queries.proposal_for_staff(proposal_id)
+    record("plan.viewed", "plan", p.id)  # the budget and hardship are personal data
+    db.session.commit()
+    return _render(p)
+
+
+def _stale(proposal_id: int):
+    db.session.rollback()
+    flash(_("Someone else changed this proposal in the meantime. Nothing was saved; here is the current version."),
+          "warning")
+    return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
+
+
+def _done(proposal_id: int, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
+
+
+@bp.route("/<int:proposal_id>/review", methods=["POST"])
+def review(proposal_id: int):
+    p = queries.proposal_for_staff(proposal_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.start_review(p, current_user, form.version.data)
+    except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
+        return _stale(proposal_id)
+    return _done(proposal_id, _("You started the review."))
+
+
+@bp.route("/<int:proposal_id>/approve", methods=["POST"])
+@require_role("supervisor")
+def approve(proposal_id: int):
+    p = queries.proposal_for_staff(proposal_id)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        return _render(p, 422)
+    try:
+        services.approve(p, current_user, form.version.data, form.note.data or "")
+    except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
+        return _stale(proposal_id)
+    return _done(proposal_id, _("The plan is approved. The borrower was told by SMS."))
+
+
+@bp.route("/<int:proposal_id>/decline", methods=["POST"])
+def decline(proposal_id: int):
+    p = queries.proposal_for_staff(proposal_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render(p, 422, decline_form=form)
+    try:
+        services.decline(p, current_user, form.version.data, form.reason.data, form.note.data or "")
+    except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
+        return _stale(proposal_id)
+    return _done(proposal_id, _("The proposal is declined. The borrower was told by SMS."))
+
+
+@bp.route("/<int:proposal_id>/counter", methods=["POST"])
+@require_role("supervisor")
+def counter(proposal_id: int):
+    p = queries.proposal_for_staff(proposal_id)
+    form = CounterForm()
+    if not form.validate_on_submit():
+        return _render(p, 422, counter_form=form)
+    try:
+        result = services.preview(p.loan, form.terms(), None, local_today())
+    except rules.PlanError:
+        return _render(p, 422, counter_form=form,
+                       counter_error=_("These terms are not possible for what is owed now. Choose other terms."))
+    if request.form.get("send") != "1" or request.form.get("digest") != result.digest:  # send what was previewed
+        return _render(p, counter_form=form, counter_preview=result)
+    try:
+        services.counter(p, current_user, form.version.data, form.terms(), result, form.note.data or "")
+    except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
+        return _stale(proposal_id)
+    return _done(proposal_id, _("The counter-offer was sent. The borrower was told by SMS."))
+
+
+@bp.route("/<int:proposal_id>/proofs/<int:proof_id>")
+def proof(proposal_id: int, proof_id: int):
+    p = queries.proposal_for_staff(proposal_id)
+    item = next((x for x in p.proofs if x.id == proof_id), None)
+    if item is None:
+        abort(404)
+    record("plan.proof_downloaded", "plan", p.id, proof=item.id, sha256=item.sha256)
+    db.session.commit()
+    from portal.uploads import EXTENSIONS
+
+    return download(item.stored_name, item.mime, f"plan-{p.id}-proof-{item.id}.{EXTENSIONS.get(item.mime, 'bin')}")

@@ -1,0 +1,192 @@
+"""The borrower's steps, preview, sending, follow-up and who may see what."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+from portal.plans.models import PlanProposal
+
+from .conftest import BUDGET, TERMS, go_through_steps, send_form, text
+
+
+@pytest.fixture
+def borrower(create_borrower, login, client):
+    b = create_borrower()
+    login(client, b)
+    return b
+
+
+def test_propose_instalments_end_to_end(client, borrower, overdue_loan, propose):
+    loan = overdue_loan(borrower)
+    page = client.get(f"/plans/new?loan={loan.loan_ref}")
+    assert page.status_code == 200 and "第 1 步，共 3 步" in text(page)
+    preview = go_through_steps(client, loan)
+    body = text(preview)
+    assert preview.status_code == 200 and "第 3 步，共 3 步" in body
+    assert "《民法典》第一百八十八条" in body or "《民法典》" in body
+    assert "/rights/repayment-plans#limitation-period" in body
+    assert "Art. 70" in body or "第七十条" in body
+    p = propose(loan)
+    assert p.state == "submitted" and p.kind == "instalments" and p.months == 6
+    lines = p.lines_of("proposed")
+    assert len(lines) == 6
+    owed = p.owed_principal_fen + p.owed_interest_fen + p.owed_penalty_fen + p.owed_fee_fen + p.owed_later_fen
+    assert sum(x.amount_fen for x in lines) == owed
+    assert p.income_fen == 600_000 and p.medical_fen == 0 and p.dependants == 1
+    detail = client.get(f"/plans/{p.id}")
+    assert detail.status_code == 200 and "审核" in text(detail)
+    listing = client.get("/plans")
+    assert loan.loan_ref in text(listing)
+
+
+def test_sending_twice_makes_one_proposal(client, borrower, overdue_loan):
+    loan = overdue_loan(borrower)
+    go_through_steps(client, loan)
+    data = send_form(client, loan)
+    first = client.post(f"/plans/new/send?loan={loan.loan_ref}", data=data)
+    second = client.post(f"/plans/new/send?loan={loan.loan_ref}", data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(PlanProposal)
+                             .where(PlanProposal.state != "draft")) == 1
+
+
+def test_one_open_proposal_per_loan(client, borrower, overdue_loan, propose):
+    loan = overdue_loan(borrower)
+    p = propose(loan)
+    again = client.get(f"/plans/new?loan={loan.loan_ref}")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/plans/{p.id}")
+
+
+def test_a_stale_preview_is_not_sent(client, borrower, overdue_loan):
+    loan = overdue_loan(borrower)
+    go_through_steps(client, loan)
+    data = send_form(client, loan)
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=dict(TERMS, months="3"))  # another window
+    response = client.post(f"/plans/new/send?loan={loan.loan_ref}", data=data)
+    assert response.status_code == 302 and "step=3" in response.headers["Location"]
+    assert db.session.scalar(select(PlanProposal).where(PlanProposal.state != "draft")) is None
+
+
+@pytest.mark.parametrize("locale,required,months_msg", [
+    ("zh_Hans", "请选择一种方案", "请输入 2 到 60 之间的整数月数"),
+    ("zh_Hant", "請選擇一種方案", "請輸入 2 到 60 之間的整數月數"),
+])
+def test_step1_bad_input_keeps_what_was_typed(client, borrower, overdue_loan, locale, required, months_msg):
+    loan = overdue_loan(borrower)
+    client.set_cookie("portal_locale", locale)
+    url = f"/plans/new?loan={loan.loan_ref}&step=1"
+    missing = client.post(url, data={"months": "7"})
+    assert missing.status_code == 422
+    body = text(missing)
+    assert required in body and 'value="7"' in body
+    bad = client.post(url, data={"kind": "instalments", "months": "61"})
+    body = text(bad)
+    assert bad.status_code == 422 and months_msg in body and 'value="61"' in body
+    assert 'id="months-error"' in body and 'aria-invalid="true"' in body
+    days = client.post(url, data={"kind": "deferral", "deferral_days": "91"})
+    assert days.status_code == 422 and 'id="deferral_days-error"' in text(days) and 'value="91"' in text(days)
+
+
+@pytest.mark.parametrize("locale,money_msg,reason_msg", [
+    ("zh_Hans", "请输入以元为单位的金额", "请选择最接近您情况的原因"),
+    ("zh_Hant", "請輸入以元為單位的金額", "請選擇最接近您情況的原因"),
+])
+def test_step2_bad_input_keeps_what_was_typed(client, borrower, overdue_loan, locale, money_msg, reason_msg):
+    loan = overdue_loan(borrower)
+    client.set_cookie("portal_locale", locale)
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=TERMS)
+    data = dict(BUDGET, housing="一千五", hardship_reason="")
+    response = client.post(f"/plans/new?loan={loan.loan_ref}&step=2", data=data)
+    body = text(response)
+    assert response.status_code == 422
+    assert money_msg in body and reason_msg in body and 'value="一千五"' in body and "公司裁员" in body
+    assert 'id="housing-error"' in body
+    no_income = client.post(f"/plans/new?loan={loan.loan_ref}&step=2", data=dict(BUDGET, income=""))
+    assert no_income.status_code == 422 and 'id="income-error"' in text(no_income)
+
+
+def test_going_back_keeps_everything(client, borrower, overdue_loan):
+    loan = overdue_loan(borrower)
+    url = f"/plans/new?loan={loan.loan_ref}"
+    client.post(url + "&step=1", data=dict(TERMS, months="12"))
+    back = client.post(url + "&step=2", data=dict(BUDGET, income="4321", back="1"))
+    assert back.status_code == 302 and "step=1" in back.headers["Location"]
+    step1 = text(client.get(url + "&step=1"))
+    import re
+    assert 'value="12"' in step1 and re.search(r'<input[^>]*checked[^>]*value="instalments"|<input[^>]*value="instalments"[^>]*checked', step1)
+    step2 = text(client.get(url + "&step=2"))
+    assert 'value="4321"' in step2 and "公司裁员" in step2
+
+
+def test_the_preview_needs_both_steps(client, borrower, overdue_loan):
+    loan = overdue_loan(borrower)
+    response = client.get(f"/plans/new?loan={loan.loan_ref}&step=3")
+    assert response.status_code == 302 and "step=1" in response.headers["Location"]
+
+
+def test_affordability_suggests_a_shorter_term(client, borrower, overdue_loan):
+    loan = overdue_loan(borrower)
+    budget = dict(BUDGET, income="3000", housing="1500", food="1000", utilities="", transport="", dependants="")
+    body = text(go_through_steps(client, loan, dict(kind="deferral", months="", deferral_days="30"), budget))
+    assert "不适合" in body or "超出" in body or "不符合" in body
+    assert 'name="months" value="3"' in body  # 1200+ yuan over 3 months fits 500 a month
+
+
+def test_proof_files(client, borrower, overdue_loan):
+    import io
+
+    from tests.uploads.samples import png
+    loan = overdue_loan(borrower)
+    url = f"/plans/new?loan={loan.loan_ref}&step=2"
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=TERMS)
+    response = client.post(url, data=dict(BUDGET, proofs=[(io.BytesIO(b"MZ not an image"), "virus.exe"),
+                                                          (io.BytesIO(png()), "letter.png")]),
+                           content_type="multipart/form-data")
+    body = text(response)
+    assert response.status_code == 422 and "virus.exe" in body and "letter.png" in body  # the good one is kept
+    draft = db.session.scalar(select(PlanProposal).where(PlanProposal.state == "draft"))
+    assert [x.original_name for x in draft.proofs] == ["letter.png"] and draft.proofs[0].mime == "image/png"
+    proof_id = draft.proofs[0].id
+    removed = client.post(f"/plans/new/proofs/{proof_id}/remove?loan={loan.loan_ref}")
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PlanProposal, draft.id).proofs == []
+
+
+@pytest.mark.parametrize("path", ["/plans/new?loan={ref}", "/plans/new?loan={ref}&step=2", "/plans/{id}"])
+def test_other_borrowers_get_404(client, create_borrower, login, overdue_loan, propose, path):
+    owner = create_borrower()
+    loan = overdue_loan(owner)
+    login(client, owner)
+    p = propose(loan)
+    login(client, create_borrower())
+    assert client.get(path.format(ref=loan.loan_ref, id=p.id)).status_code == 404
+    for action in ("accept", "withdraw"):
+        assert client.post(f"/plans/{p.id}/{action}", data={"version": p.version}).status_code == 404
+
+
+def test_withdraw(client, borrower, overdue_loan, propose):
+    loan = overdue_loan(borrower)
+    p = propose(loan)
+    response = client.post(f"/plans/{p.id}/withdraw", data={"version": p.version})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PlanProposal, p.id).state == "withdrawn"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.withdrawn")) is not None
+    again = client.post(f"/plans/{p.id}/withdraw", data={"version": p.version + 1})
+    assert again.status_code == 302  # refused politely: nothing changes
+    assert client.get(f"/plans/new?loan={loan.loan_ref}").status_code == 200  # a new one may be proposed
+
+
+def test_steps_shown_again_carry_a_csrf_token(app, client, borrower, overdue_loan, csrf_on):
+    loan = overdue_loan(borrower)
+    url = f"/plans/new?loan={loan.loan_ref}"
+    refused = client.post(url + "&step=1", data=TERMS)  # no token: nothing is saved
+    assert refused.status_code == 400
+    assert db.session.scalar(select(PlanProposal)) is None
+    for step in (1, 2):
+        page = text(client.get(f"{url}&step={step}"))
+        assert 'name="csrf_token"' in page

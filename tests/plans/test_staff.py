@@ -1,0 +1,190 @@
+"""Staff queue and decisions: roles, audit, SMS, optimistic locking; the loan page afterwards."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect, select
+
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+from portal.plans.models import PlanProposal
+
+from .conftest import BUDGET, text
+
+
+@pytest.fixture
+def proposal(client, create_borrower, login, overdue_loan, propose):
+    borrower = create_borrower(name="陳美玲", locale="zh_Hant")
+    loan = overdue_loan(borrower)
+    login(client, borrower)
+    p = propose(loan, budget=dict(BUDGET, hardship_detail="公司裁員"))
+    client.post("/logout")
+    return fresh(p)
+
+
+def staff_client(app, login, user):
+    c = app.test_client()
+    login(c, user)
+    return c
+
+
+def fresh(p) -> PlanProposal:
+    """Reload (each request ends the thread's session, so objects from before are detached)."""
+    pid = p if isinstance(p, int) else inspect(p).identity[0]
+    db.session.remove()
+    p = db.session.get(PlanProposal, pid)
+    _ = (p.loan.loan_ref, p.borrower.phone, p.lines, p.proofs)
+    db.session.expunge_all()  # a snapshot: later requests (same thread, same session) leave it alone
+    return p
+
+
+def actions(p) -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(p.id))
+                                   .order_by(AuditEvent.id)))
+
+
+def test_queue_and_detail_are_audited(app, login, create_staff, proposal):
+    agent = staff_client(app, login, create_staff(role="agent"))
+    queue = agent.get("/staff/plans")
+    assert queue.status_code == 200 and fresh(proposal).loan.loan_ref in text(queue)
+    detail = agent.get(f"/staff/plans/{proposal.id}")
+    assert detail.status_code == 200 and "公司裁員" in text(detail)
+    assert "plan.viewed" in actions(proposal)
+    home = agent.get("/staff/")
+    assert f"/staff/plans/{proposal.id}" in text(home)
+    assert agent.get("/staff/plans/999999").status_code == 404
+
+
+def test_agent_reviews_and_declines_but_cannot_approve_or_counter(app, login, create_staff, proposal, outbox):
+    agent = staff_client(app, login, create_staff(role="agent"))
+    assert agent.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version}).status_code == 302
+    p = fresh(proposal)
+    assert p.state == "under_review"
+    assert agent.post(f"/staff/plans/{p.id}/approve", data={"version": p.version}).status_code == 403
+    assert agent.post(f"/staff/plans/{p.id}/counter",
+                      data={"version": p.version, "kind": "instalments", "months": "12", "send": "1"}).status_code == 403
+    assert "需要主管" in text(agent.get(f"/staff/plans/{p.id}"))
+    no_reason = agent.post(f"/staff/plans/{p.id}/decline", data={"version": p.version, "note": "x"})
+    assert no_reason.status_code == 422 and 'id="reason-error"' in text(no_reason)
+    other = agent.post(f"/staff/plans/{p.id}/decline", data={"version": p.version, "reason": "other"})
+    assert other.status_code == 422 and 'id="note-error"' in text(other)
+    ok = agent.post(f"/staff/plans/{p.id}/decline",
+                    data={"version": p.version, "reason": "missing_information", "note": "请补充收入证明"})
+    assert ok.status_code == 302
+    p = fresh(p)
+    assert p.state == "declined" and p.decline_reason == "missing_information"
+    assert actions(p)[-1] == "plan.declined"
+    sms = outbox()
+    assert len(sms) == 1 and sms[0]["to"] == fresh(p).borrower.phone and "未獲核准" in sms[0]["text"]  # borrower's script
+
+
+def test_supervisor_approves(app, login, create_staff, proposal, outbox, client):
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    # a decision needs a review first: the state machine refuses it
+    early = boss.post(f"/staff/plans/{proposal.id}/approve", data={"version": proposal.version})
+    assert early.status_code == 302 and fresh(proposal).state == "submitted"
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+    assert boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version}).status_code == 302
+    assert fresh(p).state == "approved" and "plan.approved" in actions(p)
+    assert len(outbox()) == 1
+    p = fresh(p)
+    login(client, p.borrower)
+    loan_page = text(client.get(f"/loans/{p.loan.loan_ref}"))
+    assert "還款計畫已達成" in loan_page
+
+
+def test_stale_version_is_refused(app, login, create_staff, proposal):
+    agent = staff_client(app, login, create_staff(role="agent"))
+    old = proposal.version
+    agent.post(f"/staff/plans/{proposal.id}/review", data={"version": old})
+    again = agent.post(f"/staff/plans/{proposal.id}/decline", data={"version": old, "reason": "other", "note": "x"})
+    assert again.status_code == 302 and fresh(proposal).state == "under_review"
+
+
+def test_counter_offer_preview_send_accept(app, login, create_staff, proposal, client, outbox):
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+    bad = boss.post(f"/staff/plans/{p.id}/counter", data={"version": p.version, "kind": "instalments", "months": "99"})
+    assert bad.status_code == 422 and 'id="months-error"' in text(bad)
+    data = {"version": p.version, "kind": "instalments_waiver", "months": "12", "note": "可以减免罚息", "send": "0"}
+    preview = boss.post(f"/staff/plans/{p.id}/counter", data=data)
+    body = text(preview)
+    assert preview.status_code == 200 and 'id="counter-preview"' in body
+    assert fresh(p).state == "under_review"  # a preview changes nothing
+    digest = body.split('name="digest" value="')[1].split('"')[0]
+    sent = boss.post(f"/staff/plans/{p.id}/counter", data=dict(data, send="1", digest=digest))
+    assert sent.status_code == 302
+    p = fresh(p)
+    assert p.state == "countered" and len(p.lines_of("counter")) == 12 and p.counter_kind == "instalments_waiver"
+    owed = p.owed_principal_fen + p.owed_interest_fen + p.owed_later_fen
+    assert sum(x.amount_fen for x in p.lines_of("counter")) == owed  # same day: penalty and fees waived
+    assert len(outbox()) == 1
+    ref = p.loan.loan_ref
+    login(client, p.borrower)
+    page = text(client.get(f"/plans/{p.id}"))
+    assert "可以减免罚息" in page and "接受貸款機構的條件" in page
+    assert client.get(f"/loans/{ref}").status_code == 200
+    assert client.post(f"/plans/{p.id}/accept", data={"version": p.version}).status_code == 302
+    p = fresh(p)
+    assert p.state == "accepted" and actions(p)[-1] == "plan.accepted"
+    loan_page = text(client.get(f"/loans/{ref}"))
+    first = p.lines_of("counter")[0]
+    assert "還款計畫已達成" in loan_page and "第 12 期" in loan_page
+    assert client.post(f"/plans/{p.id}/withdraw", data={"version": p.version}).status_code == 302
+    assert fresh(p).state == "accepted"  # an agreed plan cannot be withdrawn
+    assert first.amount_fen > 0
+
+
+def test_proof_download_is_audited(app, login, create_staff, client, create_borrower, overdue_loan, propose):
+    import io
+
+    from tests.uploads.samples import pdf
+    from .conftest import TERMS
+    borrower = create_borrower()
+    loan = overdue_loan(borrower)
+    login(client, borrower)
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=TERMS)
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=2", data=dict(BUDGET, proofs=[(io.BytesIO(pdf()), "b.pdf")]),
+                content_type="multipart/form-data")
+    p = fresh(propose(loan))
+    assert len(p.proofs) == 1
+    agent = staff_client(app, login, create_staff(role="agent"))
+    response = agent.get(f"/staff/plans/{p.id}/proofs/{p.proofs[0].id}")
+    assert response.status_code == 200 and response.data == pdf()
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    response.close()
+    assert "plan.proof_downloaded" in actions(p)
+    assert agent.get(f"/staff/plans/{p.id}/proofs/999").status_code == 404
+
+
+def test_borrowers_cannot_reach_staff_plan_pages(client, login, proposal):
+    login(client, fresh(proposal).borrower)
+    response = client.get(f"/staff/plans/{proposal.id}")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+def test_plan_pages_in_zh_hant_have_no_simplified_or_english(app, login, create_staff, proposal, client,
+                                                              overdue_loan):
+    from tests.test_pages_i18n import check_hant
+    from sqlalchemy import update
+
+    from portal.loans.models import Loan
+    other = overdue_loan(fresh(proposal).borrower).loan_ref
+    db.session.execute(update(Loan).values(product="消費貸"))  # lender data, in the reader's script
+    db.session.commit()
+    boss = staff_client(app, login, create_staff(role="supervisor", display_name="趙主管"))
+    boss.set_cookie("portal_locale", "zh_Hant")
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+    for url in ("/staff/plans", f"/staff/plans/{p.id}", "/staff/"):
+        check_hant(boss.get(url).get_data(as_text=True), url)
+    login(client, p.borrower)
+    client.set_cookie("portal_locale", "zh_Hant")
+    client.post(f"/plans/new?loan={other}&step=1", data={"kind": "instalments", "months": "6"})
+    client.post(f"/plans/new?loan={other}&step=2", data=dict(BUDGET, hardship_detail=""))
+    for url in ("/plans", f"/plans/{p.id}", f"/loans/{p.loan.loan_ref}",
+                *(f"/plans/new?loan={other}&step={n}" for n in (1, 2, 3))):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        check_hant(response.get_data(as_text=True), url)
