@@ -52,3 +52,12 @@ clean:
 ## The same suite against a throwaway PostgreSQL cluster (started and stopped by tools/pg-test.sh).
 test-postgres: compile-translations system-deps
 	bash tools/pg-test.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+## Server benchmark (bench/README.md): gunicorn + wrk with logged-in sessions, ratios to a bare Flask ceiling.
+## DB=postgres, BORROWERS=100000, DURATION=10s, CONNS=16 … are passed through the environment.
+bench: compile-translations
+	bash bench/run.sh
+
+## Two instances sharing PostgreSQL, Redis and the evidence directory: sessions, throttling, uploads across both.
+check-two-instances: compile-translations system-deps
+	bash tools/two-instances.sh

@@ -132,3 +132,6 @@ def configure_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
     for command in (import_loans, seed_demo, create_staff_cmd, totp_code):
         app.cli.add_command(command)
+    from portal.scale.cli import generate_data, load_scale_data  # benchmarks (bench/)
+    app.cli.add_command(generate_data)
+    app.cli.add_command(load_scale_data)

@@ -63,7 +63,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: a transaction that reads and then writes can otherwise fail at
+    # once with "database is locked" when another writer committed meanwhile (WAL cannot upgrade its snapshot).
+    # Waiting writers queue on the busy timeout instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _client_ip() -> str:

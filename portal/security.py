@@ -151,6 +151,18 @@ def configure_security(app: Flask) -> None:
     login_manager.session_protection = None  # the server-side session row is the protection
 
     @app.before_request
+    def _refuse_nul_bytes():
+        """No text field ever holds a NUL byte (PostgreSQL refuses them): answer 400 before any form sees one."""
+        values = list(request.args.values())
+        if request.method in ("POST", "PUT", "PATCH"):
+            values += list(request.form.values())
+        if any("\x00" in value for value in values):
+            from portal.errors import render_error
+
+            return render_error(400)
+        return None
+
+    @app.before_request
     def _user_first():
         """Load the logged-in user before anything else, so a database outage answers 503, not 'logged out'."""
         if session.get("_user_id") and not current_user.is_authenticated and g.get("db_unavailable"):

@@ -167,3 +167,10 @@ def test_database_outage_gives_a_localized_503_and_recovers_without_restart(tmp_
         metadata.create_all(db.engine)
     assert client.get("/healthz").status_code == 200
     assert client.get("/").status_code == 200
+
+
+def test_nul_bytes_are_refused_everywhere_with_a_localized_400(client):
+    response = client.post("/login", data={"phone": "138\x0000138000", "password": "x"},
+                           headers={"Accept-Language": "zh-TW"})
+    assert response.status_code == 400 and 'lang="zh-Hant"' in response.get_data(as_text=True)
+    assert client.get("/rights?q=%00").status_code == 400

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -181,23 +181,26 @@ def _apply(session: Session, parsed: dict) -> str:
     borrower = _match_borrower(session, parsed["borrower"])
     if loan is not None and loan.borrower_id != borrower.id:
         raise Rejected("this loan_ref belongs to another borrower")
-    outcome = "updated" if loan is not None else "created"
+    terms = {k: parsed[k] for k in ("product", "principal_fen", "annual_rate", "penalty_daily_rate", "start_date")}
+    instalments = [Instalment(seq=i, **row) for i, row in enumerate(parsed["schedule"], 1)]
+    payments = [Payment(seq=i, **row) for i, row in enumerate(parsed["payments"], 1)]
     if loan is None:
-        loan = Loan(loan_ref=parsed["loan_ref"], borrower_id=borrower.id)
-        session.add(loan)
-    loan.product = parsed["product"]
-    loan.principal_fen = parsed["principal_fen"]
-    loan.annual_rate = parsed["annual_rate"]
-    loan.penalty_daily_rate = parsed["penalty_daily_rate"]
-    loan.start_date = parsed["start_date"]
+        session.add(Loan(loan_ref=parsed["loan_ref"], borrower_id=borrower.id, source_digest=parsed["digest"],
+                         instalments=instalments, payments=payments, **terms))
+        session.flush()
+        return "created"
+    # A changed line replaces the schedule and payments (deleted in bulk: no loading of the old rows).
+    session.execute(delete(Instalment).where(Instalment.loan_id == loan.id))
+    session.execute(delete(Payment).where(Payment.loan_id == loan.id))
+    session.expire(loan, ["instalments", "payments"])
+    for key, value in terms.items():
+        setattr(loan, key, value)
     loan.source_digest = parsed["digest"]
-    loan.instalments.clear()
-    loan.payments.clear()
+    for row in instalments + payments:
+        row.loan_id = loan.id
+    session.add_all(instalments + payments)
     session.flush()
-    loan.instalments.extend(Instalment(seq=i, **row) for i, row in enumerate(parsed["schedule"], 1))
-    loan.payments.extend(Payment(seq=i, **row) for i, row in enumerate(parsed["payments"], 1))
-    session.flush()
-    return outcome
+    return "updated"
 
 
 def import_lines(session: Session, stream: IO[str]) -> ImportReport:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -239,8 +239,11 @@ _YEAR = Decimal(365)
 
 
 def _npv(rate: Decimal, flows: list[tuple[int, int]]) -> Decimal:
-    base = 1 + rate
-    return sum((Decimal(amount) / base ** (Decimal(days) / _YEAR) for days, amount in flows), Decimal(0))
+    """Net present value; (1 + r)^(d/365) as exp(ln(1 + r) · d/365), with ln taken once, at 20 digits."""
+    with localcontext() as ctx:
+        ctx.prec = 20
+        log_base = (1 + rate).ln()
+        return sum((Decimal(amount) / (log_base * days / _YEAR).exp() for days, amount in flows), Decimal(0))
 
 
 def annualised_cost(principal_fen: int, start: date, schedule: Iterable[ScheduleItem]) -> Decimal:

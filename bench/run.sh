@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Server benchmark: gunicorn serving the portal on 127.0.0.1, wrk with logged-in sessions, a bare Flask "hello"
+# app on the same gunicorn settings as the ceiling. Prints throughput, p50, p99 per page and the ratio to the ceiling.
+#
+#   bash bench/run.sh                      # SQLite, empty database (just the bench borrower and staff user)
+#   BORROWERS=100000 bash bench/run.sh     # SQLite with 100k generated borrowers
+#   DB=postgres BORROWERS=1000000 bash bench/run.sh    # a throwaway PostgreSQL cluster (tools/pg-test.sh)
+#   INSTANCES=2 DB=postgres bash bench/run.sh           # two gunicorn instances behind wrk's round robin: see README
+# Settings: WORKERS (2), THREADS (4), CONNS (16), DURATION (10s), PORT (18080). Only 127.0.0.1 is used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PY=${PY:-$ROOT/.venv/bin/python}
+DB=${DB:-sqlite}
+BORROWERS=${BORROWERS:-0}
+WORKERS=${WORKERS:-2}
+THREADS=${THREADS:-4}
+CONNS=${CONNS:-16}
+DURATION=${DURATION:-10s}
+PORT=${PORT:-18080}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+if [ "$DB" = postgres ] && [ -z "${PORTAL_TEST_DATABASE_URL:-}" ]; then
+  PORTAL_PG_PORT=${PORTAL_PG_PORT:-54341} exec bash tools/pg-test.sh bash "$0" "$@"
+fi
+
+export BENCH_DIR; BENCH_DIR=$(mktemp -d /tmp/portal-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$BENCH_DIR"; }
+trap cleanup EXIT
+export PORTAL_INSTANCE_PATH=$BENCH_DIR/instance PORTAL_SECRET_KEY=bench-secret PORTAL_ENV=development
+export PORTAL_EVIDENCE_DIR=$BENCH_DIR/evidence
+if [ "$DB" = postgres ]; then export PORTAL_DATABASE_URL=$PORTAL_TEST_DATABASE_URL; fi
+mkdir -p "$PORTAL_INSTANCE_PATH"
+
+echo "== prepare: $DB, $BORROWERS generated borrowers ==" >&2
+eval "$("$PY" bench/prepare.py "$BORROWERS")"
+if [ "$DB" = postgres ]; then "$PY" bench/explain.py > "${EXPLAIN_OUT:-/dev/stderr}"; fi
+GUNICORN=("$ROOT/.venv/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS"
+          --worker-class gthread --log-level warning --access-logfile /dev/null)
+
+wait_up() { for _ in $(seq 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "server did not start" >&2; exit 1; }
+
+measure() {  # name url cookie
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $3" "$2")
+  [ "$status" = 200 ] || { echo "$1: $2 answered $status, not 200 (session?)" >&2; exit 1; }
+  COOKIE=$3 timeout 120 wrk -t2 -c"$CONNS" -d"$DURATION" --timeout 5s -s bench/session.lua "$2" \
+    | sed -n 's/^RESULT //p' | sed "s|^|$1 |"
+}
+
+RESULTS=$BENCH_DIR/results.txt
+"${GUNICORN[@]}" --chdir "$ROOT/bench" hello:app & PIDS+=($!)
+wait_up "http://127.0.0.1:$PORT/"
+measure hello "http://127.0.0.1:$PORT/" "" >> "$RESULTS"
+kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+
+"${GUNICORN[@]}" 'portal:create_app()' & PIDS+=($!)
+BASE="http://127.0.0.1:$PORT"
+wait_up "$BASE/healthz"
+B=$("$PY" bench/login.py "$BASE" borrower)
+S=$("$PY" bench/login.py "$BASE" staff)
+measure "/" "$BASE/" "$B" >> "$RESULTS"
+measure "/loans" "$BASE/loans" "$B" >> "$RESULTS"
+measure "/loans/<ref>" "$BASE/loans/$LOAN_REF" "$B" >> "$RESULTS"
+measure "/rights/<slug>" "$BASE/rights/$RIGHTS_SLUG" "$B" >> "$RESULTS"
+measure "/staff/complaints" "$BASE/staff/complaints" "$S" >> "$RESULTS"
+
+"$PY" - "$RESULTS" "$DB" "$BORROWERS_IN_DB" "$WORKERS" "$THREADS" "$CONNS" "$DURATION" <<'PYEOF'
+import json, sys
+path, db, n, workers, threads, conns, duration = sys.argv[1:]
+rows = [(line.split(" ", 1)[0], json.loads(line.split(" ", 1)[1])) for line in open(path) if line.strip()]
+ceiling = dict(rows)["hello"]
+print(f"\n{db}, {n} borrowers in the database; gunicorn {workers} workers x {threads} threads; "
+      f"wrk {conns} connections, {duration} per page")
+print(f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'rps/ceiling':>13}{'p50 x ceiling':>15}{'errors':>8}")
+for name, r in rows:
+    print(f"{name:<20}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['rps'] / ceiling['rps']:>13.2f}"
+          f"{r['p50_ms'] / max(ceiling['p50_ms'], 1e-3):>15.1f}{r['errors'] + r['non2xx3xx']:>8}")
+PYEOF
