@@ -102,6 +102,7 @@ def load_config(instance_path: str) -> dict:
         "SMS_OUTBOX": _env("SMS_OUTBOX") or os.path.join(instance_path, "sms-outbox.jsonl"),
         "EVIDENCE_DIR": _env("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),
         "EVIDENCE_MAX_MB": _int("EVIDENCE_MAX_MB", 10),
+        "VISITOR_PHOTO_DIR": _env("VISITOR_PHOTO_DIR") or os.path.join(instance_path, "visitor-photos"),
         "MAX_CONTENT_LENGTH": (_int("EVIDENCE_MAX_MB", 10) * 5 + 2) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(_env("RATELIMIT_ENABLED"), default=True),
@@ -109,6 +110,10 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         # Activation and reset: a code request plus up to 5 tries of each code.
         "CODE_LIMIT_PER_ACCOUNT": _env("CODE_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        # Public pages that could be used to guess: visitor check, third-party report filing and lookup.
+        "VISIT_CHECK_LIMIT": _env("VISIT_CHECK_LIMIT", "10 per minute"),
+        "REPORT_FILING_LIMIT": _env("REPORT_FILING_LIMIT", "20 per hour"),
+        "REPORT_STATUS_LIMIT": _env("REPORT_STATUS_LIMIT", "10 per 15 minutes"),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -23,11 +23,11 @@ DONE = "report_done"
 
 
 def _lookup_limit() -> str:
-    return current_app.config.get("REPORT_STATUS_LIMIT", "10 per 15 minutes")
+    return current_app.config["REPORT_STATUS_LIMIT"]
 
 
 def _report_limit() -> str:
-    return current_app.config.get("REPORT_FILING_LIMIT", "20 per hour")
+    return current_app.config["REPORT_FILING_LIMIT"]
 
 
 @bp.route("/report", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ class PhotoError(ValueError):
 
 
 def photo_dir() -> str:
-    return current_app.config.get("VISITOR_PHOTO_DIR") or os.path.join(current_app.instance_path, "visitor-photos")
+    return current_app.config["VISITOR_PHOTO_DIR"]
 
 
 def max_photo_bytes() -> int:

@@ -140,7 +140,7 @@ def _too_many_checks(_limit):
 
 
 @bp.route("/verify-visitor", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("VISIT_CHECK_LIMIT", "10 per minute"), methods=["POST"],
+@limiter.limit(lambda: current_app.config["VISIT_CHECK_LIMIT"], methods=["POST"],
                on_breach=_too_many_checks)
 def verify_visitor():
     form = VerifyVisitorForm()

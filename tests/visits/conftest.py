@@ -53,6 +53,7 @@ def make_visit(session, roster):
 @pytest.fixture(autouse=True)
 def _photo_dir(app, tmp_path):
     """Visitor photos go to a temporary folder in tests."""
+    before = app.config["VISITOR_PHOTO_DIR"]
     app.config["VISITOR_PHOTO_DIR"] = str(tmp_path / "visitor-photos")
     yield
-    app.config.pop("VISITOR_PHOTO_DIR", None)
+    app.config["VISITOR_PHOTO_DIR"] = before
