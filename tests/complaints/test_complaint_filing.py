@@ -251,3 +251,12 @@ def test_visit_dispute_hook_opens_a_linked_complaint(app, session, create_borrow
     assert complaint.visit_id == visit.id and complaint.loan_id == loan.id and complaint.channel == "visit"
     assert complaint.categories == ["visit_conduct"] and complaint.what_happened == "记录不实"
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "complaint.filed")) is not None
+
+
+def test_loan_page_links_to_a_complaint_about_that_loan(client, create_borrower, create_loan, login):
+    me = create_borrower()
+    loan = create_loan(me)
+    login(client, me)
+    assert f'href="/complaints/new?loan={loan.loan_ref}"' in client.get(f"/loans/{loan.loan_ref}").get_data(as_text=True)
+    page = client.get(f"/complaints/new?loan={loan.loan_ref}").get_data(as_text=True)
+    assert f'value="{loan.loan_ref}" selected' in page or f'<option selected value="{loan.loan_ref}"' in page
