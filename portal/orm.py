@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -56,3 +56,13 @@ class DecimalText(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect):
         return None if value is None else Decimal(value)
+
+
+def forbid_changes(model: type, error: type[Exception], message: str) -> None:
+    """Make rows of ``model`` append-only at the ORM level (audit events, visit records)."""
+
+    def refuse(mapper, connection, target):
+        raise error(message)
+
+    event.listen(model, "before_update", refuse)
+    event.listen(model, "before_delete", refuse)

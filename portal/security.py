@@ -56,12 +56,8 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: Borrower | StaffUser) -> None:
-    """Log in with a fresh server-side session id (rotated at every login)."""
-    old = session.get("_user_id")
-    if old:
-        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(old)))
-    session.clear()
+def new_login_session(user: Borrower | StaffUser) -> str:
+    """Add a server-side login session for ``user``; return its token (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     row = LoginSession(token_hash=_token_hash(token))
     if isinstance(user, StaffUser):
@@ -69,7 +65,16 @@ def start_session(user: Borrower | StaffUser) -> None:
     else:
         row.borrower_id = user.id
     db.session.add(row)
-    user.session_token = token
+    return token
+
+
+def start_session(user: Borrower | StaffUser) -> None:
+    """Log in with a fresh server-side session id (rotated at every login)."""
+    old = session.get("_user_id")
+    if old:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(old)))
+    session.clear()
+    user.session_token = new_login_session(user)
     session.permanent = True
     login_user(user)
 

@@ -17,12 +17,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from portal import create_app
-from portal.accounts.models import Borrower, LoginSession, StaffUser
+from portal.accounts.models import Borrower, StaffUser
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.loans.models import Instalment, Loan, Payment
 from portal.models import metadata
-from portal.security import _token_hash
+from portal.security import new_login_session
 
 PASSWORD = "correct-horse-42"
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -192,13 +192,7 @@ def create_staff(session):
 
 def login_as(client, user) -> None:
     """Log a borrower or staff user in without the form (the form itself has its own tests)."""
-    token = secrets.token_urlsafe(32)
-    row = LoginSession(token_hash=_token_hash(token))
-    if isinstance(user, StaffUser):
-        row.staff_id = user.id
-    else:
-        row.borrower_id = user.id
-    _db.session.add(row)
+    token = new_login_session(user)
     _db.session.commit()
     with client.session_transaction() as sess:
         sess["_user_id"] = token

@@ -29,9 +29,9 @@ class ActivateStartForm(RequestCodeForm):
     )
 
 
-class NewPasswordForm(ActionForm):
-    code = StringField(_l("6-digit code from the SMS"), filters=[folded],
-                       validators=[_required, Regexp(r"^[0-9]{6}$", message=_l("The code has 6 digits."))])
+class _NewPasswordFields:
+    """A new password typed twice (activation, reset, change)."""
+
     password = PasswordField(
         _l("New password"),
         description=_l("At least 8 characters. Do not use your birthday or phone number."),
@@ -39,6 +39,11 @@ class NewPasswordForm(ActionForm):
     )
     confirm = PasswordField(_l("New password again"),
                             validators=[_required, EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class NewPasswordForm(ActionForm, _NewPasswordFields):
+    code = StringField(_l("6-digit code from the SMS"), filters=[folded],
+                       validators=[_required, Regexp(r"^[0-9]{6}$", message=_l("The code has 6 digits."))])
 
 
 class StaffLoginForm(ActionForm):
@@ -63,12 +68,5 @@ class PreferencesForm(ActionForm):
     )
 
 
-class ChangePasswordForm(ActionForm):
+class ChangePasswordForm(ActionForm, _NewPasswordFields):
     current = PasswordField(_l("Current password"), validators=[_required, Length(max=128)])
-    password = PasswordField(
-        _l("New password"),
-        description=_l("At least 8 characters. Do not use your birthday or phone number."),
-        validators=[_required, Length(min=8, max=128, message=_l("Use 8 to 128 characters."))],
-    )
-    confirm = PasswordField(_l("New password again"),
-                            validators=[_required, EqualTo("password", message=_l("The two passwords differ."))])

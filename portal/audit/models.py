@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, event
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import StaffUser
-from portal.orm import Base, UTCDateTime, utcnow
+from portal.orm import Base, UTCDateTime, forbid_changes, utcnow
 
 
 class AuditEvent(Base):
@@ -31,7 +31,4 @@ class AuditLogIsAppendOnly(RuntimeError):
     pass
 
 
-@event.listens_for(AuditEvent, "before_update")
-@event.listens_for(AuditEvent, "before_delete")
-def _refuse_change(mapper, connection, target):
-    raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")
+forbid_changes(AuditEvent, AuditLogIsAppendOnly, "audit events cannot be changed or deleted")

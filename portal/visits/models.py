@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint, event)
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import StaffUser
 from portal.loans.models import Loan
-from portal.orm import Base, UTCDateTime, utcnow
+from portal.orm import Base, UTCDateTime, forbid_changes, utcnow
 from portal.visits.rules import STATES
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
@@ -151,7 +151,4 @@ class VisitRecordIsImmutable(RuntimeError):
     pass
 
 
-@event.listens_for(VisitRecord, "before_update")
-@event.listens_for(VisitRecord, "before_delete")
-def _refuse_change(mapper, connection, target):
-    raise VisitRecordIsImmutable("a visit record cannot be changed; add an annotation instead")
+forbid_changes(VisitRecord, VisitRecordIsImmutable, "a visit record cannot be changed; add an annotation instead")

@@ -186,7 +186,7 @@ def test_reports_need_a_supervisor(client, login, create_staff, url):
 
 
 def test_report_charts_table_and_csv(client, login, create_staff, make_complaint, session):
-    c1, c2 = make_complaint(), make_complaint(categories=["threats", "insults"])
+    c1, _c2 = make_complaint(), make_complaint(categories=["threats", "insults"])
     c1 = _reload(session, c1)
     c1.state, c1.outcome_category, c1.outcome_explanation = "resolved", "other", "ok"
     c1.decided_at = c1.received_at + timedelta(days=3)
