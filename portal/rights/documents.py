@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
-from portal.rights.links import TODO_ID
+from portal.rights.links import WHAT_TO_DO_ID
 
 CONTENT_DIR = Path(__file__).parent / "content"
 LOCALES = ("zh_Hans", "zh_Hant")
@@ -54,11 +54,11 @@ class RightsPage:
 
     @property
     def todo(self) -> Section | None:
-        return next((s for s in self.sections if s.id == TODO_ID), None)
+        return next((s for s in self.sections if s.id == WHAT_TO_DO_ID), None)
 
     @property
     def body(self) -> tuple[Section, ...]:
-        return tuple(s for s in self.sections if s.id != TODO_ID)
+        return tuple(s for s in self.sections if s.id != WHAT_TO_DO_ID)
 
     @property
     def toc(self) -> list[tuple[str, str]]:

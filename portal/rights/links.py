@@ -8,28 +8,28 @@ from __future__ import annotations
 from flask import url_for
 
 # The "what to do now" box every page has.
-TODO_ID = "what-to-do-now"
+WHAT_TO_DO_ID = "what-to-do-now"
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     # Your rights at a glance.
-    "at-a-glance": (TODO_ID, "collection", "home-and-privacy", "money-and-time", "credit-report", "complain"),
+    "at-a-glance": (WHAT_TO_DO_ID, "collection", "home-and-privacy", "money-and-time", "credit-report", "complain"),
     # Before and during a verification visit (visit pages link to "before-visit" and "check-visitors").
-    "home-visits": (TODO_ID, "before-visit", "check-visitors", "during-visit", "no-entry", "refuse-to-leave"),
+    "home-visits": (WHAT_TO_DO_ID, "before-visit", "check-visitors", "during-visit", "no-entry", "refuse-to-leave"),
     # What collectors may not do (the complaint form links to the whole page).
-    "collector-conduct": (TODO_ID, "hours", "frequency", "identity", "threats", "impersonation",
+    "collector-conduct": (WHAT_TO_DO_ID, "hours", "frequency", "identity", "threats", "impersonation",
                           "false-consequences", "third-parties", "outsourcing"),
     # Your family and your privacy.
-    "family-privacy": (TODO_ID, "family", "disclosure", "personal-information", "your-data-rights", "crime"),
+    "family-privacy": (WHAT_TO_DO_ID, "family", "disclosure", "personal-information", "your-data-rights", "crime"),
     # Negotiating repayment (the plan preview links to "limitation-period").
-    "repayment-plans": (TODO_ID, "personalised-instalments", "limitation-period", "before-you-agree"),
+    "repayment-plans": (WHAT_TO_DO_ID, "personalised-instalments", "limitation-period", "before-you-agree"),
     # Interest and charges (the loan page links to "cap").
-    "interest-charges": (TODO_ID, "usury", "cap", "check-your-cost"),
+    "interest-charges": (WHAT_TO_DO_ID, "usury", "cap", "check-your-cost"),
     # Credit reports (the loan page links to "notice").
-    "credit-reports": (TODO_ID, "notice", "five-years", "free-reports", "disputes", "credit-repair"),
+    "credit-reports": (WHAT_TO_DO_ID, "notice", "five-years", "free-reports", "disputes", "credit-repair"),
     # How to complain and where to escalate.
-    "complaints-escalation": (TODO_ID, "complain-to-us", "deadlines", "review", "outside-help", "danger"),
+    "complaints-escalation": (WHAT_TO_DO_ID, "complain-to-us", "deadlines", "review", "outside-help", "danger"),
     # Recognising scams.
-    "scams": (TODO_ID, "fake-collectors", "personal-accounts", "credit-repair-scams", "check-first"),
+    "scams": (WHAT_TO_DO_ID, "fake-collectors", "personal-accounts", "credit-repair-scams", "check-first"),
 }
 SLUGS: tuple[str, ...] = tuple(SECTIONS)
 

@@ -9,7 +9,7 @@ import opencc
 import pytest
 
 from portal.rights import documents
-from portal.rights.links import SECTIONS, TODO_ID
+from portal.rights.links import SECTIONS, WHAT_TO_DO_ID
 from portal.rights.sources import BY_TITLE, HOTLINES, SOURCES, citations, sources_from_design, unknown_citations
 
 DESIGN = Path(__file__).resolve().parents[2].parent / "shared" / "design.md"
@@ -101,7 +101,7 @@ def test_zh_hant_explains_mainland_terms_for_traditional_readers():
 def test_pages_have_front_matter_a_todo_box_and_short_paragraphs(locale, slug):
     p = page(locale, slug)
     assert p.title and p.summary and p.last_checked.isoformat() == "2026-11-22"
-    assert p.todo is not None and p.sections[0].id == TODO_ID
+    assert p.todo is not None and p.sections[0].id == WHAT_TO_DO_ID
     assert p.body and p.toc
     for s in p.sections:
         assert "<h1" not in s.html, "the page title is the only h1"
