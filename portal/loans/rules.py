@@ -274,26 +274,19 @@ def penalty_annual_rate(penalty_daily_rate: Decimal) -> Decimal:
 @dataclass(frozen=True)
 class CostCheck:
     contract_rate: Decimal       # annualised cost of the contract's schedule (interest and fees)
-    overdue_rate: Decimal        # while overdue: the contract rate plus penalty interest, a year
+    penalty_rate: Decimal        # penalty interest on overdue principal, over a year (simple)
     ceiling: Decimal = RATE_CEILING
 
     @property
-    def contract_exceeds(self) -> bool:
-        return self.contract_rate > self.ceiling
-
-    @property
-    def overdue_exceeds(self) -> bool:
-        return self.overdue_rate > self.ceiling
-
-    @property
     def exceeds(self) -> bool:
-        return self.contract_exceeds or self.overdue_exceeds
+        """The 24 % note of design §6 applies to the contract's annualised cost."""
+        return self.contract_rate > self.ceiling
 
 
 def cost_check(principal_fen: int, start: date, schedule: Iterable[ScheduleItem],
                penalty_daily_rate: Decimal, ceiling: Decimal = RATE_CEILING) -> CostCheck:
-    contract = annualised_cost(principal_fen, start, list(schedule))
-    return CostCheck(contract, contract + penalty_annual_rate(penalty_daily_rate), ceiling)
+    return CostCheck(annualised_cost(principal_fen, start, list(schedule)), penalty_annual_rate(penalty_daily_rate),
+                     ceiling)
 
 
 # ---- what happens next ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
@@ -10,7 +11,7 @@ from wtforms import HiddenField, MultipleFileField, RadioField, StringField, Tex
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import ActionForm, folded, no_control_chars, stripped
+from portal.forms import ActionForm, no_control_chars, stripped
 from portal.plans import rules
 from portal.plans.labels import BUDGET_LABELS, DECLINE_LABELS, HARDSHIP_LABELS, KIND_LABELS
 
@@ -26,8 +27,10 @@ def limits() -> rules.Limits:
 
 
 def money_text(value: str | None) -> str:
-    """Fold full-width digits, drop spaces, thousands separators and a leading ¥ or trailing 元."""
-    text = folded(value).replace(",", "").replace("，", "").replace(" ", "").strip()
+    """Full-width to half-width; drop spaces, thousands separators and a leading ¥ or trailing 元.
+    The decimal point and a minus sign are kept (the ``money`` validator refuses negative amounts)."""
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(ch for ch in text if not ch.isspace() and ch not in ",，")
     return text.lstrip("¥￥").removesuffix("元")
 
 
@@ -49,8 +52,14 @@ def money(form, field) -> None:
         raise ValidationError(_l("Enter an amount in yuan, like 3500 or 3500.50."))
 
 
+def compact(value: str | None) -> str:
+    """Full-width digits to half-width and no spaces; unlike ``folded`` it keeps "." and "-", so "1.5" or "-3"
+    are refused as whole numbers instead of read as 15 or 3."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split())
+
+
 def whole_number(text: str | None) -> int | None:
-    text = folded(text).strip()
+    text = compact(text)
     return int(text) if text.isdigit() and len(text) <= 4 else None
 
 
@@ -60,8 +69,8 @@ class TermsFields:
     kind = RadioField(_l("What would you like to propose?"),
                       choices=[SelectChoice(k, KIND_LABELS[k]) for k in rules.KINDS],
                       validators=[DataRequired(message=_l("Choose one kind of plan."))])
-    months = StringField(_l("Number of months"), filters=[folded])
-    deferral_days = StringField(_l("Pay the amount due now in how many days?"), filters=[folded])
+    months = StringField(_l("Number of months"), filters=[compact])
+    deferral_days = StringField(_l("Pay the amount due now in how many days?"), filters=[compact])
 
     def validate_months(self, field) -> None:
         if self.kind.data not in ("instalments", "instalments_waiver"):
@@ -107,7 +116,7 @@ class BudgetForm(ActionForm):
     education = _amount("education")
     dependants = _amount("dependants")
     other_debts = _amount("other_debts")
-    dependants_count = StringField(_l("How many people depend on your income?"), filters=[folded])
+    dependants_count = StringField(_l("How many people depend on your income?"), filters=[compact])
     hardship_reason = RadioField(_l("Why is it hard to pay now?"),
                                  choices=[SelectChoice(k, HARDSHIP_LABELS[k]) for k in rules.HARDSHIP_REASONS],
                                  validators=[DataRequired(message=_l("Choose the reason closest to yours."))])

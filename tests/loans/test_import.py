@@ -129,3 +129,35 @@ def test_a_line_that_fails_half_way_leaves_nothing_behind(app, tmp_path, session
     result = run(app, write(tmp_path, [other]))  # new borrower would be created, then the loan clash rejects it
     assert "belongs to another borrower" in result.output
     assert session.scalar(select(func.count()).select_from(Borrower)) == 1
+
+
+def test_batches_take_the_fast_path_and_replay_a_failing_batch_line_by_line(app, tmp_path, session, monkeypatch):
+    from portal.loans import importer
+
+    monkeypatch.setattr(importer, "BATCH", 4)
+    calls = []
+    line_by_line = importer._apply
+    monkeypatch.setattr(importer, "_apply", lambda s, p: calls.append(p["loan_ref"]) or line_by_line(s, p))
+    x, y, z = GOOD_ID, make_id_number(7), make_id_number(8)
+    changed = record(loan_ref="R2", id_number=x, phone="13900139002", principal="3000.00")
+    changed["schedule"][0]["interest"] = "44.00"
+    lines = [
+        record(loan_ref="R1", id_number=x),
+        record(loan_ref="R2", id_number=x),  # the same new borrower, second loan, same batch
+        record(loan_ref="R3", id_number=y),  # phone of x, another person: rejected, batch 1 is replayed
+        record(loan_ref="R4", id_number=x, phone="13900139002"),  # x's new phone
+        record(loan_ref="R5", id_number=z),  # the old phone is free again
+        "{not json",
+        record(loan_ref="R1", id_number=x),  # unchanged
+        changed,  # updated
+    ]
+    result = run(app, write(tmp_path, lines))
+    assert "line 3: rejected: this phone number is registered to a borrower with another ID number" in result.output
+    assert "line 6: rejected: not valid JSON" in result.output
+    assert calls == ["R1", "R2", "R3", "R4", "R2"]  # batch 1 line by line; batch 2 fast (R2's update as before)
+    session.expire_all()
+    assert {a: b for a, b in session.execute(select(Borrower.id_number, Borrower.phone))} == {x: "13900139002", z: "13800138000"}
+    assert session.scalars(select(Loan.loan_ref).order_by(Loan.loan_ref)).all() == ["R1", "R2", "R4", "R5"]
+    assert session.scalar(select(func.count()).select_from(Instalment)) == 12
+    assert session.scalar(select(Instalment.interest_fen).join(Loan).where(Loan.loan_ref == "R2",
+                                                                           Instalment.seq == 1)) == 4400

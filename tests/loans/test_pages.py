@@ -217,3 +217,22 @@ def test_constant_number_of_queries(app, client, login, create_borrower, create_
         counts[n] = (len(index_queries), len(detail_queries))
     assert counts[1] == counts[5], counts
     assert counts[5][0] <= 8 and counts[5][1] <= 8
+
+
+def test_no_24_percent_warning_when_the_contract_cost_is_below_it(client, login, create_borrower, create_loan):
+    borrower = create_borrower()
+    # 1,200.00 over 3 months with 2.00 interest a month: about 4 % a year; the penalty rate alone is 18.25 %.
+    loan = create_loan(borrower, loan_ref="LLOWCOST1", principal="1200.00", interest="2.00", start=date(2026, 1, 15))
+    login(client, borrower)
+    response, text = get(client, f"/loans/{loan.loan_ref}")
+    assert "合同的年化成本超过每年 24%" not in text and "12378" not in text
+    assert "18.25%" in text  # the penalty rate is shown as information
+
+
+def test_cost_above_24_percent_shows_the_warning_note(client, login, create_borrower, create_loan):
+    borrower = create_borrower()
+    loan = create_loan(borrower, loan_ref="LHIGHCOST1", principal="1200.00", interest="60.00",
+                       start=date(2026, 1, 15))
+    login(client, borrower)
+    response, text = get(client, f"/loans/{loan.loan_ref}")
+    assert "合同的年化成本超过每年 24%" in text and "12378" in text

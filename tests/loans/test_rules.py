@@ -91,8 +91,8 @@ def test_annualised_cost():
     check = cost_check(120000, start, [ScheduleItem(i, date(2025, 1, 1) + timedelta(days=30 * i), 10000,
                                                     (120000 - 10000 * (i - 1)) * 3 // 100, 0) for i in range(1, 13)],
                        RATE)
-    assert check.contract_exceeds and check.contract_rate > Decimal("0.40")
-    assert check.overdue_rate == check.contract_rate + Decimal("0.1825")
+    assert check.exceeds and check.contract_rate > Decimal("0.40")
+    assert check.penalty_rate == Decimal("0.1825")
 
 
 def test_timeline_dates():

@@ -190,3 +190,24 @@ def test_steps_shown_again_carry_a_csrf_token(app, client, borrower, overdue_loa
     for step in (1, 2):
         page = text(client.get(f"{url}&step={step}"))
         assert 'name="csrf_token"' in page
+
+
+@pytest.mark.parametrize(("typed", "fen"), [("3500.50", 350_050), ("1,234.5", 123_450), ("３５００．５０", 350_050),
+                                            ("¥2,000元", 200_000)])
+def test_budget_amounts_keep_their_decimal_point(borrower, overdue_loan, propose, typed, fen):
+    proposal = propose(overdue_loan(borrower), budget=dict(BUDGET, income=typed))
+    assert proposal.income_fen == fen
+
+
+@pytest.mark.parametrize("typed", ["-500", "1.234", "abc"])
+def test_negative_or_malformed_amounts_are_refused(client, borrower, overdue_loan, typed):
+    loan = overdue_loan(borrower)
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=TERMS)
+    response = client.post(f"/plans/new?loan={loan.loan_ref}&step=2", data=dict(BUDGET, housing=typed))
+    assert response.status_code == 422 and 'id="housing-error"' in text(response)
+
+
+def test_months_with_a_decimal_point_are_refused_not_misread(client, borrower, overdue_loan):
+    loan = overdue_loan(borrower)
+    response = client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=dict(TERMS, months="1.5"))
+    assert response.status_code == 422 and 'id="months-error"' in text(response)
