@@ -27,6 +27,9 @@ CODE_LENGTH = 6
 
 STATES = ("proposed", "confirmed", "reschedule_requested", "rescheduled", "remote_requested", "cancelled",
           "completed", "missed")
+# A visitor at the door is expected only in these states: not once the borrower asked to move the visit or to be
+# checked remotely, and not after it was cancelled, completed or missed.
+EXPECTED_AT_DOOR = frozenset({"proposed", "confirmed", "rescheduled"})
 OPEN_STATES = frozenset({"proposed", "confirmed", "reschedule_requested", "rescheduled", "remote_requested"})
 # The one place that says which action moves a visit from which state to which.
 TRANSITIONS: dict[str, dict[str, str]] = {

@@ -253,13 +253,14 @@ def set_visitor_active(staff: StaffUser, visitor: Visitor, active: bool) -> None
 # ---- public visitor check --------------------------------------------------------------------------------
 
 def check_visitor(badge: str, code: str, today: date) -> tuple[Visitor, Visit] | None:
-    """Yes only for an active visitor assigned to a non-cancelled visit with that code, whose window is today."""
+    """Yes only for an active visitor assigned to a visit with that code that is expected today (proposed,
+    confirmed or rescheduled; not one the borrower asked to move or to replace by a remote check)."""
     visitor = db.session.scalar(select(Visitor).where(Visitor.badge_number == rules.normalize_badge(badge),
                                                       Visitor.active.is_(True)))
     result = None
     if visitor is not None:
         candidates = db.session.scalars(select(Visit).where(
-            Visit.code == rules.normalize_code(code), Visit.state != "cancelled",
+            Visit.code == rules.normalize_code(code), Visit.state.in_(rules.EXPECTED_AT_DOOR),
             Visit.visitors.any(Visitor.id == visitor.id)))
         for visit in candidates:
             if rules.is_today(visit.window_start, today, lender_tz()):

@@ -44,13 +44,26 @@ def test_no_for_an_inactive_visitor(client, today_visit, roster, session):
     assert "verify-no" in _check(client, "BJ1024", "HX4K7P")
 
 
-def test_no_for_a_cancelled_visit_or_another_day(client, today_visit, session):
-    today_visit.state = "cancelled"
+@pytest.mark.parametrize(("state", "expected"), [
+    ("proposed", "verify-yes"), ("confirmed", "verify-yes"), ("rescheduled", "verify-yes"),
+    ("reschedule_requested", "verify-no"),  # the borrower asked to move it: nobody should come at the old time
+    ("remote_requested", "verify-no"),      # the borrower asked for a video check instead
+    ("cancelled", "verify-no"), ("completed", "verify-no"), ("missed", "verify-no"),
+])
+def test_yes_only_for_a_visit_expected_today(client, today_visit, session, state, expected):
+    from portal.visits.models import Visit
+
+    session.get(Visit, today_visit.id).state = state
     session.commit()
-    assert "verify-no" in _check(client, "BJ1024", "HX4K7P")
-    today_visit.state = "confirmed"
-    start, end = window(local_today() + timedelta(days=1), 14)
-    today_visit.window_start, today_visit.window_end = start, end
+    page = _check(client, "BJ1024", "HX4K7P")
+    assert expected in page and ({"verify-yes", "verify-no"} - {expected}).pop() not in page
+
+
+def test_no_for_a_visit_on_another_day(client, today_visit, session):
+    from portal.visits.models import Visit
+
+    visit = session.get(Visit, today_visit.id)
+    visit.window_start, visit.window_end = window(local_today() + timedelta(days=1), 14)
     session.commit()
     assert "verify-no" in _check(client, "BJ1024", "HX4K7P")
 
