@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,14 @@ from portal.i18n import current_locale
 
 GRANT = "report_grant"
 DONE = "report_done"
+ISSUED = "report_tokens"      # form tokens this browser session was given (the secret derives from one)
+FINISHED = "report_finished"  # tokens whose secret this session has already been shown
+KEEP_TOKENS = 5
+
+
+def _remember(key: str, token: str) -> None:
+    tokens = [t for t in session.get(key, []) if t != token]
+    session[key] = (tokens + [token])[-KEEP_TOKENS:]
 
 
 def _lookup_limit() -> str:
@@ -33,17 +42,26 @@ def _report_limit() -> str:
 @limiter.limit(_report_limit, methods=["POST"])
 def report():
     form = ReportForm()
-    if request.method == "GET":
-        form.token.data = secrets.token_urlsafe(24)
+    expired = False
+    if request.method == "POST" and form.token.data in session.get(FINISHED, []):
+        return redirect(url_for("complaints.report_done", again=1))  # sent again after the secret was shown
     if form.validate_on_submit():
-        files = read_files(form.evidence)
-        if files is not None:
-            token = form.token.data or secrets.token_urlsafe(24)
-            key = f"r:{token}"
-            complaint = services.find_by_key(key) or _file(form, files, key, services.secret_for_token(token))
-            session[DONE] = [complaint.reference, token]
-            return redirect(url_for("complaints.report_done"))
-    return render_template("complaints/report.html", form=form,
+        token = form.token.data
+        # The secret is derived from the token, so only the session the token was issued to may use it: a token
+        # copied to another device (or guessed) files nothing and reveals nothing.
+        if token in session.get(ISSUED, []):
+            files = read_files(form.evidence)
+            if files is not None:
+                key = f"r:{token}"
+                complaint = services.find_by_key(key) or _file(form, files, key, services.secret_for_token(token))
+                session[DONE] = [complaint.reference, token]
+                return redirect(url_for("complaints.report_done"))
+        else:
+            expired = True
+    if request.method == "GET" or expired:
+        form.token.data = secrets.token_urlsafe(24)
+        _remember(ISSUED, form.token.data)
+    return render_template("complaints/report.html", form=form, expired=expired,
                            files_lost=request.method == "POST" and bool(chosen(form.evidence)))
 
 
@@ -73,8 +91,13 @@ def report_done():
     reference, token = done if isinstance(done, list) and len(done) == 2 else (None, None)
     complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference)) if reference else None
     if complaint is None:
+        if request.args.get("again") and session.get(GRANT):
+            flash(_("This report was already sent. Its secret was shown once, when you sent it."), "info")
+            return redirect(url_for("complaints.report_status"))
         return redirect(url_for("complaints.report"))
     secret = services.secret_for_token(token)  # shown once: the session entry is gone after this page
+    session[ISSUED] = [t for t in session.get(ISSUED, []) if t != token]
+    _remember(FINISHED, token)
     session[GRANT] = complaint.reference
     return render_template("complaints/report_done.html", complaint=complaint, secret=secret)
 

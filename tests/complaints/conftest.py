@@ -27,6 +27,14 @@ def report_data(**over) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def issued_token(client) -> str:
+    """The one-time token the /report form gives this client's session (the secret derives from it)."""
+    import re
+
+    page = client.get("/report").get_data(as_text=True)
+    return re.search(r'name="token"[^>]*value="([^"]+)"', page).group(1)
+
+
 def with_files(data: dict, *files: tuple[bytes, str]) -> dict:
     data = dict(data)
     data["evidence"] = [(io.BytesIO(content), name) for content, name in files]

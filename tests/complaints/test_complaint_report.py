@@ -6,12 +6,12 @@ import re
 from sqlalchemy import func, select
 
 from portal.complaints.models import Complaint
-from tests.complaints.conftest import report_data, with_files
+from tests.complaints.conftest import issued_token, report_data, with_files
 from tests.uploads.samples import png
 
 
 def test_family_member_reports_and_sees_the_secret_once(client, session):
-    response = client.post("/report", data=with_files(report_data(token="fam-1"), (png(), "wechat.png")),
+    response = client.post("/report", data=with_files(report_data(token=issued_token(client)), (png(), "wechat.png")),
                            content_type="multipart/form-data")
     assert response.status_code == 302 and response.headers["Location"].endswith("/report/done")
     page = client.get("/report/done").get_data(as_text=True)
@@ -68,15 +68,30 @@ def test_status_lookups_are_rate_limited(client, make_complaint):
 def test_report_bad_input_keeps_what_was_typed(client, session):
     for over, field in [({"contact_phone": "12345"}, "contact_phone"), ({"reporter_relation": ""}, "reporter_relation"),
                         ({"reporter_name": ""}, "reporter_name"), ({"preferred_contact": "portal"}, "preferred_contact")]:
-        page = client.post("/report", data=report_data(**over)).get_data(as_text=True)
+        page = client.post("/report", data=report_data(token=issued_token(client), **over)).get_data(as_text=True)
         assert f'id="{field}-error"' in page and "他半夜打电话给我母亲" in page, field
     assert session.scalar(select(func.count()).select_from(Complaint)) == 0
 
 
 def test_double_report_creates_one(client, session):
-    data = report_data(token="twice")
+    data = report_data(token=issued_token(client))
     client.post("/report", data=data)
     client.post("/report", data=data)
     assert session.scalar(select(func.count()).select_from(Complaint)) == 1
     page = client.get("/report/done").get_data(as_text=True)
     assert 'id="secret"' in page  # the first confirmation page was never seen: the secret is shown now
+    again = client.post("/report", data=data)  # the Back button and send again, after the secret was shown
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 1
+    assert 'id="secret"' not in client.get(again.headers["Location"], follow_redirects=True).get_data(as_text=True)
+
+
+def test_a_token_from_another_session_files_nothing_and_reveals_nothing(app, client, session):
+    token = issued_token(client)
+    other = app.test_client()
+    other.get("/report")
+    page = other.post("/report", data=report_data(token=token)).get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 0
+    assert 'role="alert"' in page and "他半夜打电话给我母亲" in page  # told plainly, what was typed is kept
+    assert other.get("/report/done").status_code == 302
+    client.post("/report", data=report_data(token=token))  # the session the token was given to can still send
+    assert 'id="secret"' in client.get("/report/done").get_data(as_text=True)

@@ -139,10 +139,10 @@ def test_only_supervisors_assign_to_others(client, login, create_staff, make_com
 
 
 def test_every_text_field_is_shown_escaped_to_staff(client, login, create_staff, create_borrower, session):
-    from tests.complaints.conftest import report_data
+    from tests.complaints.conftest import issued_token, report_data
 
     client.post("/report", data=report_data(
-        reporter_name=XSS[:100], debtor_name=XSS[:100], collector_name=XSS[:100], collector_badge=XSS[:40],
+        token=issued_token(client), reporter_name=XSS[:100], debtor_name=XSS[:100], collector_name=XSS[:100], collector_badge=XSS[:40],
         collector_phone="1", what_happened=XSS, outcome_wanted=XSS))
     complaint = session.scalar(select(Complaint))
     login(client, create_staff())
