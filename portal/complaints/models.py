@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint)
+from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, event,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Borrower, StaffUser
@@ -14,6 +15,18 @@ from portal.orm import Base, UTCDateTime, utcnow
 
 def _in(column: str, values) -> str:
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+# The staff queue's "open" filter, written exactly like this in the query too: the partial index below is used
+# only when the query's condition matches the index's (SQLite compares the expressions; bound parameters never match).
+OPEN_STATES = (rules.RECEIVED, rules.ACKNOWLEDGED, rules.INVESTIGATING)
+OPEN_SQL = _in("state", OPEN_STATES)
+QUEUE_DUE_SQL = f"CASE WHEN state = '{rules.RECEIVED}' THEN acknowledge_due ELSE decide_due END"
+
+
+def queue_due_of(state: str | None, acknowledge_due: date, decide_due: date) -> date:
+    """The deadline a complaint works towards: acknowledgement while received, else the decision."""
+    return acknowledge_due if (state or rules.RECEIVED) == rules.RECEIVED else decide_due
 
 
 class ComplaintCounter(Base):
@@ -37,8 +50,14 @@ class Complaint(Base):
         CheckConstraint("extension_level >= 0 AND extension_level <= 2", name="extension_level"),
         CheckConstraint("borrower_id IS NOT NULL OR (reporter_relation IS NOT NULL AND secret_hash IS NOT NULL)",
                         name="complainant"),
+        CheckConstraint(f"queue_due = {QUEUE_DUE_SQL}", name="queue_due"),
         Index("ix_complaints_state_decide_due", "state", "decide_due"),
         Index("ix_complaints_received_at", "received_at"),
+        # The staff queue (key-set pagination on (queue_due, id)): all, one state, and the default "open" view.
+        Index("ix_complaints_queue", "queue_due", "id"),
+        Index("ix_complaints_state_queue", "state", "queue_due", "id"),
+        Index("ix_complaints_open_queue", "queue_due", "id", sqlite_where=text(OPEN_SQL),
+              postgresql_where=text(OPEN_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +89,8 @@ class Complaint(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledge_due: Mapped[date] = mapped_column(Date)
     decide_due: Mapped[date] = mapped_column(Date)
+    # = acknowledge_due while received, else decide_due; set only by _set_queue_due below (and checked by the DB).
+    queue_due: Mapped[date] = mapped_column(Date)
     extension_level: Mapped[int] = mapped_column(Integer, default=0)
     outcome_category: Mapped[str | None] = mapped_column(String(32))
     outcome_explanation: Mapped[str] = mapped_column(Text, default="")
@@ -112,6 +133,15 @@ class Complaint(Base):
     @property
     def next_due(self) -> date | None:
         return rules.next_due(self.state, self.acknowledge_due, self.decide_due)
+
+
+@event.listens_for(Complaint, "before_insert")
+@event.listens_for(Complaint, "before_update")
+def _set_queue_due(_mapper, _connection, target: Complaint) -> None:
+    """The one place that keeps ``queue_due`` right, whatever code changed the state or the deadlines."""
+    due = queue_due_of(target.state, target.acknowledge_due, target.decide_due)
+    if target.queue_due != due:
+        target.queue_due = due
 
 
 class ComplaintCategory(Base):

@@ -5,18 +5,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, text, tuple_
 from sqlalchemy.orm import selectinload
 
 from portal.complaints import rules
-from portal.complaints.models import Complaint, ComplaintCategory
+from portal.complaints.models import OPEN_SQL, OPEN_STATES, Complaint, ComplaintCategory
 from portal.extensions import db
 
 PAGE_SIZE = 25
 AGES = {"lt3": (0, 2), "3to7": (3, 7), "8to15": (8, 15), "gt15": (16, None)}
-OPEN = ("received", "acknowledged", "investigating")
-
-due_key = case((Complaint.state == rules.RECEIVED, Complaint.acknowledge_due), else_=Complaint.decide_due)
+OPEN = OPEN_STATES
+# Literal SQL, identical to the partial index ix_complaints_open_queue's condition (see models.OPEN_SQL).
+is_open = text(OPEN_SQL.replace("state", "complaints.state", 1))
 
 
 @dataclass
@@ -32,7 +32,7 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
     """Complaints sorted by the deadline they work towards, then id; ``after`` is the last row's key."""
     query = select(Complaint).options(selectinload(Complaint.category_rows), selectinload(Complaint.assignee))
     if flt.status == "open":
-        query = query.where(Complaint.state.in_(OPEN))
+        query = query.where(is_open)
     elif flt.status in rules.STATES:
         query = query.where(Complaint.state == flt.status)
     if flt.category in rules.CATEGORIES:
@@ -60,16 +60,12 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
         except ValueError:
             day = None
         if day is not None:
-            query = query.where(or_(due_key > day, and_(due_key == day, Complaint.id > last_id)))
-    rows = list(db.session.scalars(query.order_by(due_key, Complaint.id).limit(PAGE_SIZE + 1)))
+            query = query.where(tuple_(Complaint.queue_due, Complaint.id) > tuple_(day, last_id))
+    rows = list(db.session.scalars(query.order_by(Complaint.queue_due, Complaint.id).limit(PAGE_SIZE + 1)))
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    next_key = f"{_key_day(rows[-1]).isoformat()}_{rows[-1].id}" if more and rows else None
+    next_key = f"{rows[-1].queue_due.isoformat()}_{rows[-1].id}" if more and rows else None
     return rows, next_key
-
-
-def _key_day(c: Complaint) -> date:
-    return c.acknowledge_due if c.state == rules.RECEIVED else c.decide_due
 
 
 def _start_of(day: date):
@@ -82,15 +78,15 @@ def _start_of(day: date):
 
 def open_for(staff_id: int) -> list[Complaint]:
     """Open complaints assigned to this person or to nobody, nearest deadline first (for 'my work')."""
-    query = (select(Complaint).where(Complaint.state.in_(OPEN),
+    query = (select(Complaint).where(is_open,
                                      or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
-             .order_by(due_key, Complaint.id).limit(10))
+             .order_by(Complaint.queue_due, Complaint.id).limit(10))
     return list(db.session.scalars(query))
 
 
 def count_open_for(staff_id: int) -> int:
     return db.session.scalar(select(func.count(Complaint.id)).where(
-        Complaint.state.in_(OPEN), or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))) or 0
+        is_open, or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))) or 0
 
 
 @dataclass

@@ -104,14 +104,17 @@ def can_extend(extension_level: int) -> bool:
     return extension_level + 1 < len(DECISION_DAYS)
 
 
-def extend(extension_level: int, reason: str, state: str) -> int:
-    """The next extension level; needs a reason, an open complaint and room under the 60-day stop."""
+def extend(extension_level: int, reason: str, state: str, by_supervisor: bool = True) -> int:
+    """The next extension level; needs a reason, an open complaint and room under the 60-day stop. Going beyond
+    30 days (to 60) is for especially complex cases and needs approval (design §6): a supervisor only."""
     if state in CLOSED:
         raise RuleError("closed")
     if not reason.strip():
         raise RuleError("reason_required")
     if not can_extend(extension_level):
         raise RuleError("extension_limit")
+    if extension_level >= 1 and not by_supervisor:
+        raise RuleError("extension_approval")
     return extension_level + 1
 
 

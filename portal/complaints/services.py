@@ -211,7 +211,9 @@ def check_version(complaint: Complaint, version: int | str | None) -> None:
 
 
 def assign(complaint: Complaint, to: StaffUser | None, actor: StaffUser) -> None:
-    if to is not None and to.id != actor.id and not actor.is_supervisor:
+    """Agents take a complaint or give up their own; only supervisors move someone else's or assign to others."""
+    others_complaint = complaint.assignee_id is not None and complaint.assignee_id != actor.id
+    if not actor.is_supervisor and ((to is not None and to.id != actor.id) or others_complaint):
         raise rules.RuleError("assign_others")
     complaint.assignee_id = to.id if to is not None else None
     db.session.flush()
@@ -254,7 +256,7 @@ def change_state(complaint: Complaint, new_state: str, actor: StaffUser, outcome
 
 
 def extend(complaint: Complaint, reason: str, actor: StaffUser) -> None:
-    level = rules.extend(complaint.extension_level, reason, complaint.state)
+    level = rules.extend(complaint.extension_level, reason, complaint.state, by_supervisor=actor.is_supervisor)
     received_on = rules.local_date(complaint.received_at, lender_tz())
     complaint.extension_level = level
     complaint.decide_due = rules.decide_by(received_on, level)

@@ -29,7 +29,9 @@ _RULE_MESSAGES = {
     "reason_required": _l("A reason is required."),
     "extension_limit": _l("The decision deadline is already at the 60-day maximum and cannot be extended."),
     "closed": _l("This complaint is closed."),
-    "assign_others": _l("Only a supervisor can assign complaints to someone else."),
+    "assign_others": _l("Only a supervisor can assign complaints to someone else or move a colleague's complaint."),
+    "extension_approval": _l("Extending to 60 days is for especially complex cases and needs a supervisor's "
+                             "approval. Ask a supervisor to extend it."),
     "empty": _l("This field is required."),
 }
 

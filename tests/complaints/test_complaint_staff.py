@@ -84,9 +84,36 @@ def test_agent_acknowledges_replies_extends_and_resolves(client, login, create_s
         assert action in actions, action
 
 
+def test_extending_to_60_days_needs_a_supervisor(client, login, create_staff, make_complaint, session):
+    complaint = make_complaint()
+    login(client, create_staff(role="agent"))
+    url = f"/staff/complaints/{complaint.reference}"
+    for reason in ("复杂：需调取录音", "特别复杂"):
+        client.post(url, data={"action": "extend", "extend-version": str(_reload(session, complaint).version),
+                               "extend-reason": reason})
+    assert _reload(session, complaint).extension_level == 1  # the agent got to 30 days, not to 60
+    login(client, create_staff(role="supervisor"))
+    client.post(url, data={"action": "extend", "extend-version": str(_reload(session, complaint).version),
+                           "extend-reason": "特别复杂，已批准"})
+    assert _reload(session, complaint).extension_level == 2
+
+
+def test_agents_cannot_take_a_colleagues_complaint_away(client, login, create_staff, make_complaint, session):
+    owner, agent = create_staff(), create_staff()
+    complaint = make_complaint()
+    c = _reload(session, complaint)
+    c.assignee_id = owner.id
+    session.commit()
+    login(client, agent)
+    url = f"/staff/complaints/{complaint.reference}"
+    for data in ({"self": "1"}, {"assign-assignee": ""}):
+        client.post(url, data={"action": "assign", "assign-version": str(_reload(session, complaint).version), **data})
+        assert _reload(session, complaint).assignee_id == owner.id
+
+
 def test_the_60_day_stop(client, login, create_staff, make_complaint, session):
     complaint = make_complaint()
-    login(client, create_staff())
+    login(client, create_staff(role="supervisor"))
     url = f"/staff/complaints/{complaint.reference}"
     for reason in ("一", "二", "三"):
         client.post(url, data={"action": "extend", "extend-version": str(_reload(session, complaint).version),
