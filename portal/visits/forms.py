@@ -29,7 +29,7 @@ PROBLEMS = {
     "slot": _l("That time is no longer available. Please choose another."),
     "too_early": _l("A visit can be recorded only after its window has started."),
     "arrival": _l("The arrival time cannot be in the future."),
-    "departure": _l("The departure must be after the arrival."),
+    "departure": _l("The departure must be after the arrival and not in the future."),
     "badge_taken": _l("This badge number is already on the roster."),
 }
 
@@ -114,12 +114,19 @@ class RecordForm(VersionForm):
 
 
 class CancelForm(VersionForm):
-    reason = StringField(_l("Reason for cancelling"), filters=[stripped], validators=[_required, Length(max=300)])
+    reason = StringField(_l("Reason for cancelling"), description=_l("The borrower reads this reason on the visit page."),
+                         filters=[stripped], validators=[_required, Length(max=300), no_control_chars])
+
+
+class DeclineRemoteForm(VersionForm):
+    reason = StringField(_l("Why a video call is not possible"),
+                         description=_l("The borrower reads this reason on the visit page."),
+                         filters=[stripped], validators=[_required, Length(max=300), no_control_chars])
 
 
 class AnnotateForm(ActionForm):
     text = TextAreaField(_l("Note"), description=_l("Notes are added below the record; the record itself "
-                                                     "cannot be changed."),
+                                                     "cannot be changed. The borrower can read notes."),
                          filters=[stripped], validators=[_required, Length(max=2000), no_control_chars])
 
 

@@ -40,8 +40,13 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "request_remote": {"proposed": "remote_requested", "confirmed": "remote_requested",
                        "rescheduled": "remote_requested", "reschedule_requested": "remote_requested"},
     "cancel": {s: "cancelled" for s in OPEN_STATES},
-    "complete": {"confirmed": "completed", "rescheduled": "completed", "proposed": "completed"},
-    "miss": {"confirmed": "missed", "rescheduled": "missed", "proposed": "missed"},
+    # A visit may go ahead with notice when the borrower did not answer; a remote request is completed by the
+    # video check that replaces the visit (recorded like a visit, method "video").
+    "complete": {"confirmed": "completed", "rescheduled": "completed", "proposed": "completed",
+                 "remote_requested": "completed"},
+    "miss": {"confirmed": "missed", "rescheduled": "missed", "proposed": "missed", "remote_requested": "missed"},
+    # Staff cannot offer a video check: the visit stays at its time, the borrower is told why.
+    "decline_remote": {"remote_requested": "proposed"},
 }
 
 

@@ -48,7 +48,7 @@ def borrower_visits(borrower: Borrower) -> list[Visit]:
 
 def borrower_visit(borrower: Borrower, visit_id: int) -> Visit | None:
     """The visit if it belongs to one of the borrower's loans; None otherwise (the view answers 404)."""
-    query = (_visit_query().join(Loan, Visit.loan_id == Loan.id)
+    query = (_visit_query().options(selectinload(Visit.annotations)).join(Loan, Visit.loan_id == Loan.id)
              .where(Visit.id == visit_id, Loan.borrower_id == borrower.id))
     return db.session.scalar(query)
 
@@ -139,8 +139,9 @@ def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived
         raise VisitError("too_early")
     if arrived_at > utcnow():
         raise VisitError("arrival")
-    if departed_at < arrived_at:
+    if departed_at < arrived_at or departed_at > utcnow():
         raise VisitError("departure")
+    method = "video" if visit.state == "remote_requested" else "home visit"
     visit.record = VisitRecord(held=held, arrived_at=arrived_at, departed_at=departed_at, met=met,
                                identity_shown=identity_shown, outcome=outcome, next_step=next_step,
                                recorded_by_id=staff.id)
@@ -148,8 +149,17 @@ def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived
     db.session.flush()
     # design §5: every visit is registered (time, place, method, staff) for audit.
     record("visit.recorded", "visit", visit.id, staff=staff, held=held, arrived=arrived_at.isoformat(),
-           departed=departed_at.isoformat(), address=visit.address, method="home visit",
+           departed=departed_at.isoformat(), address=visit.address, method=method,
            visitors=[v.badge_number for v in visit.visitors])
+
+
+def decline_remote(staff: StaffUser, visit: Visit, version, reason: str) -> None:
+    """The lender cannot do the check by video: the visit stays proposed at its time; the reason is kept."""
+    _check(visit, version, "decline_remote")
+    _move(visit, "decline_remote")
+    db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
+    db.session.flush()
+    record("visit.remote_declined", "visit", visit.id, staff=staff, reason=reason)
 
 
 def annotate(staff: StaffUser, visit: Visit, text: str) -> None:
@@ -273,7 +283,7 @@ def check_visitor(badge: str, code: str, today: date) -> tuple[Visitor, Visit] |
 # ---- SMS (sent by the views after the commit) ------------------------------------------------------------
 
 def sms_text(visit: Visit, kind: str) -> str:
-    """The SMS for ``kind`` (proposed, rescheduled, cancelled) in the borrower's language."""
+    """The SMS for ``kind`` (proposed, rescheduled, remote_declined, cancelled) in the borrower's language."""
     borrower = visit.loan.borrower
     with force_locale(borrower.locale):
         when = _("%(date)s, %(start)s to %(end)s", date=fmt_date(visit.window_start, "medium"),
@@ -282,6 +292,9 @@ def sms_text(visit: Visit, kind: str) -> str:
         if kind == "proposed":
             return _("%(lender)s proposes a verification visit on %(when)s. Please confirm, move it or ask for "
                      "a video call: %(url)s", lender=_lender(borrower), when=when, url=url)
+        if kind == "remote_declined":
+            return _("%(lender)s cannot do your check by video call, so the visit stays on %(when)s. Our reason and "
+                     "your options: %(url)s", lender=_lender(borrower), when=when, url=url)
         if kind == "rescheduled":
             return _("%(lender)s: your visit is moved to %(when)s as you asked. Details: %(url)s",
                      lender=_lender(borrower), when=when, url=url)

@@ -19,8 +19,8 @@ from portal.security import gate
 from portal.staff.access import require_role
 from portal.staff.queues import register_queue
 from portal.visits import photos, rules, services
-from portal.visits.forms import (AnnotateForm, CancelForm, ProposeForm, RecordForm, ToggleVisitorForm, VersionForm,
-                                 VisitorForm, problem_message)
+from portal.visits.forms import (AnnotateForm, CancelForm, DeclineRemoteForm, ProposeForm, RecordForm,
+                                 ToggleVisitorForm, VersionForm, VisitorForm, problem_message)
 from portal.visits.labels import STAFF_STATE_LABELS, template_helpers
 from portal.visits.models import Visit, Visitor
 
@@ -103,6 +103,7 @@ def _render_detail(visit: Visit, **forms):
         "staff/visits/detail.html", visit=visit, rules=rules, now=utcnow(),
         schedule_form=VersionForm(prefix="schedule", version=version),
         cancel_form=forms.get("cancel") or CancelForm(prefix="cancel", version=version),
+        decline_form=forms.get("decline") or DeclineRemoteForm(prefix="decline", version=version),
         record_form=forms.get("record") or RecordForm(prefix="record", version=version),
         note_form=forms.get("note") or AnnotateForm(prefix="note"))
 
@@ -145,6 +146,16 @@ def cancel(visit_id: int):
     return _apply(visit, CancelForm(prefix="cancel"), "cancel",
                   lambda f: services.cancel_visit(current_user, visit, f.version.data, f.reason.data),
                   _("The visit is cancelled and the borrower is notified."), sms="cancelled")
+
+
+@bp.route("/<int:visit_id>/decline-remote", methods=["POST"])
+@require_role("agent")
+def decline_remote(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    return _apply(visit, DeclineRemoteForm(prefix="decline"), "decline",
+                  lambda f: services.decline_remote(current_user, visit, f.version.data, f.reason.data),
+                  _("The borrower is told that the visit stays at its time, with your reason."),
+                  sms="remote_declined")
 
 
 @bp.route("/<int:visit_id>/record", methods=["POST"])
