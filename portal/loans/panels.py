@@ -8,8 +8,11 @@ Each dict may have:
 - ``tone``: ``"info"`` | ``"warning"`` | ``"ok"`` (default ``"info"``);
 - ``url``: where the badge links to;
 - ``panel_template`` + ``panel_context``: a template included on the loan's detail page with that context;
-- ``replaces_schedule``: True for an accepted repayment plan: the detail page then shows that panel instead of
-  the contract schedule, with a note saying so.
+- ``replaces_schedule``: True for an agreed repayment plan: the detail page then shows that panel instead of
+  the contract schedule, with a note saying so;
+- ``plan_lines`` (``[(due_date, amount_fen), …]``) and ``plan_since`` (the day it was agreed): with
+  ``replaces_schedule``, the loan pages show what is due under the plan instead of the contract's arrears;
+- ``plan_pending``: True while a proposal waits for an answer (the pages then do not invite another one).
 
 Usage, in the other domain's ``configure``/blueprint registration::
 
@@ -37,13 +40,18 @@ class LoanPanel:
     panel_template: str | None = None
     panel_context: dict = field(default_factory=dict)
     replaces_schedule: bool = False
+    plan_lines: tuple = ()
+    plan_since: Any = None
+    plan_pending: bool = False
 
     @classmethod
     def from_dict(cls, raw: dict) -> "LoanPanel":
         tone = raw.get("tone") or "info"
         return cls(badge=raw.get("badge"), tone=tone if tone in TONES else "info", url=raw.get("url"),
                    panel_template=raw.get("panel_template"), panel_context=dict(raw.get("panel_context") or {}),
-                   replaces_schedule=bool(raw.get("replaces_schedule")))
+                   replaces_schedule=bool(raw.get("replaces_schedule")),
+                   plan_lines=tuple(raw.get("plan_lines") or ()), plan_since=raw.get("plan_since"),
+                   plan_pending=bool(raw.get("plan_pending")))
 
 
 def register_loan_panel(app: Flask, provider: Provider) -> None:

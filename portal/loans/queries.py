@@ -62,6 +62,28 @@ class LoanView:
     def plan_panel(self) -> LoanPanel | None:
         return next((p for p in self.panels if p.replaces_schedule), None)
 
+    @property
+    def plan(self) -> rules.PlanStatus | None:
+        """What is due under an agreed repayment plan, which replaces the contract's figures."""
+        panel = self.plan_panel
+        if panel is None or not panel.plan_lines or panel.plan_since is None:
+            return None
+        return rules.plan_status(panel.plan_lines, rules.payments_of(self.loan), panel.plan_since, self.status.as_of)
+
+    @property
+    def plan_pending(self) -> bool:
+        return any(p.plan_pending for p in self.panels)
+
+    @property
+    def due_now_fen(self) -> int:
+        plan = self.plan
+        return plan.due_now_fen if plan else self.status.due_now_fen
+
+    @property
+    def outstanding_fen(self) -> int:
+        plan = self.plan
+        return plan.outstanding_fen if plan else self.status.outstanding_fen
+
 
 @dataclass
 class Dashboard:
@@ -75,7 +97,7 @@ def dashboard(borrower, as_of: date) -> Dashboard:
     order = payment_order()
     panels = panels_for(borrower, loans)
     views = [LoanView(loan, rules.status_of(loan, as_of, order), panels[loan.id]) for loan in loans]
-    return Dashboard(views, sum(v.status.due_now_fen for v in views), sum(v.status.outstanding_fen for v in views))
+    return Dashboard(views, sum(v.due_now_fen for v in views), sum(v.outstanding_fen for v in views))
 
 
 def loan_view(borrower, loan: Loan, as_of: date) -> LoanView:

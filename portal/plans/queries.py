@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.i18n import lender_tz
 from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.models import PlanProposal
@@ -69,6 +70,12 @@ def queue_provider(staff) -> dict:
             "items": items}
 
 
+def agreed_on(p: PlanProposal):
+    """The lender's day on which the plan came into force (approved: the decision; accepted: the acceptance)."""
+    at = (p.closed_at if p.state == "accepted" else p.decided_at) or p.decided_at or p.submitted_at
+    return at.astimezone(lender_tz()).date()
+
+
 def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
     """Badges for open proposals and, for an agreed plan, its schedule in place of the contract's: two queries."""
     ids = [loan.id for loan in loans]
@@ -83,10 +90,11 @@ def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
         url = url_for("plans.detail", proposal_id=p.id)
         if p.state == "countered":
             out.setdefault(p.loan_id, []).append(
-                {"badge": _("Repayment plan: the lender proposes other terms"), "tone": "warning", "url": url})
+                {"badge": _("Repayment plan: the lender proposes other terms"), "tone": "warning", "url": url,
+                 "plan_pending": True})
         elif p.state in rules.WAITING_FOR_STAFF:
             out.setdefault(p.loan_id, []).append({"badge": _("Repayment plan under review"), "tone": "info",
-                                                  "url": url})
+                                                  "url": url, "plan_pending": True})
         else:
             agreed[p.loan_id] = p  # the latest agreed plan wins
     for loan_id, p in agreed.items():
@@ -95,5 +103,6 @@ def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
             "badge": _("Repayment plan agreed"), "tone": "ok", "url": url_for("plans.detail", proposal_id=p.id),
             "panel_template": "plans/_loan_panel.html", "replaces_schedule": True,
             "panel_context": {"proposal_id": p.id, "lines": lines, "total_fen": sum(a for _d, a in lines)},
+            "plan_lines": lines, "plan_since": agreed_on(p),
         })
     return out

@@ -1,6 +1,8 @@
 """Staff queue and decisions: roles, audit, SMS, optimistic locking; the loan page afterwards."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import inspect, select
 
@@ -188,3 +190,36 @@ def test_plan_pages_in_zh_hant_have_no_simplified_or_english(app, login, create_
         response = client.get(url)
         assert response.status_code == 200, url
         check_hant(response.get_data(as_text=True), url)
+
+
+PENDING_BADGE = "還款計畫審核中"  # "Repayment plan under review" in zh_Hant
+
+
+def test_an_agreed_plan_replaces_the_contract_figures_on_the_loan_pages(app, login, create_staff, proposal, client):
+    """Issue 5: an accepted plan replaces what the loan shows; while pending, the loan says it is under review."""
+    p = fresh(proposal)
+    login(client, p.borrower)
+    pending_card = text(client.get("/loans"))
+    assert PENDING_BADGE in pending_card
+    assert "/plans/new?loan=" not in text(client.get(f"/loans/{p.loan.loan_ref}"))  # no second proposal invited
+    contract_due = client.get(f"/loans/{p.loan.loan_ref}")
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{p.id}/review", data={"version": p.version})
+    p = fresh(p)
+    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    p = fresh(p)
+    lines = sorted((x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which))
+    detail = text(client.get(f"/loans/{p.loan.loan_ref}"))
+    board = text(client.get("/loans"))
+    from portal.i18n import money  # formatting in the borrower's script, as the pages do
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        first = money(lines[0][1])
+        total = money(sum(a for _d, a in lines))
+    # nothing of the plan is due yet: the next plan payment and the plan total are shown, not the contract arrears
+    assert first in detail and total in detail and first in board
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        nothing_due = money(0)
+    assert re.findall(r'class="big-number">([^<]+)<', detail) == [nothing_due]
+    assert set(re.findall(r'class="big-number">([^<]+)<', board)) == {nothing_due}
+    assert "/plans/new?loan=" not in detail
+    assert text(contract_due) != detail
