@@ -51,11 +51,18 @@ def test_wrong_secret_and_unknown_reference_answer_the_same(client, make_complai
     assert client.get("/report/export").status_code == 404
 
 
-def test_a_borrowers_complaint_cannot_be_opened_as_a_report(client, make_complaint, create_borrower):
+def test_a_borrowers_complaint_cannot_be_opened_as_a_report(client, make_complaint, create_borrower, session):
+    from portal.complaints import services
+
     complaint = make_complaint(create_borrower())
+    # Even a hash that matched could not open it: give the borrower's complaint a known secret hash.
+    stored = session.get(Complaint, complaint.id)
+    stored.secret_hash = services._secret_hash("ABCD-EFGH-JKLM-NPQR")
+    session.commit()
     response = client.post("/report/status", data={"action": "lookup", "reference": complaint.reference,
-                                                   "secret": ""})
-    assert complaint.what_happened not in response.get_data(as_text=True)
+                                                   "secret": "ABCD-EFGH-JKLM-NPQR"})
+    assert response.status_code == 200 and complaint.what_happened not in response.get_data(as_text=True)
+    assert client.get("/report/export").status_code == 404
 
 
 def test_status_lookups_are_rate_limited(client, make_complaint):
