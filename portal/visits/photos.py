@@ -51,6 +51,12 @@ def save_photo(data: bytes) -> str:
     return name
 
 
+def delete_photo(name: str) -> None:
+    path = photo_path(name)
+    if path:
+        os.remove(path)
+
+
 def photo_path(name: str) -> str | None:
     if not NAME.match(name or ""):
         return None

@@ -71,8 +71,11 @@ def other_windows(loan_id: int, exclude_id: int | None = None) -> list[tuple[dat
 
 
 def slots_for(visit: Visit) -> list[tuple[datetime, datetime]]:
-    return rules.reschedule_slots(local_today(), policy=policy(), tz=lender_tz(),
-                                  others=other_windows(visit.loan_id, visit.id))
+    """Times the borrower may move the visit to: allowed slots, not overlapping the loan's other visits, and not
+    the visit's own current time (choosing it would use up a reschedule for nothing)."""
+    slots = rules.reschedule_slots(local_today(), policy=policy(), tz=lender_tz(),
+                                   others=other_windows(visit.loan_id, visit.id))
+    return [(s, e) for s, e in slots if not (s < visit.window_end and visit.window_start < e)]
 
 
 # ---- staff: propose, schedule, cancel, record, annotate ------------------------------------------------

@@ -22,7 +22,7 @@ from portal.visits import photos, rules, services
 from portal.visits.forms import (AnnotateForm, CancelForm, DeclineRemoteForm, ProposeForm, RecordForm,
                                  ToggleVisitorForm, VersionForm, VisitorForm, problem_message)
 from portal.visits.labels import STAFF_STATE_LABELS, template_helpers
-from portal.visits.models import Visit, Visitor
+from portal.visits.models import Visit, VisitDispute, Visitor
 
 bp = Blueprint("staff_visits", __name__, url_prefix="/staff/visits")
 gate(bp, kind="staff", login_endpoint="staff.login")
@@ -40,8 +40,10 @@ def _visit_or_404(visit_id: int) -> Visit:
 
 def _needs_staff(now: datetime):
     """Visits waiting for staff: an answer to act on, a disputed record, or a past window not recorded."""
+    # A dispute that opened a complaint is handled in the complaint queue, with its deadlines.
+    open_dispute = (Visit.record_answer == "disputed") & ~Visit.disputes.any(VisitDispute.complaint_ref.isnot(None))
     return select(Visit).where(
-        (Visit.state.in_(WAITING_STATES)) | (Visit.record_answer == "disputed")
+        (Visit.state.in_(WAITING_STATES)) | open_dispute
         | (Visit.state.in_(("proposed", "confirmed", "rescheduled")) & (Visit.window_end < now)))
 
 
@@ -192,18 +194,28 @@ def roster():
     photo_error = None
     if form.validate_on_submit():
         data = photos.read_upload(form.photo.data)
+        name = None
         try:
-            name = photos.save_photo(data) if data else None
-            services.add_visitor(current_user, form.name.data, form.badge.data, name)
+            if data:
+                photos.check_photo(data)
+            visitor = services.add_visitor(current_user, form.name.data, form.badge.data, None)
+            if data:  # the file is written only once the row is valid, and removed if the commit fails
+                name = visitor.photo_name = photos.save_photo(data)
+            db.session.commit()
         except photos.PhotoError as exc:
+            db.session.rollback()
             photo_error = {"too_large": _("The photo is larger than 2 MB."),
                            "bad_type": _("The photo must be a JPEG, PNG or WebP image."),
                            "empty": _("The photo file is empty.")}[exc.reason]
         except services.VisitError as exc:
             db.session.rollback()
             form.badge.errors = [problem_message(exc.codes[0])]
+        except Exception:
+            db.session.rollback()
+            if name:
+                photos.delete_photo(name)
+            raise
         else:
-            db.session.commit()
             flash(_("The visitor is added to the roster."), "success")
             return redirect(url_for("staff_visits.roster"))
     if photo_error:

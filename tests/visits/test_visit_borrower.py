@@ -198,3 +198,15 @@ def test_csrf_is_required(client, setup, csrf_on, session):
     _, _, visit = setup
     assert client.post(f"/visits/{visit.id}/confirm", data={"confirm-version": "1"}).status_code == 400
     assert _get(session, visit.id).state == "proposed"
+
+
+def test_the_visits_own_time_is_not_offered_as_a_new_time(client, create_borrower, create_loan, make_visit, login,
+                                                          session):
+    from portal.visits import rules
+
+    me = create_borrower()
+    login(client, me)
+    start = window(workday(2), 9, 3)  # a visit in one of the slots the borrower could otherwise pick
+    visit = make_visit(create_loan(me), when=start)
+    keys = _first_slot(client, visit.id)
+    assert keys and rules.slot_key(start[0], start[0].tzinfo) not in keys

@@ -214,3 +214,32 @@ def test_anonymous_and_borrowers_go_to_staff_login(client, create_borrower, logi
 
 def test_unknown_visit_is_404(client, agent):
     assert client.get("/staff/visits/999").status_code == 404
+
+
+def test_duplicate_badge_with_a_photo_leaves_no_file(client, app, create_staff, login, roster, session):
+    import os
+
+    login(client, create_staff(role="supervisor"))
+    folder = app.config["VISITOR_PHOTO_DIR"]
+    before = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    data = {"name": "x", "badge": "bj1024", "photo": (io.BytesIO(avatar_png((10, 20, 30), 16)), "me.png")}
+    response = client.post("/staff/visits/roster", data=data, content_type="multipart/form-data")
+    assert response.status_code == 200
+    after = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    assert after == before
+
+
+def test_a_dispute_that_opened_a_complaint_leaves_the_visit_queue(client, agent, create_borrower, create_loan,
+                                                                  make_visit, session):
+    from portal.visits.models import VisitDispute
+
+    past = window(workday(-20), 10)
+    handled = make_visit(create_loan(create_borrower()), state="completed", when=past, code="HANDLD",
+                         record_answer="disputed")
+    waiting = make_visit(create_loan(create_borrower()), state="completed", when=past, code="WAITNG",
+                         record_answer="disputed")
+    session.add_all([VisitDispute(visit_id=handled.id, text="不实", complaint_ref="TS-20261101-0001"),
+                     VisitDispute(visit_id=waiting.id, text="不实")])
+    session.commit()
+    page = client.get("/staff/visits/").get_data(as_text=True)
+    assert f"/staff/visits/{waiting.id}\"" in page and f"/staff/visits/{handled.id}\"" not in page
