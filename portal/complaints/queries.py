@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, func, or_, select, text, tuple_
 from sqlalchemy.orm import selectinload
@@ -96,14 +96,18 @@ class Report:
     decided: int
     decided_in_time: int
     median_days: float | None
+    open_late: int = 0  # still undecided although the 15 days have passed
 
     @property
     def share_in_time(self) -> float | None:
-        return self.decided_in_time / self.decided if self.decided else None
+        """Decided within 15 days, out of every complaint whose 15 days are over (decided or not)."""
+        due = self.decided + self.open_late
+        return self.decided_in_time / due if due else None
 
 
-def report(since: date, until: date, tz) -> Report:
+def report(since: date, until: date, tz, today: date | None = None) -> Report:
     """Complaints received in [since, until]: per week, per category, decided within 15 days, median days."""
+    today = today or datetime.now(tz).date()
     start, end = _start_of(since), _start_of(until + timedelta(days=1))
     rows = db.session.execute(select(Complaint.id, Complaint.received_at, Complaint.decided_at)
                               .where(Complaint.received_at >= start, Complaint.received_at < end)).all()
@@ -113,7 +117,7 @@ def report(since: date, until: date, tz) -> Report:
         weeks[day] = {"week": day, "received": 0, "decided": 0, "in_time": 0, "days": []}
         day += timedelta(days=7)
     durations: list[int] = []
-    in_time = 0
+    in_time = open_late = 0
     for _id, received_at, decided_at in rows:
         received_on = rules.local_date(received_at, tz)
         bucket = weeks.setdefault(rules.week_start(received_on), {"week": rules.week_start(received_on),
@@ -128,6 +132,8 @@ def report(since: date, until: date, tz) -> Report:
             ok = rules.decided_in_time(received_on, rules.local_date(decided_at, tz))
             bucket["in_time"] += ok
             in_time += ok
+        elif today > rules.decide_by(received_on):
+            open_late += 1
     for bucket in weeks.values():
         bucket["median_days"] = rules.median(bucket.pop("days"))
     counts: Counter[str] = Counter(dict.fromkeys(rules.CATEGORIES, 0))
@@ -138,4 +144,5 @@ def report(since: date, until: date, tz) -> Report:
                 .group_by(ComplaintCategory.category)):
             counts[category] += n
     return Report(weeks=[weeks[k] for k in sorted(weeks)], categories=[(c, counts[c]) for c in rules.CATEGORIES],
-                  decided=len(durations), decided_in_time=in_time, median_days=rules.median(durations))
+                  decided=len(durations), decided_in_time=in_time, median_days=rules.median(durations),
+                  open_late=open_late)

@@ -189,18 +189,10 @@ def respond(complaint: Complaint, response: str) -> None:
 def create_complaint_from_visit_dispute(borrower: Borrower, visit, text: str) -> Complaint:
     """A disputed visit record opens a complaint linked to that visit (called by the visits domain)."""
     filing = Filing(categories=["visit_conduct"], channel="visit", what_happened=text, visit_id=visit.id,
-                    loan_id=getattr(visit, "loan_id", None), locale=borrower.locale,
-                    occurred_on=_visit_day(visit))
+                    loan_id=visit.loan_id, locale=borrower.locale, contact_phone=borrower.phone,
+                    occurred_on=visit.window_start.astimezone(lender_tz()).date())
     complaint, _secret = file_complaint(filing, borrower=borrower)
     return complaint
-
-
-def _visit_day(visit) -> date | None:
-    for name in ("starts_at", "window_start", "arrived_at", "scheduled_at"):
-        value = getattr(visit, name, None)
-        if isinstance(value, datetime):
-            return value.astimezone(lender_tz()).date()
-    return None
 
 
 # ---- staff -------------------------------------------------------------------------------------------------

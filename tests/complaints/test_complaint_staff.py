@@ -1,7 +1,7 @@
 """Staff console for complaints: queue, actions, optimistic locking, escaping, audit, access, reports."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -225,3 +225,20 @@ def test_report_charts_table_and_csv(client, login, create_staff, make_complaint
     text = csv.get_data(as_text=True)
     assert csv.headers["Content-Type"].startswith("text/csv") and "category,,insults,2" in text.replace("\r", "")
     assert "report.viewed" in _actions(session) and "report.exported" in _actions(session)
+
+
+def test_the_15_day_share_counts_complaints_still_open_past_15_days_as_late(app, make_complaint, session):
+    from portal.complaints import queries
+
+    base = datetime(2026, 9, 1, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+    quick, slow, forgotten = (make_complaint(now=base) for _ in range(3))
+    for c, days in ((quick, 10), (slow, 20)):
+        stored = _reload(session, c)
+        stored.state, stored.outcome_category, stored.outcome_explanation = "resolved", "other", "ok"
+        stored.decided_at = base + timedelta(days=days)
+        session.commit()
+    with app.app_context():
+        tz = ZoneInfo("Asia/Shanghai")
+        data = queries.report(date(2026, 8, 1), date(2026, 10, 31), tz, today=date(2026, 10, 15))
+    assert (data.decided, data.decided_in_time, data.open_late) == (2, 1, 1)
+    assert abs(data.share_in_time - 1 / 3) < 1e-9  # not 1/2: the forgotten complaint is late too
