@@ -32,7 +32,7 @@ def _labels() -> dict:
 @bp.route("")
 def index():
     proposals = queries.proposals_of(current_user)
-    busy = {p.loan_id for p in proposals if p.state in rules.OPEN_STATES}
+    busy = {p.loan_id for p in proposals if p.state in rules.OPEN_STATES + rules.AGREED_STATES}
     loans = [loan for loan in loans_for_borrower(current_user) if loan.id not in busy]
     return render_template("plans/index.html", proposals=proposals, loans=loans)
 
@@ -52,7 +52,12 @@ def new():
     loan = _loan()
     existing = services.open_proposal(loan)
     if existing is not None:
-        flash(_("You already have an open proposal for this loan. You can follow it or withdraw it here."), "info")
+        if existing.state in rules.AGREED_STATES:
+            flash(_("This loan already has an agreed repayment plan. Keep to it; if your situation changes, call "
+                    "our official number."), "info")
+        else:
+            flash(_("You already have an open proposal for this loan. You can follow it or withdraw it here."),
+                  "info")
         return redirect(url_for("plans.detail", proposal_id=existing.id))
     step = request.args.get("step", 1, type=int)
     if step == 3:
@@ -196,8 +201,12 @@ def remove_proof(proof_id: int):
     draft = services.find_draft(current_user, loan)
     if draft is None or not ActionForm().validate_on_submit():
         abort(404)
-    services.remove_proof(draft, proof_id)
+    stored_name = services.remove_proof(draft, proof_id)
     db.session.commit()
+    if stored_name:
+        from portal.uploads import delete
+
+        delete(stored_name)  # the row is gone for good: now the file may go too
     return redirect(url_for("plans.new", loan=loan.loan_ref, step=2))
 
 

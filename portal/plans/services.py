@@ -64,8 +64,10 @@ def preview(loan: Loan, terms: rules.Terms, budget: rules.Budget | None, as_of: 
 # ---- loading -------------------------------------------------------------------------------------------
 
 def open_proposal(loan: Loan) -> PlanProposal | None:
-    return db.session.scalar(select(PlanProposal).where(PlanProposal.loan_id == loan.id,
-                                                        PlanProposal.state.in_(rules.OPEN_STATES)))
+    """A proposal waiting for an answer, or an agreed plan in force: either way no new proposal for this loan."""
+    return db.session.scalar(select(PlanProposal).where(
+        PlanProposal.loan_id == loan.id, PlanProposal.state.in_(rules.OPEN_STATES + rules.AGREED_STATES))
+        .order_by(PlanProposal.id.desc()).limit(1))
 
 
 def find_draft(borrower, loan: Loan) -> PlanProposal | None:
@@ -105,14 +107,14 @@ def add_proof(draft: PlanProposal, filename: str, data: bytes) -> PlanProof:
     return proof
 
 
-def remove_proof(draft: PlanProposal, proof_id: int) -> None:
-    from portal.uploads import delete
-
+def remove_proof(draft: PlanProposal, proof_id: int) -> str | None:
+    """Remove a proof from the draft; returns the stored file's name, to delete once the change is committed."""
     for proof in list(draft.proofs):
         if proof.id == proof_id:
             draft.proofs.remove(proof)
             db.session.flush()
-            delete(proof.stored_name)
+            return proof.stored_name
+    return None
 
 
 def _set_lines(proposal: PlanProposal, which: str, schedule: rules.Schedule) -> None:
@@ -176,7 +178,9 @@ def _check_version(p: PlanProposal, version: str | int | None) -> None:
         raise StaleProposal()
 
 
-def _sms(p: PlanProposal, action: str) -> None:
+def notify(p: PlanProposal, action: str) -> None:
+    """Tell the borrower of a decision by SMS, in their script. Called by the views after the commit, so nobody is
+    told of a decision that was not saved."""
     messages = {
         "approve": lambda: gettext("%(lender)s: your repayment plan for loan %(ref)s is approved. Log in to the "
                                    "borrower portal to see the schedule.", lender=lender_name(), ref=p.loan.loan_ref),
@@ -205,7 +209,6 @@ def approve(p: PlanProposal, staff, version, note: str = "") -> None:
     p.state = rules.transition(p.state, "approve", staff.role)
     _decided(p, staff, note)
     record("plan.approved", "plan", p.id, staff=staff)
-    _sms(p, "approve")
 
 
 def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> None:
@@ -214,7 +217,6 @@ def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> Non
     p.decline_reason = reason
     _decided(p, staff, note)
     record("plan.declined", "plan", p.id, staff=staff, reason=reason)
-    _sms(p, "decline")
 
 
 def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview, note: str = "") -> None:
@@ -225,7 +227,6 @@ def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview
     _set_lines(p, "counter", result.schedule)
     _decided(p, staff, note)
     record("plan.countered", "plan", p.id, staff=staff, kind=terms.kind, total_fen=result.schedule.total_fen)
-    _sms(p, "counter")
 
 
 def _decided(p: PlanProposal, staff, note: str) -> None:

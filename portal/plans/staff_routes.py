@@ -71,8 +71,10 @@ def _stale(proposal_id: int):
     return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
 
 
-def _done(proposal_id: int, message: str):
+def _done(proposal_id: int, message: str, notify: tuple | None = None):
     db.session.commit()
+    if notify is not None:  # the SMS goes out only once the decision is saved
+        services.notify(*notify)
     flash(message, "success")
     return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
 
@@ -101,7 +103,7 @@ def approve(proposal_id: int):
         services.approve(p, current_user, form.version.data, form.note.data or "")
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
-    return _done(proposal_id, _("The plan is approved. The borrower was told by SMS."))
+    return _done(proposal_id, _("The plan is approved. The borrower was told by SMS."), (p, "approve"))
 
 
 @bp.route("/<int:proposal_id>/decline", methods=["POST"])
@@ -114,7 +116,7 @@ def decline(proposal_id: int):
         services.decline(p, current_user, form.version.data, form.reason.data, form.note.data or "")
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
-    return _done(proposal_id, _("The proposal is declined. The borrower was told by SMS."))
+    return _done(proposal_id, _("The proposal is declined. The borrower was told by SMS."), (p, "decline"))
 
 
 @bp.route("/<int:proposal_id>/counter", methods=["POST"])
@@ -135,7 +137,7 @@ def counter(proposal_id: int):
         services.counter(p, current_user, form.version.data, form.terms(), result, form.note.data or "")
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
-    return _done(proposal_id, _("The counter-offer was sent. The borrower was told by SMS."))
+    return _done(proposal_id, _("The counter-offer was sent. The borrower was told by SMS."), (p, "counter"))
 
 
 @bp.route("/<int:proposal_id>/proofs/<int:proof_id>")

@@ -223,3 +223,31 @@ def test_an_agreed_plan_replaces_the_contract_figures_on_the_loan_pages(app, log
     assert set(re.findall(r'class="big-number">([^<]+)<', board)) == {nothing_due}
     assert "/plans/new?loan=" not in detail
     assert text(contract_due) != detail
+
+
+def test_no_second_plan_while_one_is_agreed(app, login, create_staff, proposal, client):
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    p = fresh(p)
+    login(client, p.borrower)
+    again = client.get(f"/plans/new?loan={p.loan.loan_ref}")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/plans/{p.id}")
+    assert f"/plans/new?loan={p.loan.loan_ref}" not in text(client.get("/plans"))
+
+
+def test_the_sms_goes_out_only_when_the_decision_is_saved(app, login, create_staff, proposal, outbox, monkeypatch):
+    from portal.extensions import db as real_db
+
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+
+    def failing_commit():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(real_db.session, "commit", failing_commit)
+    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    monkeypatch.undo()
+    assert outbox() == [] and fresh(p).state == "under_review"
