@@ -9,7 +9,8 @@ from sqlalchemy import exists, func, or_, select, text, tuple_
 from sqlalchemy.orm import selectinload
 
 from portal.complaints import rules
-from portal.complaints.models import OPEN_SQL, OPEN_STATES, Complaint, ComplaintCategory
+from portal.complaints.models import (OPEN_SQL, OPEN_STATES, Complaint, ComplaintCategory, ComplaintEvidence,
+                                      ComplaintMessage)
 from portal.extensions import db
 
 PAGE_SIZE = 25
@@ -82,6 +83,43 @@ def open_for(staff_id: int) -> list[Complaint]:
                                      or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
              .order_by(Complaint.queue_due, Complaint.id).limit(10))
     return list(db.session.scalars(query))
+
+
+def attention(ids: list[int]) -> set[int]:
+    """Which of these complaints have word from the complainant that no staff reply has answered yet
+    (a message, new evidence, or "not satisfied"): two grouped queries whatever the number."""
+    if not ids:
+        return set()
+    last_staff: dict[int, object] = dict(db.session.execute(
+        select(ComplaintMessage.complaint_id, func.max(ComplaintMessage.at))
+        .where(ComplaintMessage.complaint_id.in_(ids), ComplaintMessage.author_kind == "staff")
+        .group_by(ComplaintMessage.complaint_id)).all())
+    last_word: dict[int, object] = {}
+    for cid, at in db.session.execute(
+            select(ComplaintMessage.complaint_id, func.max(ComplaintMessage.at))
+            .where(ComplaintMessage.complaint_id.in_(ids), ComplaintMessage.author_kind != "staff")
+            .group_by(ComplaintMessage.complaint_id)).all():
+        last_word[cid] = at
+    for cid, at in db.session.execute(
+            select(ComplaintEvidence.complaint_id, func.max(ComplaintEvidence.at))
+            .where(ComplaintEvidence.complaint_id.in_(ids), ComplaintEvidence.added_by == "complainant")
+            .group_by(ComplaintEvidence.complaint_id)).all():
+        last_word[cid] = max(at, last_word.get(cid, at))
+    for cid, at in db.session.execute(
+            select(Complaint.id, Complaint.responded_at)
+            .where(Complaint.id.in_(ids), Complaint.response == rules.NOT_SATISFIED)).all():
+        last_word[cid] = max(at, last_word.get(cid, at))
+    return {cid for cid, at in last_word.items() if rules.needs_attention(at, last_staff.get(cid))}
+
+
+def unanswered_not_satisfied(staff_id: int) -> list[Complaint]:
+    """Closed complaints of mine (or nobody's) whose complainant said they are not satisfied, unanswered."""
+    rows = list(db.session.scalars(
+        select(Complaint).where(Complaint.response == rules.NOT_SATISFIED,
+                                or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
+        .order_by(Complaint.responded_at.desc()).limit(50)))
+    waiting = attention([c.id for c in rows])
+    return [c for c in rows if c.id in waiting][:10]
 
 
 def count_open_for(staff_id: int) -> int:

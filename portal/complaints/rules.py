@@ -156,6 +156,11 @@ def review_until(decided_on: date) -> date:
     return decided_on + timedelta(days=REVIEW_DAYS)
 
 
+def needs_attention(complainant_last, staff_last) -> bool:
+    """The complainant wrote, sent evidence or said they are not satisfied after the last staff reply."""
+    return complainant_last is not None and (staff_last is None or complainant_last > staff_last)
+
+
 def can_respond(state: str, response: str | None) -> bool:
     """The complainant accepts the outcome or says they are not satisfied, once, after the decision."""
     return state in CLOSED and response is None

@@ -15,7 +15,7 @@ from portal.complaints import export, labels, queries, rules, services
 from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, StateForm, choice_list
 from portal.complaints.models import Complaint, ComplaintEvidence
 from portal.extensions import db
-from portal.i18n import fmt_date, local_today
+from portal.i18n import fmt_date, lender_tz, local_today
 from portal.security import gate
 from portal.staff.access import require_role
 
@@ -108,7 +108,8 @@ def detail(reference: str):
     record("complaint.viewed", "complaint", complaint.reference)
     db.session.commit()
     return render_template("staff/complaints/detail.html", complaint=complaint, forms=forms, action=action,
-                           today=local_today(), can_extend=rules.can_extend(complaint.extension_level))
+                           today=local_today(), can_extend=rules.can_extend(complaint.extension_level),
+                           needs_answer=complaint.id in queries.attention([complaint.id]))
 
 
 def _apply(complaint: Complaint, action: str, form) -> None:
@@ -150,10 +151,19 @@ def my_work(user) -> dict:
     """'My work' provider: open complaints assigned to me or to nobody, nearest deadline first."""
     today = local_today()
     items = []
-    for c in queries.open_for(user.id):
-        due = c.next_due
-        items.append({"label": f"{c.reference} · {labels.STATE_LABELS[c.state]}",
+    open_ones = queries.open_for(user.id)
+    waiting = queries.attention([c.id for c in open_ones])
+    for c in queries.unanswered_not_satisfied(user.id):
+        items.append({"label": f"{c.reference} · {_('Not satisfied with the outcome: answer the request')}",
                       "url": url_for("staff_complaints.detail", reference=c.reference),
+                      "due_text": fmt_date(rules.review_until(c.decided_at.astimezone(lender_tz()).date()))
+                      if c.decided_at else "", "urgency": "due-today"})
+    for c in open_ones:
+        due = c.next_due
+        label = f"{c.reference} · {labels.STATE_LABELS[c.state]}"
+        if c.id in waiting:
+            label += " · " + _("new word from the complainant")
+        items.append({"label": label, "url": url_for("staff_complaints.detail", reference=c.reference),
                       "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)})
     return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
             "count": queries.count_open_for(user.id), "items": items}

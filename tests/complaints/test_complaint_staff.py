@@ -242,3 +242,37 @@ def test_the_15_day_share_counts_complaints_still_open_past_15_days_as_late(app,
         data = queries.report(date(2026, 8, 1), date(2026, 10, 31), tz, today=date(2026, 10, 15))
     assert (data.decided, data.decided_in_time, data.open_late) == (2, 1, 1)
     assert abs(data.share_in_time - 1 / 3) < 1e-9  # not 1/2: the forgotten complaint is late too
+
+
+def test_word_from_the_complainant_reaches_staff_until_answered(app, client, login, create_staff, create_borrower,
+                                                                make_complaint, session):
+    me = create_borrower()
+    complaint = make_complaint(me)
+    agent = create_staff()
+    staff = app.test_client()
+    login(staff, agent)
+    url = f"/staff/complaints/{complaint.reference}"
+    home = staff.get("/staff/").get_data(as_text=True)
+    assert complaint.reference in home and "新消息" not in home
+    login(client, me)
+    client.post(f"/complaints/{complaint.reference}", data={"action": "follow_up", "body": "补充：昨晚十一点又打来了"})
+    assert "新消息" in staff.get("/staff/").get_data(as_text=True)
+    assert 'role="status"' in staff.get(url).get_data(as_text=True)
+    staff.post(url, data={"action": "reply", "reply-body": "收到，我们会一起核实。"})
+    assert "新消息" not in staff.get("/staff/").get_data(as_text=True)
+
+
+def test_a_not_satisfied_answer_reaches_staff_after_the_complaint_is_closed(app, client, login, create_staff,
+                                                                           create_borrower, make_complaint, session):
+    me = create_borrower()
+    complaint = make_complaint(me)
+    stored = _reload(session, complaint)
+    stored.state, stored.outcome_category, stored.outcome_explanation = "resolved", "other", "已处理"
+    stored.decided_at = stored.received_at
+    session.commit()
+    login(client, me)
+    client.post(f"/complaints/{complaint.reference}", data={"action": "respond", "response": "not_satisfied"})
+    assert _reload(session, complaint).response == "not_satisfied"
+    staff = app.test_client()
+    login(staff, create_staff())
+    assert complaint.reference in staff.get("/staff/").get_data(as_text=True)
