@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal import uploads
 from portal.accounts.rules import normalize_phone
 from portal.complaints import export, services
 from portal.complaints.files import chosen, read_files
 from portal.complaints.forms import FollowUpForm, ReportForm, StatusLookupForm
-from portal.complaints.models import Complaint
+from portal.complaints.models import Complaint, ComplaintEvidence
 from portal.complaints.routes import bp, handle_follow_up
 from portal.extensions import db, limiter
 from portal.forms import ActionForm
@@ -133,6 +134,7 @@ def report_status():
     if action in ("follow_up", "respond") and handle_follow_up(complaint, form):
         return redirect(url_for("complaints.report_status"))
     return render_template("complaints/report_status.html", complaint=complaint, form=form,
+                           evidence_url=lambda item: url_for("complaints.report_evidence", evidence_id=item.id),
                            respond_form=ActionForm(formdata=None),
                            files_lost=action == "follow_up" and bool(chosen(form.evidence)))
 
@@ -143,3 +145,15 @@ def report_export():
     if complaint is None:
         abort(404)
     return export.as_text(complaint)
+
+
+@bp.route("/report/evidence/<int:evidence_id>")
+def report_evidence(evidence_id: int):
+    """The reporter's own evidence, for the browser session that has access to the report (attachment only)."""
+    complaint = _granted()
+    item = None if complaint is None else db.session.scalar(
+        select(ComplaintEvidence).where(ComplaintEvidence.id == evidence_id,
+                                        ComplaintEvidence.complaint_id == complaint.id))
+    if item is None:
+        abort(404)
+    return uploads.download(item.stored_name, item.mime, export.download_name(item))

@@ -24,7 +24,7 @@ from portal.security import gate
 bp = Blueprint("complaints", __name__)
 gate(bp, kind="borrower", login_endpoint="accounts.login",
      public=frozenset({"complaints.report", "complaints.report_done", "complaints.report_status",
-                       "complaints.report_export"}))
+                       "complaints.report_export", "complaints.report_evidence"}))
 
 
 @bp.app_context_processor

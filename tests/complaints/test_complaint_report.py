@@ -102,3 +102,18 @@ def test_a_token_from_another_session_files_nothing_and_reveals_nothing(app, cli
     assert other.get("/report/done").status_code == 302
     client.post("/report", data=report_data(token=token))  # the session the token was given to can still send
     assert 'id="secret"' in client.get("/report/done").get_data(as_text=True)
+
+
+def test_the_reporter_downloads_their_own_evidence_and_nobody_else_can(app, client, session):
+    from portal.complaints.models import ComplaintEvidence
+
+    client.post("/report", data=with_files(report_data(token=issued_token(client)), (png(), "wechat.png")),
+                content_type="multipart/form-data")
+    client.get("/report/done")  # shows the secret and gives this browser session access
+    item = session.scalar(select(ComplaintEvidence))
+    page = client.get("/report/status").get_data(as_text=True)
+    assert f"/report/evidence/{item.id}" in page
+    with client.get(f"/report/evidence/{item.id}") as download:
+        assert download.status_code == 200 and download.data.startswith(b"\x89PNG")
+        assert download.headers["Content-Disposition"].startswith("attachment")
+    assert app.test_client().get(f"/report/evidence/{item.id}").status_code == 404
