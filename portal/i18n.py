@@ -86,10 +86,15 @@ def fen_to_decimal(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+# Every amount is in yuan: "¥1,234.56" in both scripts (issue 3). CLDR's symbol for CNY in zh_Hant_HK is "CN¥",
+# which distinguishes it from other currencies a Hong Kong reader sees; here there are no others.
+MONEY_PATTERN = "¥#,##0.00"
+
+
 def money(amount: int | Decimal) -> str:
-    """Format money: ints are fen, Decimals are yuan. e.g. ``¥1,234.56``."""
+    """Format money with Babel for the reader's locale: ints are fen, Decimals are yuan. e.g. ``¥1,234.56``."""
     value = fen_to_decimal(amount) if isinstance(amount, int) else amount
-    return babel_numbers.format_currency(value, "CNY", locale=format_locale())
+    return babel_numbers.format_currency(value, "CNY", format=MONEY_PATTERN, locale=format_locale())
 
 
 def fmt_date(value: date | datetime, format: str = "long") -> str:

@@ -90,6 +90,7 @@ def axe_check():
     axe = Axe()
 
     def check(page) -> None:
+        page.wait_for_load_state("load")  # a click may still be navigating: check the page it lands on
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
         no_overflow = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -26,7 +26,7 @@ def fixed_today(monkeypatch):
 
 def yuan(fen: int, locale: str) -> str:
     """An independent rendering of an amount: Babel directly, not the portal's helper."""
-    return format_currency(Decimal(fen) / 100, "CNY", locale=FORMAT[locale])
+    return format_currency(Decimal(fen) / 100, "CNY", format="¥#,##0.00", locale=FORMAT[locale])
 
 
 def get(client, url, locale="zh_Hans"):
