@@ -114,7 +114,18 @@ def sniff(data: bytes, allowed: Iterable[str] = EVIDENCE_KINDS) -> str | None:
     if kind is None:
         return None
     mime = kind.mime
+    if mime == "video/mp4" and _audio_only_iso_media(data):
+        mime = "audio/mp4"  # phone recorders often label audio-only MP4 files with the generic mp42/isom brands
     return mime if mime in set(allowed) else None
+
+
+_SOUND_TRACK = re.compile(rb"hdlr.{8}soun", re.S)
+_VIDEO_TRACK = re.compile(rb"hdlr.{8}vide", re.S)
+
+
+def _audio_only_iso_media(data: bytes) -> bool:
+    """An MP4/3GP container whose tracks are all sound (handler 'soun', no 'vide')."""
+    return bool(_SOUND_TRACK.search(data)) and not _VIDEO_TRACK.search(data)
 
 
 def check(data: bytes, allowed: Iterable[str] = EVIDENCE_KINDS) -> str:

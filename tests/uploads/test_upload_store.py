@@ -7,16 +7,17 @@ import pytest
 
 from portal import uploads
 from portal.extensions import db
-from tests.uploads.samples import amr, html_disguised_as_jpeg, jpeg, pdf, png
+from tests.uploads.samples import amr, html_disguised_as_jpeg, jpeg, m4a, mp3, mp4_video, pdf, png
 
 
 @pytest.mark.parametrize(("data", "mime"), [(png(), "image/png"), (jpeg(), "image/jpeg"), (pdf(), "application/pdf"),
-                                            (amr(), "audio/amr")])
+                                            (amr(), "audio/amr"), (m4a(), "audio/mp4"), (mp3(), "audio/mpeg")])
 def test_sniff_reads_the_type_from_the_bytes(data, mime):
     assert uploads.sniff(data) == mime
 
 
 def test_sniff_refuses_unknown_and_disallowed_kinds():
+    assert uploads.sniff(mp4_video()) is None  # a video track: not one of the evidence kinds
     assert uploads.sniff(html_disguised_as_jpeg()) is None
     assert uploads.sniff(b"") is None
     assert uploads.sniff(pdf(), allowed=uploads.IMAGES) is None
