@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portal.audit.services import record
 from portal.extensions import db
-from portal.i18n import lender_name
+from portal.i18n import lender_name, local_today
 from portal.loans.models import Loan
 from portal.loans.queries import payment_order
 from portal.loans.rules import status_of
@@ -29,6 +29,10 @@ PROOF_KINDS = IMAGES | PDF
 
 class StaleProposal(Exception):
     """Someone else changed the proposal since the page was loaded."""
+
+
+class DatesPassed(Exception):
+    """The proposal's first payment date is already past: approving it would put the borrower in arrears at once."""
 
 
 # ---- what is owed and the preview ----------------------------------------------------------------------
@@ -204,8 +208,11 @@ def start_review(p: PlanProposal, staff, version) -> None:
     record("plan.review_started", "plan", p.id, staff=staff)
 
 
-def approve(p: PlanProposal, staff, version, note: str = "") -> None:
+def approve(p: PlanProposal, staff, version, note: str = "", today: date | None = None) -> None:
     _check_version(p, version)
+    first = min((x.due_date for x in p.lines_of("proposed")), default=None)
+    if first is not None and first < (today or local_today()):
+        raise DatesPassed()
     p.state = rules.transition(p.state, "approve", staff.role)
     _decided(p, staff, note)
     record("plan.approved", "plan", p.id, staff=staff)

@@ -103,6 +103,11 @@ def approve(proposal_id: int):
         services.approve(p, current_user, form.version.data, form.note.data or "")
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
+    except services.DatesPassed:
+        db.session.rollback()
+        flash(_("The first payment date of this proposal has passed. Make a counter-offer instead: its dates start "
+                "from today."), "warning")
+        return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
     return _done(proposal_id, _("The plan is approved. The borrower was told by SMS."), (p, "approve"))
 
 

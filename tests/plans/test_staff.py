@@ -251,3 +251,18 @@ def test_the_sms_goes_out_only_when_the_decision_is_saved(app, login, create_sta
     boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
     monkeypatch.undo()
     assert outbox() == [] and fresh(p).state == "under_review"
+
+
+def test_a_proposal_whose_first_date_has_passed_cannot_be_approved(app, login, create_staff, proposal, outbox, session):
+    from datetime import timedelta
+
+    from portal.plans.models import PlanLine
+
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    first = session.scalars(select(PlanLine).where(PlanLine.proposal_id == proposal.id).order_by(PlanLine.due_date)).first()
+    first.due_date = first.due_date - timedelta(days=400)  # as if the proposal had waited for months
+    session.commit()
+    p = fresh(proposal)
+    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    assert fresh(p).state == "under_review" and outbox() == []
