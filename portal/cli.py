@@ -88,10 +88,24 @@ def demo_logins_text() -> str:
         else:
             lines.append(f"  borrower    {info['phone']}  not activated yet: use /activate with ID ending "
                          f"{info['id_number'][-6:]}; the SMS code is in instance/sms-outbox.jsonl")
+    report = _demo_report_line()
+    if report:
+        lines.append(report)
     for username, role, _name, _secret in DEMO_STAFF:
         lines.append(f"  staff       /staff/login  {username} / {DEMO_STAFF_PASSWORD}  ({role}); code: "
                      f".venv/bin/flask --app portal totp-code {username}")
     return "\n".join(lines)
+
+
+def _demo_report_line() -> str | None:
+    from portal.complaints.demo import DEMO_REPORT_SECRET
+    from portal.complaints.models import Complaint
+
+    reference = db.session.scalar(select(Complaint.reference).where(Complaint.borrower_id.is_(None))
+                                  .order_by(Complaint.id).limit(1))
+    if reference is None:
+        return None
+    return f"  family      /report/status  reference {reference}  secret {DEMO_REPORT_SECRET}  (a third-party report)"
 
 
 @click.command("create-staff")

@@ -6,10 +6,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import Borrower, StaffUser
-from portal.complaints import services
+from portal.complaints import rules, services
 from portal.complaints.models import Complaint, ComplaintEvent, ComplaintExtension, ComplaintMessage
 from portal.i18n import lender_tz
 
+
+# The demo third-party report can be followed at /report/status with its reference and this secret.
+DEMO_REPORT_SECRET = "DEMX-REPT-2K26-FAMY"
 
 def _at(today: date, days_ago: int, hour: int = 10) -> datetime:
     return datetime.combine(today - timedelta(days=days_ago), time(hour), tzinfo=lender_tz())
@@ -26,7 +29,8 @@ def seed(session, today: date) -> None:
         filing = services.Filing(categories=categories, channel=channel, what_happened=text,
                                  occurred_on=today - timedelta(days=days_ago + 1), locale=extra.pop("locale", "zh_Hans"),
                                  preferred_contact="portal" if borrower else "sms", **extra)
-        complaint, _secret = services.file_complaint(filing, borrower=borrower, now=_at(today, days_ago))
+        complaint, _secret = services.file_complaint(filing, borrower=borrower, now=_at(today, days_ago),
+                                                     secret=None if borrower else DEMO_REPORT_SECRET)
         complaint.state = state
         if state != "received":
             complaint.acknowledged_at = _at(today, days_ago - 1 if days_ago else 0, 11)
@@ -63,7 +67,7 @@ def seed(session, today: date) -> None:
         extended = make(li, 25, ["excess_demand"], "app", "要求我另外支付 500 元“上门费”。", state="investigating")
         if agent is not None:
             extended.extension_level = 1
-            extended.decide_due = extended.decide_due + timedelta(days=15)
+            extended.decide_due = rules.decide_by(rules.local_date(extended.received_at, lender_tz()), 1)
             extended.extensions.append(ComplaintExtension(level=1, reason="需要外包机构提供收费记录。",
                                                           staff_id=agent.id, new_due=extended.decide_due))
             extended.events.append(ComplaintEvent(kind="extended", detail="需要外包机构提供收费记录。",
