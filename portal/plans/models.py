@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Borrower, StaffUser
 from portal.loans.models import Loan
 from portal.orm import Base, UTCDateTime, utcnow
-from portal.plans.rules import DECLINE_REASONS, HARDSHIP_REASONS, KINDS, OPEN_STATES, STATES
+from portal.plans.rules import DECLINE_REASONS, HARDSHIP_REASONS, KINDS, OPEN_STATES, STATES, WAITING_FOR_STAFF
 
 
 def _in(column: str, values) -> str:
@@ -18,6 +18,8 @@ def _in(column: str, values) -> str:
 
 _OPEN = text(_in("state", OPEN_STATES))
 _DRAFT = text("state = 'draft'")
+# The staff queue's condition, as literal SQL so PostgreSQL can match it to the partial index below.
+WAITING_SQL = _in("state", WAITING_FOR_STAFF)
 _FEN = ("income_fen", "housing_fen", "food_fen", "utilities_fen", "transport_fen", "medical_fen", "education_fen",
         "dependants_fen", "other_debts_fen", "owed_principal_fen", "owed_interest_fen", "owed_penalty_fen",
         "owed_fee_fen", "owed_later_fen")
@@ -46,6 +48,8 @@ class PlanProposal(Base):
         Index("uq_plan_proposals_draft", "borrower_id", "loan_id", unique=True, sqlite_where=_DRAFT,
               postgresql_where=_DRAFT),
         Index("ix_plan_proposals_state_submitted", "state", "submitted_at"),
+        Index("ix_plan_proposals_waiting", "submitted_at", "id", sqlite_where=text(WAITING_SQL),
+              postgresql_where=text(WAITING_SQL)),
         Index("ix_plan_proposals_loan_state", "loan_id", "state"),
         Index("ix_plan_proposals_borrower_created", "borrower_id", "created_at"),
     )

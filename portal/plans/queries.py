@@ -1,16 +1,18 @@
 """Loading proposals for their owner or for staff, the loan-page panels and the staff "my work" queue."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.i18n import lender_tz
 from portal.orm import utcnow
 from portal.plans import rules
-from portal.plans.models import PlanProposal
+from portal.plans.models import WAITING_SQL, PlanProposal
 
 _LOAD = (selectinload(PlanProposal.lines), selectinload(PlanProposal.proofs), selectinload(PlanProposal.loan))
 
@@ -43,14 +45,40 @@ QUEUE_FILTERS = {"waiting": rules.WAITING_FOR_STAFF, "countered": ("countered",)
                  "decided": ("approved", "declined", "accepted", "withdrawn")}
 
 
-def staff_queue(which: str) -> list[PlanProposal]:
-    """Proposals in a filter, oldest first (the decided ones newest first), at most 200."""
+QUEUE_PAGE = 50
+
+
+def staff_queue(which: str, after: str | None = None) -> tuple[list[PlanProposal], str | None]:
+    """A page of proposals in a filter, oldest first (the decided ones newest first), paginated by key
+    (``after`` is the last row's "<submitted_at ISO>_<id>"); returns the rows and the next page's key."""
     states = QUEUE_FILTERS.get(which, rules.WAITING_FOR_STAFF)
-    order = PlanProposal.submitted_at.desc() if which == "decided" else PlanProposal.submitted_at
-    stmt = (select(PlanProposal).where(PlanProposal.state.in_(states))
-            .options(selectinload(PlanProposal.loan), selectinload(PlanProposal.borrower))
-            .order_by(order, PlanProposal.id).limit(200))
-    return list(db.session.scalars(stmt))
+    newest_first = which == "decided"
+    # The waiting queue's condition is literal SQL so that the partial index ix_plan_proposals_waiting serves it.
+    condition = text(WAITING_SQL) if states == rules.WAITING_FOR_STAFF else PlanProposal.state.in_(states)
+    stmt = select(PlanProposal).where(condition)
+    key = _parse_key(after)
+    if key is not None:
+        at, last_id = key
+        row = tuple_(PlanProposal.submitted_at, PlanProposal.id)
+        stmt = stmt.where(row < tuple_(at, last_id) if newest_first else row > tuple_(at, last_id))
+    order = (PlanProposal.submitted_at.desc(), PlanProposal.id.desc()) if newest_first else \
+        (PlanProposal.submitted_at, PlanProposal.id)
+    rows = list(db.session.scalars(stmt.options(selectinload(PlanProposal.loan), selectinload(PlanProposal.borrower))
+                                   .order_by(*order).limit(QUEUE_PAGE + 1)))
+    more = len(rows) > QUEUE_PAGE
+    rows = rows[:QUEUE_PAGE]
+    next_key = f"{rows[-1].submitted_at.isoformat()}_{rows[-1].id}" if more and rows else None
+    return rows, next_key
+
+
+def _parse_key(raw: str | None):
+    if not raw:
+        return None
+    try:
+        at, last_id = raw.rsplit("_", 1)
+        return datetime.fromisoformat(at), int(last_id)
+    except ValueError:
+        return None
 
 
 def age_days(p: PlanProposal) -> int:
@@ -62,7 +90,7 @@ def queue_provider(staff) -> dict:
     count = db.session.scalar(select(func.count()).select_from(PlanProposal)
                               .where(PlanProposal.state.in_(rules.WAITING_FOR_STAFF)))
     items = []
-    for p in staff_queue("waiting")[:10]:
+    for p in staff_queue("waiting")[0][:10]:
         items.append({"label": _("Plan %(id)d · loan %(ref)s", id=p.id, ref=p.loan.loan_ref),
                       "url": url_for("staff_plans.detail", proposal_id=p.id),
                       "due_text": _("Waiting %(days)d days", days=age_days(p)), "urgency": None})

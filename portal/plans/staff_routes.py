@@ -33,7 +33,8 @@ def queue():
     which = request.args.get("show", "waiting")
     if which not in queries.QUEUE_FILTERS:
         which = "waiting"
-    return render_template("staff/plans/queue.html", proposals=queries.staff_queue(which), which=which)
+    proposals, next_key = queries.staff_queue(which, request.args.get("after"))
+    return render_template("staff/plans/queue.html", proposals=proposals, which=which, next_key=next_key)
 
 
 def _forms(p, counter_form=None, decline_form=None) -> dict:

@@ -266,3 +266,30 @@ def test_a_proposal_whose_first_date_has_passed_cannot_be_approved(app, login, c
     p = fresh(proposal)
     boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
     assert fresh(p).state == "under_review" and outbox() == []
+
+
+def test_the_waiting_queue_pages_by_key(app, login, create_staff, create_borrower, overdue_loan, session,
+                                       monkeypatch):
+    from datetime import timedelta
+
+    from portal.orm import utcnow
+    from portal.plans import queries
+
+    monkeypatch.setattr(queries, "QUEUE_PAGE", 2)
+    ids = []
+    for n in range(5):
+        loan = overdue_loan(create_borrower())
+        p = PlanProposal(borrower_id=loan.borrower_id, loan_id=loan.id, state="submitted", version=1,
+                         kind="deferral", deferral_days=30, income_fen=100_000,
+                         submitted_at=utcnow() - timedelta(days=10 - n))
+        session.add(p)
+        session.commit()
+        ids.append(p.id)
+    agent = staff_client(app, login, create_staff(role="agent"))
+    seen, url = [], "/staff/plans"
+    while url:
+        page = text(agent.get(url))
+        seen += [int(x) for x in re.findall(r'href="/staff/plans/(\d+)"', page)]
+        more = re.search(r'href="(/staff/plans\?[^"]*after=[^"]+)"', page)
+        url = more.group(1).replace("&amp;", "&") if more else None
+    assert seen == ids  # oldest first, each exactly once, over three pages
