@@ -19,8 +19,16 @@ QUERIES = {
     "complaints of a borrower (/complaints)":
         "SELECT * FROM complaints WHERE borrower_id = 42 ORDER BY received_at DESC",
     "staff complaint queue, first page (/staff/complaints)":
-        "SELECT * FROM complaints WHERE state IN ('received', 'acknowledged', 'investigating') "
-        "ORDER BY CASE WHEN state = 'received' THEN acknowledge_due ELSE decide_due END, id LIMIT 51",
+        "SELECT * FROM complaints WHERE complaints.state IN ('received', 'acknowledged', 'investigating') "
+        "ORDER BY queue_due, id LIMIT 26",
+    "staff complaint queue, next page (key set)":
+        "SELECT * FROM complaints WHERE complaints.state IN ('received', 'acknowledged', 'investigating') "
+        "AND (queue_due, id) > ('2026-10-01', 1000) ORDER BY queue_due, id LIMIT 26",
+    "staff complaint queue, one state":
+        "SELECT * FROM complaints WHERE state = 'received' ORDER BY queue_due, id LIMIT 26",
+    "open complaints count (staff home)":
+        "SELECT count(id) FROM complaints WHERE complaints.state IN ('received', 'acknowledged', 'investigating') "
+        "AND (assignee_id = 1 OR assignee_id IS NULL)",
     "plans of a loan (loan page panel)": "SELECT * FROM plan_proposals WHERE loan_id = 42 ORDER BY submitted_at, id",
     "staff plan queue": "SELECT * FROM plan_proposals WHERE state IN ('submitted', 'under_review') "
                         "ORDER BY submitted_at, id LIMIT 200",

@@ -12,8 +12,18 @@ PORT=${PORT:-18090}
 export BENCH_DIR; BENCH_DIR=$(mktemp -d /tmp/portal-lh-XXXXXX)
 export PORTAL_INSTANCE_PATH=$BENCH_DIR/instance PORTAL_SECRET_KEY=bench-secret
 mkdir -p "$PORTAL_INSTANCE_PATH"
-eval "$("$PY" bench/prepare.py 0)"
+# The demo data first (its borrower 张伟 has the bench phone 13800138000), then prepare.py gives that borrower the
+# bench password; the loan page measured is that borrower's first demo loan.
+"$PY" -c "from portal import create_app; from portal.extensions import db; from portal.models import metadata
+app = create_app()
+with app.app_context(): metadata.create_all(db.engine)"
 "$ROOT/.venv/bin/flask" --app portal seed-demo >/dev/null
+eval "$("$PY" bench/prepare.py 0)"
+LOAN_REF=$("$PY" -c "from sqlalchemy import select; from portal import create_app; from portal.extensions import db
+from portal.accounts.models import Borrower; from portal.loans.models import Loan
+app = create_app()
+with app.app_context(): print(db.session.scalar(select(Loan.loan_ref).join(Borrower, Borrower.id == Loan.borrower_id)
+                                                .where(Borrower.phone == '13800138000').order_by(Loan.id).limit(1)))")
 "$ROOT/.venv/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers 2 --threads 4 --worker-class gthread \
   --log-level warning 'portal:create_app()' & PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT

@@ -41,6 +41,10 @@ def _write(conn: Connection, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
+        # COPY bypasses SQLAlchemy, so the columns' Python-side defaults (e.g. reporter_name="") are applied here.
+        defaults = _python_defaults(table, rows[0])
+        if defaults:
+            rows = [{**defaults, **row} for row in rows]
         cols = list(rows[0])
         raw = conn.connection.driver_connection
         with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(cols)}) FROM STDIN') as copy:
@@ -48,6 +52,19 @@ def _write(conn: Connection, table: Table, rows: list[dict]) -> None:
                 copy.write_row([_pg(row[c]) for c in cols])
     else:
         conn.execute(table.insert(), rows)  # column types convert (aware datetimes to naive UTC)
+
+
+def _python_defaults(table: Table, row: dict) -> dict:
+    out = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in row or default is None or getattr(default, "is_sequence", False):
+            continue
+        if default.is_scalar:
+            out[column.name] = default.arg
+        elif default.is_callable:
+            out[column.name] = default.arg(None)  # SQLAlchemy wraps zero-argument callables to take a context
+    return out
 
 
 def _naive(value):

@@ -73,6 +73,8 @@ class _Loader:
         if kind == "complaint" and self.complaints is not None:
             received = max(1, row["days_ago"])
             day = self.today - timedelta(days=received)
+            from portal.complaints.models import queue_due_of
+
             cid = self._id("complaints")
             self.seq += 1
             state = row["state"]
@@ -85,6 +87,7 @@ class _Loader:
                 "decided_at": at + timedelta(days=5) if state == "resolved" else None,
                 "outcome_category": "partly_upheld" if state == "resolved" else None,
                 "acknowledge_due": day + timedelta(days=1), "decide_due": day + timedelta(days=15),
+                "queue_due": queue_due_of(state, day + timedelta(days=1), day + timedelta(days=15)),
                 "extension_level": 0, "version": 1})
             for category in row["categories"]:
                 self.rows["complaint_categories"].append({"complaint_id": cid, "category": category})
