@@ -1,7 +1,7 @@
 """Borrower pages: ``/plans``, ``/plans/new?loan=<loan_ref>`` (three steps, each a POST) and ``/plans/<id>``."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -185,6 +185,12 @@ def send():
         services.submit(draft, terms_form.terms(), budget_form.budget(), budget_form.hardship_reason.data,
                         budget_form.hardship_detail.data or "", result)
         db.session.commit()
+    except services.PlanInForce as exc:
+        db.session.rollback()
+        flash(_("This loan already has an agreed repayment plan. Keep to it; if your situation changes, call "
+                "our official number.") if exc.existing.state in rules.AGREED_STATES else
+              _("You already have an open proposal for this loan. You can follow it or withdraw it here."), "info")
+        return redirect(url_for("plans.detail", proposal_id=exc.existing.id))
     except (IntegrityError, StaleDataError):
         db.session.rollback()
         existing = services.open_proposal(loan)
@@ -215,9 +221,16 @@ def detail(proposal_id: int):
     p = queries.proposal_for_borrower(current_user, proposal_id)
     counter = services.saved_schedule(p, "counter") if p.counter_kind else None
     afford = rules.affordability(services.budget_of(p), counter, limits()) if counter else None
+    late = p.state == "countered" and services.dates_passed(p, "counter")
     return render_template("plans/detail.html", p=p, proposed=services.saved_schedule(p), counter=counter,
                            counter_afford=afford, actions=rules.actions_for(p.state, "borrower"),
-                           form=ActionForm())
+                           form=ActionForm(), counter_late=_dates_passed_text() if late else None)
+
+
+def _dates_passed_text() -> str:
+    return _("The first payment date of the lender's terms has passed, so they can no longer be accepted as they "
+             "are. You can withdraw this proposal and send a new one, whose dates start from the day you send it, "
+             "or call our official number %(hotline)s.", hotline=current_app.config["LENDER_HOTLINE"])
 
 
 @bp.route("/<int:proposal_id>/accept", methods=["POST"])
@@ -240,6 +253,10 @@ def _answer(proposal_id: int, action: str):
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         db.session.rollback()
         flash(_("This proposal changed in the meantime. Please look at it again."), "warning")
+        return redirect(url_for("plans.detail", proposal_id=proposal_id))
+    except services.DatesPassed:
+        db.session.rollback()
+        flash(_dates_passed_text(), "warning")
         return redirect(url_for("plans.detail", proposal_id=proposal_id))
     flash(_("You accepted the lender's terms. The new schedule now shows on your loan page.") if action == "accept"
           else _("You withdrew the proposal. You can send a new one at any time."), "success")

@@ -178,15 +178,29 @@ def build_schedule(owed: Owed, terms: Terms, start: date, limits: Limits = Limit
     return Schedule(terms, start, tuple(lines), owed.total_fen, off)
 
 
-# ---- cost compared with paying as now -------------------------------------------------------------------
+# ---- cost compared with keeping the contract's schedule -------------------------------------------------
 
 @dataclass(frozen=True)
 class Comparison:
+    """The plan against the contract's schedule as it stands: the amount due now, the instalments not yet due on
+    their own dates, and the penalty interest the overdue principal would add if it stayed unpaid until the plan's
+    last payment (at the contract's daily rate, simple interest). Not "paying everything today": instalments that
+    are not due yet are not asked for today under the contract either."""
     plan_total_fen: int          # everything the plan asks for
-    pay_now_fen: int             # paying everything owed today, in full
+    due_now_fen: int             # due now under the contract
+    later_fen: int               # instalments not yet due, on their own dates
+    penalty_if_unpaid_fen: int   # penalty on the overdue principal from the start until ``until``
     saving_fen: int              # what the plan waives
-    penalty_if_unpaid_fen: int   # penalty interest that would accrue on the overdue principal until the
-                                 # plan's last payment, at the contract's daily rate, if nothing were paid
+    until: date                  # the plan's last payment
+
+    @property
+    def contract_total_fen(self) -> int:
+        return self.due_now_fen + self.later_fen + self.penalty_if_unpaid_fen
+
+    @property
+    def difference_fen(self) -> int:
+        """The plan's total minus the contract's (negative: the plan costs less)."""
+        return self.plan_total_fen - self.contract_total_fen
 
 
 def round_fen(value: Decimal) -> int:
@@ -196,7 +210,8 @@ def round_fen(value: Decimal) -> int:
 def compare(owed: Owed, schedule: Schedule, penalty_daily_rate: Decimal) -> Comparison:
     days = (schedule.last_date - schedule.start).days
     extra = round_fen(Decimal(owed.principal_fen) * Decimal(penalty_daily_rate) * days) if days > 0 else 0
-    return Comparison(schedule.total_fen, owed.total_fen, schedule.waived_fen, extra)
+    return Comparison(schedule.total_fen, owed.due_now_fen, owed.later_fen, extra, schedule.waived_fen,
+                      schedule.last_date)
 
 
 # ---- affordability --------------------------------------------------------------------------------------

@@ -31,6 +31,14 @@ class StaleProposal(Exception):
     """Someone else changed the proposal since the page was loaded."""
 
 
+class PlanInForce(Exception):
+    """The loan already has a proposal waiting for an answer or an agreed plan: no second one."""
+
+    def __init__(self, existing: PlanProposal) -> None:
+        super().__init__(existing.id)
+        self.existing = existing
+
+
 class DatesPassed(Exception):
     """The proposal's first payment date is already past: approving it would put the borrower in arrears at once."""
 
@@ -131,7 +139,11 @@ def _set_lines(proposal: PlanProposal, which: str, schedule: rules.Schedule) -> 
 
 def submit(draft: PlanProposal, terms: rules.Terms, budget: rules.Budget, hardship_reason: str,
            hardship_detail: str, result: Preview) -> PlanProposal:
-    """Send the draft: it becomes a proposal with the previewed schedule (one open proposal per loan)."""
+    """Send the draft: it becomes a proposal with the previewed schedule (one open proposal per loan, none while an
+    agreed plan is in force: raises ``PlanInForce``)."""
+    existing = open_proposal(draft.loan)
+    if existing is not None and existing.id != draft.id:
+        raise PlanInForce(existing)
     draft.state = rules.transition(draft.state, "submit", "borrower")
     draft.kind, draft.months, draft.deferral_days = terms.kind, terms.months, terms.deferral_days
     owed = result.owed
@@ -167,12 +179,31 @@ def terms_of(p: PlanProposal, which: str = "proposed") -> rules.Terms:
 
 
 def saved_schedule(p: PlanProposal, which: str = "proposed") -> rules.Schedule:
+    """A sent schedule from its saved lines. The borrower's was computed from the amounts owed saved at sending, so
+    its waiver is what was owed then minus its lines. The lender's counter-offer was computed later, from what was
+    owed on its own start day, which is not saved: its waiver comes from ``counter_waived_fen`` (0 if unknown)."""
     lines = tuple(rules.Line(x.due_date, x.amount_fen) for x in p.lines_of(which))
+    paid = sum(x.amount_fen for x in lines)
+    if which == "counter":
+        off = counter_waived_fen(p) or 0
+        return rules.Schedule(terms_of(p, which), p.counter_start_date or date.today(), lines, paid + off, off)
     owed = (p.owed_principal_fen or 0) + (p.owed_interest_fen or 0) + (p.owed_penalty_fen or 0) + \
         (p.owed_fee_fen or 0) + (p.owed_later_fen or 0)
-    start = p.counter_start_date if which == "counter" else p.start_date
-    paid = sum(x.amount_fen for x in lines)
-    return rules.Schedule(terms_of(p, which), start or date.today(), lines, owed, max(0, owed - paid))
+    return rules.Schedule(terms_of(p, which), p.start_date or date.today(), lines, owed, max(0, owed - paid))
+
+
+def counter_waived_fen(p: PlanProposal) -> int | None:
+    """The penalty interest and fees a counter-offer waives, worked out again from its own terms on its own start day
+    (the loan's schedule and the payments up to that day), and kept only if it matches the offer's saved lines:
+    what was owed that day minus the waiver must equal their total. ``None`` when it no longer matches (a payment
+    dated on or before that day was recorded later) or the offer waives nothing."""
+    terms = terms_of(p, "counter")
+    if not terms.waive or p.counter_start_date is None:
+        return None
+    owed = owed_of(p.loan, p.counter_start_date)
+    off = rules.waived(owed, terms)
+    total = sum(x.amount_fen for x in p.lines_of("counter"))
+    return off if owed.total_fen - off == total else None
 
 
 # ---- decisions -----------------------------------------------------------------------------------------
@@ -208,10 +239,15 @@ def start_review(p: PlanProposal, staff, version) -> None:
     record("plan.review_started", "plan", p.id, staff=staff)
 
 
+def dates_passed(p: PlanProposal, which: str, today: date | None = None) -> bool:
+    """Has the first payment of this schedule already fallen due? Agreeing to it then would start the plan late."""
+    first = min((x.due_date for x in p.lines_of(which)), default=None)
+    return first is not None and first < (today or local_today())
+
+
 def approve(p: PlanProposal, staff, version, note: str = "", today: date | None = None) -> None:
     _check_version(p, version)
-    first = min((x.due_date for x in p.lines_of("proposed")), default=None)
-    if first is not None and first < (today or local_today()):
+    if dates_passed(p, "proposed", today):
         raise DatesPassed()
     p.state = rules.transition(p.state, "approve", staff.role)
     _decided(p, staff, note)
@@ -243,8 +279,10 @@ def _decided(p: PlanProposal, staff, note: str) -> None:
     db.session.flush()
 
 
-def accept(p: PlanProposal, borrower, version) -> None:
+def accept(p: PlanProposal, borrower, version, today: date | None = None) -> None:
     _check_version(p, version)
+    if p.state == "countered" and dates_passed(p, "counter", today):
+        raise DatesPassed()
     p.state = rules.transition(p.state, "accept", "borrower")
     p.closed_at = utcnow()
     db.session.flush()

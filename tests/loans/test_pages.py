@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
@@ -78,6 +79,54 @@ def test_detail_amounts_match_a_hand_calculation(client, login, hand_loan, local
     assert "<svg" in text and "<title" in text  # the chart has a text alternative
     assert ("《征信业管理条例》" if locale == "zh_Hans" else "《徵信業管理條例》") in text
     assert "2026年5月15日" in text  # earliest credit reporting: 60 days after Mar 16
+
+
+# Every instalment of the hand loan, worked out by hand (see ``hand_loan``), in fen:
+# (principal, interest, fees, penalty charged, paid, still unpaid)
+HAND_ROWS = [
+    (40000, 1000, 0, 120 + 296, 20000 + 296 + 21120, 0),   # 1.20 + 2.96 penalty; 200.00 + 214.16 paid
+    (40000, 1000, 0, 80 + 225, 28584, 12496 + 225),        # 0.80 + 2.25 penalty; 285.84 paid
+    (40000, 1000, 0, 200, 0, 41000 + 200),                 # 10 days on 400.00
+]
+HAND_DATES = ("2026年2月14日", "2026年3月16日", "2026年4月15日")
+
+
+def _cells(fragment: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<(?:td|dd)[^>]*>(.*?)</(?:td|dd)>", fragment, re.S)]
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_every_schedule_row_and_the_chart_match_a_hand_calculation(client, login, hand_loan, locale):
+    borrower, loan = hand_loan
+    login(client, borrower)
+    response, text = get(client, f"/loans/{loan.loan_ref}", locale)
+    assert response.status_code == 200
+    # the table (wide screens): one row per instalment, every amount in its column
+    body = text[text.index("<tbody>", text.index("schedule-table")):text.index("</tbody>", text.index("schedule-table"))]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    assert len(rows) == len(HAND_ROWS)
+    for seq, (row, expected, day) in enumerate(zip(rows, HAND_ROWS, HAND_DATES), 1):
+        cells = _cells(row)
+        assert cells[:2] == [str(seq), day]
+        assert cells[2:8] == [yuan(fen, locale) for fen in expected], seq
+    # the cards (phones): scheduled, penalty, paid, unpaid per instalment
+    cards = re.findall(r'<li class="card schedule-card[^"]*">(.*?)</li>', text, re.S)
+    assert len(cards) == len(HAND_ROWS)
+    for card, (principal, interest, fees, penalty, paid, unpaid) in zip(cards, HAND_ROWS):
+        assert _cells(card) == [yuan(principal + interest + fees, locale), yuan(penalty, locale), yuan(paid, locale),
+                                yuan(unpaid, locale)]
+    # the chart: its text alternative and its legend
+    paid, owed = 70000, 12496 + 225 + 41000 + 200
+    legend = text[text.index('<ul class="chart-legend">'):text.index("</ul>", text.index('<ul class="chart-legend">'))]
+    items = [re.sub(r"<[^>]+>", "", x).strip() for x in re.findall(r"<li>(.*?)</li>", legend, re.S)]
+    sep = "："  # "Paid: %(amount)s" and the others, in both scripts
+    assert [x.split(sep)[-1] for x in items] == [yuan(paid, locale), yuan(53921, locale), yuan(owed - 53921, locale)]
+    assert all(sep in x for x in items)
+    title = re.search(r"<title[^>]*>(.*?)</title>", text[text.index("<svg"):], re.S).group(1)
+    for fen in (paid, paid + owed, owed, 53921):
+        assert yuan(fen, locale) in title, fen
+    assert f"{paid * 100 // (paid + owed)}%" in title  # 56 %
+    assert sum(r[4] for r in HAND_ROWS) == paid and sum(r[5] for r in HAND_ROWS) == owed
 
 
 def test_pages_in_traditional_have_no_simplified_ui_text(client, login, hand_loan):

@@ -293,3 +293,113 @@ def test_the_waiting_queue_pages_by_key(app, login, create_staff, create_borrowe
         more = re.search(r'href="(/staff/plans\?[^"]*after=[^"]+)"', page)
         url = more.group(1).replace("&amp;", "&") if more else None
     assert seen == ids  # oldest first, each exactly once, over three pages
+
+
+def _countered(app, login, create_staff, proposal, kind="instalments_waiver", months="12"):
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+    data = {"version": p.version, "kind": kind, "months": months, "note": "", "send": "0"}
+    body = text(boss.post(f"/staff/plans/{p.id}/counter", data=data))
+    digest = body.split('name="digest" value="')[1].split('"')[0]
+    assert boss.post(f"/staff/plans/{p.id}/counter", data=dict(data, send="1", digest=digest)).status_code == 302
+    return fresh(p)
+
+
+def test_a_counter_offers_waiver_is_priced_from_its_own_day(app, login, create_staff, proposal, client, session):
+    """A payment recorded after the proposal was sent: the counter-offer waives only the penalty still unpaid on
+    its own day, not "what was owed at sending minus the counter's total"."""
+    from datetime import timedelta
+
+    from portal.i18n import local_today, money
+    from portal.loans.models import Loan, Payment
+
+    with app.app_context():
+        today = local_today()
+    loan = session.get(Loan, proposal.loan_id)
+    # 100.00 paid today settles instalment 1's penalty (0.20 a day on 400.00), its 10.00 interest, then principal
+    loan.payments.append(Payment(seq=len(loan.payments) + 1, paid_on=today, amount_fen=10_000))
+    session.commit()
+    due2 = loan.start_date + timedelta(days=60)
+    still_unpaid_penalty = 20 * (today - due2).days  # instalment 2: 400.00 × 0.05 % a day, no fees on this loan
+    p = _countered(app, login, create_staff, proposal)
+    login(client, p.borrower)
+    page = text(client.get(f"/plans/{p.id}"))
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        right, stale = money(still_unpaid_penalty), money(10_000 + still_unpaid_penalty)
+    figures = re.findall(r"<dt>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", page)
+    assert ("減免（罰息和費用）", right) in figures, figures
+    assert stale not in page
+    counter_total = sum(x.amount_fen for x in p.lines_of("counter"))
+    owed_when_sent = p.owed_principal_fen + p.owed_interest_fen + p.owed_penalty_fen + p.owed_fee_fen + p.owed_later_fen
+    assert counter_total == owed_when_sent - 10_000 - still_unpaid_penalty  # same day: nothing accrued since
+
+
+def test_a_counter_offer_whose_first_date_has_passed_cannot_be_accepted(app, login, create_staff, proposal, client,
+                                                                       session):
+    from datetime import timedelta
+
+    from portal.plans.models import PlanLine
+
+    p = _countered(app, login, create_staff, proposal)
+    first = session.scalars(select(PlanLine).where(PlanLine.proposal_id == p.id, PlanLine.which == "counter")
+                            .order_by(PlanLine.due_date)).first()
+    first.due_date = first.due_date - timedelta(days=400)  # as if the borrower had waited for months
+    session.commit()
+    p = fresh(p)
+    login(client, p.borrower)
+    page = text(client.get(f"/plans/{p.id}"))
+    refusal = "貸款機構條件中的第一期還款日已經過了"
+    assert refusal in page and f"/plans/{p.id}/accept" not in page and f"/plans/{p.id}/withdraw" in page
+    answer = client.post(f"/plans/{p.id}/accept", data={"version": p.version}, follow_redirects=True)
+    assert refusal in text(answer) and fresh(p).state == "countered"
+
+
+def test_an_agreed_plan_gives_its_dates_as_next_steps_and_keeps_the_contract_schedule_reachable(
+        app, login, create_staff, proposal, client):
+    from portal.i18n import fmt_date, money
+
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    p = fresh(p)
+    login(client, p.borrower)
+    page = text(client.get(f"/loans/{p.loan.loan_ref}"))
+    # the contract's schedule: below, folded, labelled as replaced, every instalment there
+    folded = page[page.index('<details class="contract-schedule">'):]
+    folded = folded[:folded.index("</details>")]
+    assert "合約的還款計畫表（已由您的還款計畫取代）" in folded
+    assert folded.count('class="card schedule-card') == 3  # the test loan has three instalments
+    assert "schedule-table" not in page
+    # what happens next: the plan's dates, not the contract's collection steps
+    nxt = page[page.index('id="next-title"'):]
+    nxt = nxt[:nxt.index("</section>")]
+    lines = sorted((x.due_date, x.amount_fen) for x in p.lines_of("proposed"))
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        expected = [(fmt_date(d), f"計畫還款：{money(a)}。") for d, a in lines]
+    shown = re.findall(r'<p class="timeline-date">([^<]+?)\s*(?:<span[^>]*>[^<]*</span>)?</p>\s*<p>([^<]+)</p>', nxt)
+    assert [(d.strip(), t.strip()) for d, t in shown] == expected
+    assert "徵信" not in nxt and "上門" not in nxt
+
+
+def test_the_service_refuses_a_second_proposal_while_a_plan_is_agreed(app, login, create_staff, proposal, session):
+    """The pages do not offer it; the service refuses it too (a draft left over, another window …)."""
+    from portal.i18n import local_today
+    from portal.plans import rules, services
+
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    p = fresh(proposal)
+    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    assert fresh(p).state == "approved"
+    with app.test_request_context():
+        draft = PlanProposal(borrower_id=p.borrower_id, loan_id=p.loan_id, state="draft")
+        db.session.add(draft)
+        db.session.flush()
+        terms, budget = rules.Terms.of("deferral", deferral_days=30), rules.Budget(income_fen=600_000)
+        result = services.preview(draft.loan, terms, budget, local_today())
+        with pytest.raises(services.PlanInForce) as exc:
+            services.submit(draft, terms, budget, "job_loss", "", result)
+        assert exc.value.existing.id == p.id and draft.state == "draft"
+        db.session.rollback()
