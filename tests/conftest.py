@@ -38,6 +38,27 @@ def database_url(instance_dir) -> str:
     return os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{instance_dir / 'test.sqlite3'}"
 
 
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """A second, empty database of the suite's kind (SQLite file or PostgreSQL database), for migration tests."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path}/scratch.sqlite3"
+        return
+    url = make_url(database_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    name = f"{url.database}_scratch"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(instance_dir, database_url):
     app = create_app({

@@ -1,33 +1,13 @@
 """Alembic owns the schema: head matches the models; every revision upgrades and downgrades (SecureDrop style)."""
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from portal import migrate
 from portal.models import metadata
-
-
-@pytest.fixture
-def empty_database_url(database_url, tmp_path):
-    """A database of the same kind as the suite's, empty, just for these tests."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path}/migrations.sqlite3"
-        return
-    url = make_url(database_url)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    name = f"{url.database}_migrations"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _revisions():

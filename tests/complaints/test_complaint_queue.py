@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
 
 from portal import migrate
 from portal.complaints import queries, services
@@ -124,26 +123,9 @@ def test_queue_is_served_by_an_index_without_sorting(session, where, index):
 
 # ---- the migration's data step -------------------------------------------------------------------------------
 
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path}/queue-due.sqlite3"
-        return
-    url = make_url(database_url)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    name = f"{url.database}_queue_due"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_migration_fills_queue_due_for_existing_rows(scratch_url):
-    migrate.upgrade(scratch_url, "c8c86d3fd892")
-    engine = create_engine(scratch_url)
+def test_migration_fills_queue_due_for_existing_rows(empty_database_url):
+    migrate.upgrade(empty_database_url, "c8c86d3fd892")
+    engine = create_engine(empty_database_url)
     insert = text(
         "INSERT INTO complaints (id, reference, reporter_name, reporter_relation, debtor_name, contact_phone, "
         "preferred_contact, secret_hash, channel, collector_name, collector_badge, collector_phone, what_happened, "
@@ -154,10 +136,10 @@ def test_migration_fills_queue_due_for_existing_rows(scratch_url):
         conn.execute(insert, {"id": 1, "ref": "TS-20260101-0001", "state": "received"})
         conn.execute(insert, {"id": 2, "ref": "TS-20260101-0002", "state": "investigating"})
     engine.dispose()
-    migrate.upgrade(scratch_url)
-    engine = create_engine(scratch_url)
+    migrate.upgrade(empty_database_url)
+    engine = create_engine(empty_database_url)
     with engine.connect() as conn:
         rows = dict(conn.execute(text("SELECT id, queue_due FROM complaints ORDER BY id")).all())
     engine.dispose()
     assert {k: str(v) for k, v in rows.items()} == {1: "2026-01-02", 2: "2026-01-16"}
-    migrate.downgrade(scratch_url, "c8c86d3fd892")
+    migrate.downgrade(empty_database_url, "c8c86d3fd892")
