@@ -14,6 +14,7 @@ from portal.i18n import lender_tz
 # The demo third-party report can be followed at /report/status with its reference and this secret.
 DEMO_REPORT_SECRET = "DEMX-REPT-2K26-FAMY"
 
+
 def _at(today: date, days_ago: int, hour: int = 10) -> datetime:
     return datetime.combine(today - timedelta(days=days_ago), time(hour), tzinfo=lender_tz())
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import uploads
 from portal.accounts.rules import normalize_phone
+from portal.audit.services import record
 from portal.complaints import export, services
 from portal.complaints.files import chosen, read_files
 from portal.complaints.forms import FollowUpForm, ReportForm, StatusLookupForm
@@ -57,6 +58,13 @@ def report():
                 complaint = services.find_by_key(key) or _file(form, files, key, services.secret_for_token(token))
                 session[DONE] = [complaint.reference, token]
                 return redirect(url_for("complaints.report_done"))
+        elif (sent := services.find_by_key(f"r:{token}")) is not None:
+            # Sent already from the browser the form was given to: say so (the reference alone opens nothing), so
+            # nobody sends it twice; the secret stays with the session that sent it.
+            flash(_("This report was already sent from another browser or device, with reference %(ref)s. Its "
+                    "secret was shown once, there. To follow it, enter the reference and that secret.",
+                    ref=sent.reference), "info")
+            return redirect(url_for("complaints.report_status"))
         else:
             expired = True
     if request.method == "GET" or expired:
@@ -92,7 +100,7 @@ def report_done():
     reference, token = done if isinstance(done, list) and len(done) == 2 else (None, None)
     complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference)) if reference else None
     if complaint is None:
-        if request.args.get("again") and session.get(GRANT):
+        if request.args.get("again"):
             flash(_("This report was already sent. Its secret was shown once, when you sent it."), "info")
             return redirect(url_for("complaints.report_status"))
         return redirect(url_for("complaints.report"))
@@ -156,4 +164,7 @@ def report_evidence(evidence_id: int):
                                         ComplaintEvidence.complaint_id == complaint.id))
     if item is None:
         abort(404)
+    record("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256,
+           third_party=True)
+    db.session.commit()
     return uploads.download(item.stored_name, item.mime, export.download_name(item))

@@ -148,13 +148,16 @@ def evidence(reference: str, evidence_id: int):
 
 
 def my_work(user) -> dict:
-    """'My work' provider: open complaints assigned to me or to nobody, nearest deadline first."""
+    """'My work' provider: closed complaints with unanswered word from the complainant (not satisfied, a message,
+    evidence), then open complaints assigned to me or to nobody, nearest deadline first."""
     today = local_today()
     items = []
     open_ones = queries.open_for(user.id)
     waiting = queries.attention([c.id for c in open_ones])
-    for c in queries.unanswered_not_satisfied(user.id):
-        items.append({"label": f"{c.reference} · {_('Not satisfied with the outcome: answer the request')}",
+    for c in queries.closed_needing_attention(user.id):
+        word = _("Not satisfied with the outcome: answer the request") if c.response == rules.NOT_SATISFIED \
+            else _("Closed, but the complainant wrote again: answer them")
+        items.append({"label": f"{c.reference} · {word}",
                       "url": url_for("staff_complaints.detail", reference=c.reference),
                       "due_text": fmt_date(rules.review_until(c.decided_at.astimezone(lender_tz()).date()))
                       if c.decided_at else "", "urgency": "due-today"})

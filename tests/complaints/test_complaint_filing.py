@@ -250,6 +250,7 @@ def test_visit_dispute_hook_opens_a_linked_complaint(app, session, create_borrow
         session.commit()
     assert complaint.visit_id == visit.id and complaint.loan_id == loan.id and complaint.channel == "visit"
     assert complaint.categories == ["visit_conduct"] and complaint.what_happened == "记录不实"
+    assert complaint.contact_phone and complaint.contact_phone == me.phone  # staff can call back about the visit
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "complaint.filed")) is not None
 
 

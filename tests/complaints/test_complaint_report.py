@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
+from portal.audit.models import AuditEvent
 from portal.complaints.models import Complaint
 from tests.complaints.conftest import issued_token, report_data, with_files
 from tests.uploads.samples import png
@@ -87,9 +88,15 @@ def test_double_report_creates_one(client, session):
     assert session.scalar(select(func.count()).select_from(Complaint)) == 1
     page = client.get("/report/done").get_data(as_text=True)
     assert 'id="secret"' in page  # the first confirmation page was never seen: the secret is shown now
+    secret = re.search(r'id="secret">([^<]+)<', page).group(1)
     again = client.post("/report", data=data)  # the Back button and send again, after the secret was shown
     assert session.scalar(select(func.count()).select_from(Complaint)) == 1
     assert 'id="secret"' not in client.get(again.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    client.post("/report/status", data={"action": "leave"})  # even after closing it on this device:
+    again = client.post("/report", data=data)
+    page = client.get(again.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "已经提交" in page and secret not in page and 'name="secret"' in page  # told; the lookup form
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 1
 
 
 def test_a_token_from_another_session_files_nothing_and_reveals_nothing(app, client, session):
@@ -104,6 +111,24 @@ def test_a_token_from_another_session_files_nothing_and_reveals_nothing(app, cli
     assert 'id="secret"' in client.get("/report/done").get_data(as_text=True)
 
 
+def test_a_replayed_token_in_another_session_gets_the_reference_but_never_the_secret(app, client, session):
+    data = report_data(token=issued_token(client))
+    client.post("/report", data=data)
+    page = client.get("/report/done").get_data(as_text=True)
+    reference = re.search(r'id="reference">([^<]+)<', page).group(1)
+    secret = re.search(r'id="secret">([^<]+)<', page).group(1)
+    other = app.test_client()  # another phone, or the shared phone's other browser, holding the same form
+    other.get("/report")
+    response = other.post("/report", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/report/status")
+    page = other.get("/report/status").get_data(as_text=True)
+    assert reference in page and "在另一个浏览器或设备上提交过了" in page
+    assert 'name="secret"' in page  # the lookup form, not the report
+    assert secret not in page and "他半夜打电话给我母亲" not in page
+    assert other.get("/report/done").status_code == 302 and other.get("/report/export").status_code == 404
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 1
+
+
 def test_the_reporter_downloads_their_own_evidence_and_nobody_else_can(app, client, session):
     from portal.complaints.models import ComplaintEvidence
 
@@ -111,9 +136,13 @@ def test_the_reporter_downloads_their_own_evidence_and_nobody_else_can(app, clie
                 content_type="multipart/form-data")
     client.get("/report/done")  # shows the secret and gives this browser session access
     item = session.scalar(select(ComplaintEvidence))
+    reference = item.complaint.reference
     page = client.get("/report/status").get_data(as_text=True)
     assert f"/report/evidence/{item.id}" in page
     with client.get(f"/report/evidence/{item.id}") as download:
         assert download.status_code == 200 and download.data.startswith(b"\x89PNG")
         assert download.headers["Content-Disposition"].startswith("attachment")
+    session.expire_all()
+    audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "complaint.evidence_downloaded")).all()
+    assert [(a.actor_kind, a.object_id) for a in audit] == [("public", reference)]
     assert app.test_client().get(f"/report/evidence/{item.id}").status_code == 404

@@ -276,3 +276,28 @@ def test_a_not_satisfied_answer_reaches_staff_after_the_complaint_is_closed(app,
     staff = app.test_client()
     login(staff, create_staff())
     assert complaint.reference in staff.get("/staff/").get_data(as_text=True)
+
+
+def test_a_message_on_a_closed_complaint_reaches_staff_until_answered(app, client, login, create_staff,
+                                                                      create_borrower, make_complaint, session):
+    me = create_borrower()
+    complaint, other = make_complaint(me), make_complaint(create_borrower())
+    for c in (complaint, other):
+        stored = _reload(session, c)
+        stored.state, stored.outcome_category, stored.outcome_explanation = "not_upheld", "other", "未发现问题"
+        stored.decided_at = stored.received_at
+        session.commit()
+    login(client, me)
+    staff = app.test_client()
+    login(staff, create_staff())
+    assert complaint.reference not in staff.get("/staff/").get_data(as_text=True)  # closed, nothing new
+    # No "not satisfied" button pressed: the complainant just writes on the decided complaint's page.
+    client.post(f"/complaints/{complaint.reference}", data={"action": "follow_up", "body": "我不同意，请重新核实"})
+    home = staff.get("/staff/").get_data(as_text=True)
+    assert complaint.reference in home and "又发来了消息" in home
+    staff.post(f"/staff/complaints/{other.reference}", data={"action": "reply", "reply-body": "另一件投诉的回复"})
+    assert complaint.reference in staff.get("/staff/").get_data(as_text=True)  # a reply elsewhere answers nothing
+    url = f"/staff/complaints/{complaint.reference}"
+    assert 'role="status"' in staff.get(url).get_data(as_text=True)
+    staff.post(url, data={"action": "reply", "reply-body": "我们会重新核实，五天内答复您。"})
+    assert complaint.reference not in staff.get("/staff/").get_data(as_text=True)
