@@ -128,6 +128,24 @@ def create_staff_cmd(username: str, role: str, password: str, display_name: str)
     click.echo(otpauth_uri(user))
 
 
+@click.command("set-staff-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_staff_password(username: str, password: str) -> None:
+    """Give a staff account a new password; every session of that account ends."""
+    from portal.accounts.models import StaffUser
+    from portal.accounts.services import change_password
+
+    if len(password) < 12:
+        raise click.BadParameter("use at least 12 characters", param_hint="--password")
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise click.ClickException(f"no staff user {username!r}")
+    change_password(user, password)
+    db.session.commit()
+    click.echo(f"Password of {username} changed; its sessions have ended.")
+
+
 @click.command("totp-code")
 @click.argument("username")
 def totp_code(username: str) -> None:
@@ -144,7 +162,7 @@ def totp_code(username: str) -> None:
 
 def configure_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
-    for command in (import_loans, seed_demo, create_staff_cmd, totp_code):
+    for command in (import_loans, seed_demo, create_staff_cmd, set_staff_password, totp_code):
         app.cli.add_command(command)
     from portal.scale.cli import generate_data, load_scale_data  # benchmarks (bench/)
     app.cli.add_command(generate_data)

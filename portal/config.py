@@ -115,6 +115,8 @@ def load_config(instance_path: str) -> dict:
         "REPORT_FILING_LIMIT": _env("REPORT_FILING_LIMIT", "20 per hour"),
         "REPORT_STATUS_LIMIT": _env("REPORT_STATUS_LIMIT", "10 per 15 minutes"),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
+        # Absolute lifetime of a login session, however active it stays.
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

@@ -79,6 +79,15 @@ def start_session(user: Borrower | StaffUser) -> None:
     login_user(user)
 
 
+def end_sessions_of(user: Borrower | StaffUser, *, keep: str | None = None) -> None:
+    """Delete every login session of ``user`` (all its browsers) except the one whose token is ``keep``."""
+    column = LoginSession.staff_id if isinstance(user, StaffUser) else LoginSession.borrower_id
+    query = delete(LoginSession).where(column == user.id)
+    if keep:
+        query = query.where(LoginSession.token_hash != _token_hash(keep))
+    db.session.execute(query)
+
+
 def end_session() -> None:
     token = session.get("_user_id")
     if token:
@@ -107,7 +116,8 @@ def _load_user_from_db(token: str):
         return None
     now = utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    if now - row.last_seen_at > idle:
+    lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    if now - row.last_seen_at > idle or now - row.created_at > lifetime:
         db.session.delete(row)
         db.session.commit()
         return None

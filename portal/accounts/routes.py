@@ -8,12 +8,11 @@ from flask_login import current_user
 from portal.accounts import services
 from portal.accounts.forms import (ActivateStartForm, ChangePasswordForm, LoginForm, NewPasswordForm,
                                    PreferencesForm, RequestCodeForm)
-from portal.accounts.rules import fold
+from portal.accounts.rules import InvalidPhone, fold, normalize_phone
 from portal.extensions import db, limiter
 from portal.forms import ActionForm
 from portal.i18n import LOCALE_COOKIE, LOCALES
-from portal.security import (end_session, gate, hash_password, is_safe_next, redirect_next, start_session,
-                             verify_password)
+from portal.security import end_session, gate, is_safe_next, redirect_next, start_session, verify_password
 
 bp = Blueprint("accounts", __name__)
 gate(bp, kind="borrower", login_endpoint="accounts.login",
@@ -26,10 +25,22 @@ _FLOWS = {
 }
 
 
+_FLOW_OF_ENDPOINT = {"accounts.activate": "activate", "accounts.password_reset": "reset"}
+
+
 def _account_key() -> str:
-    """Throttle per account: the folded phone number typed (or being verified), else the IP."""
-    phone = fold(request.form.get("phone", "")) or session.get("activation_phone") or session.get("reset_phone")
-    return "acct:" + (phone or (request.remote_addr or ""))
+    """Throttle per account: the number in E.164 form, however it was typed (+86…, 0086…, spaces, tel:).
+    The code-entry step takes the number from the session the server wrote, never from a form field."""
+    flow = _FLOW_OF_ENDPOINT.get(request.endpoint or "")
+    if flow and request.args.get("step") == "code":
+        phone = session.get(_FLOWS[flow]["session_key"])
+    else:
+        raw = request.form.get("phone", "")
+        try:
+            phone = normalize_phone(raw)
+        except InvalidPhone:
+            phone = fold(raw)[:32]
+    return "acct:+86" + phone if phone else "ip:" + (request.remote_addr or "")
 
 
 def _per_ip():
@@ -97,7 +108,7 @@ def _code_flow(purpose: str, start_form_cls, template: str):
     if form.validate_on_submit():
         services.request_code(form.phone.data, purpose, getattr(form, "id_tail", None) and form.id_tail.data)
         db.session.commit()
-        session[flow["session_key"]] = form.phone.data
+        session[flow["session_key"]] = normalize_phone(form.phone.data)
         return redirect(url_for(flow["endpoint"], step="code"))
     return render_template(template, step=1, form=form)
 
@@ -148,8 +159,7 @@ def settings():
         return response
     if sent_password and password.validate_on_submit():
         if verify_password(current_user, password.current.data):
-            current_user.password_hash = hash_password(password.password.data)
-            services.record_password_change(current_user)
+            services.change_password(current_user, password.password.data)
             db.session.commit()
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.settings"))

@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.i18n import lender_name
 from portal.notify import send_sms
 from portal.orm import utcnow
-from portal.security import hash_password, verify_password
+from portal.security import end_sessions_of, hash_password, verify_password
 
 CODE_TTL = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
@@ -96,7 +96,9 @@ def check_code(raw_phone: str, purpose: str, code: str) -> Borrower | None:
 
 
 def set_password(borrower: Borrower, password: str, purpose: str) -> None:
+    """Activation or reset by SMS code: every existing session of the account ends (the caller starts a new one)."""
     borrower.password_hash = hash_password(password)
+    end_sessions_of(borrower)
     if borrower.activated_at is None:
         borrower.activated_at = utcnow()
     record("borrower." + ("activated" if purpose == "activate" else "password_reset"), "borrower",
@@ -113,8 +115,15 @@ def update_preferences(borrower: Borrower, locale: str, preferred_contact: str, 
     borrower.family_contact_consent = family_contact
 
 
-def record_password_change(borrower: Borrower) -> None:
-    record("borrower.password_changed", "borrower", borrower.id, borrower=borrower)
+def change_password(user: Borrower | StaffUser, password: str) -> None:
+    """A new password ends every other session of the account (another browser, a stolen cookie); the session
+    making the change (``user.session_token``, if any) stays."""
+    user.password_hash = hash_password(password)
+    end_sessions_of(user, keep=user.session_token)
+    if isinstance(user, StaffUser):
+        record("staff.password_changed", "staff", user.id, staff=user)
+    else:
+        record("borrower.password_changed", "borrower", user.id, borrower=user)
 
 
 def authenticate_borrower(raw_phone: str, password: str) -> Borrower | None:
