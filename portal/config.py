@@ -80,6 +80,76 @@ def _json_list(name: str, default: list) -> list:
     return value
 
 
+def _templates(raw: str | None) -> dict[str, dict[str, str]]:
+    import json
+
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{_PREFIX}SMS_TEMPLATES must be JSON: {{kind: {{locale: template id}}}}") from exc
+    if not isinstance(value, dict) or not all(
+            isinstance(v, dict) and all(isinstance(t, str) for t in v.values()) for v in value.values()):
+        raise ConfigError(f"{_PREFIX}SMS_TEMPLATES must map each message kind to {{locale: template id}}")
+    return value
+
+
+def _messaging(env: str, instance_path: str) -> dict:
+    """SMS and e-mail gateways (portal.notify.gateways). Production refuses the ``file`` backends, an SMS gateway
+    without credentials, and any message kind without a template id for each locale."""
+    from portal.notify.kinds import SMS_KINDS
+
+    sms = _env("SMS_BACKEND", "file") or "file"
+    email = _env("EMAIL_BACKEND", "file") or "file"
+    if sms not in ("file", "aliyun", "tencent"):
+        raise ConfigError(f"{_PREFIX}SMS_BACKEND must be file, aliyun or tencent, got {sms!r}")
+    if email not in ("file", "smtp"):
+        raise ConfigError(f"{_PREFIX}EMAIL_BACKEND must be file or smtp, got {email!r}")
+    templates = _templates(_env("SMS_TEMPLATES"))
+    unknown = sorted(set(templates) - set(SMS_KINDS))
+    if unknown:
+        raise ConfigError(f"{_PREFIX}SMS_TEMPLATES names unknown message kinds: {', '.join(unknown)}")
+    settings = {
+        "SMS_BACKEND": sms,
+        "SMS_OUTBOX": _env("SMS_OUTBOX") or os.path.join(instance_path, "sms-outbox.jsonl"),
+        "SMS_ENDPOINT": _env("SMS_ENDPOINT") or None,
+        "SMS_ACCESS_KEY_ID": _env("SMS_ACCESS_KEY_ID") or None,
+        "SMS_ACCESS_KEY_SECRET": _env("SMS_ACCESS_KEY_SECRET") or None,
+        "SMS_SIGN_NAME": _env("SMS_SIGN_NAME") or None,
+        "SMS_SDK_APP_ID": _env("SMS_SDK_APP_ID") or None,
+        "SMS_REGION": _env("SMS_REGION", "ap-guangzhou"),
+        "SMS_TEMPLATES": templates,
+        "SMS_TIMEOUT_S": _int("SMS_TIMEOUT_S", 5),
+        "EMAIL_BACKEND": email,
+        "EMAIL_OUTBOX": _env("EMAIL_OUTBOX") or os.path.join(instance_path, "email-outbox.jsonl"),
+        "SMTP_URL": _env("SMTP_URL") or None,
+        "EMAIL_FROM": _env("EMAIL_FROM", "portal@localhost"),
+    }
+    if email == "smtp":
+        from portal.notify.gateways import parse_smtp_url
+
+        try:
+            parse_smtp_url(settings["SMTP_URL"] or "")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
+    if env == "production":
+        if sms == "file":
+            raise ConfigError(f"{_PREFIX}SMS_BACKEND must be aliyun or tencent in production (file sends nothing)")
+        if email == "file":
+            raise ConfigError(f"{_PREFIX}EMAIL_BACKEND must be smtp in production (file sends nothing)")
+        needed = ["SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME"]
+        needed += ["SMS_SDK_APP_ID"] if sms == "tencent" else []
+        missing = [_PREFIX + k for k in needed if not settings[k]]
+        if missing:
+            raise ConfigError(f"the {sms} SMS gateway needs {', '.join(missing)}")
+        holes = [f"{kind}/{locale}" for kind in SMS_KINDS for locale in ("zh_Hans", "zh_Hant")
+                 if not (templates.get(kind) or {}).get(locale)]
+        if holes:
+            raise ConfigError(f"{_PREFIX}SMS_TEMPLATES has no template id for: {', '.join(holes)}")
+    return settings
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
     env = _env("ENV", "development")
@@ -98,8 +168,7 @@ def load_config(instance_path: str) -> dict:
         "SECRET_KEY": secret or "dev-only-insecure-secret-key",
         "DATABASE_URL": database_url,
         "PORTAL_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
-        "SMS_BACKEND": _env("SMS_BACKEND", "file"),
-        "SMS_OUTBOX": _env("SMS_OUTBOX") or os.path.join(instance_path, "sms-outbox.jsonl"),
+        **_messaging(env, instance_path),
         "EVIDENCE_DIR": _env("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),
         "EVIDENCE_MAX_MB": _int("EVIDENCE_MAX_MB", 10),
         "VISITOR_PHOTO_DIR": _env("VISITOR_PHOTO_DIR") or os.path.join(instance_path, "visitor-photos"),

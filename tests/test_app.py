@@ -6,6 +6,7 @@ import pytest
 from portal import create_app
 from portal.config import ConfigError, parse_hours
 from portal.i18n import locale_from_accept_language
+from tests.notify.test_gateways import production_gateways
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -27,6 +28,8 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    for name, value in production_gateways().items():
+        monkeypatch.setenv(name, value)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
