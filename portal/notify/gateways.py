@@ -23,12 +23,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import phonenumbers
 
 from portal.notify.kinds import SMS_KINDS
-from portal.notify.texts import TextError, check_params, render_sms
+from portal.notify.texts import TextError, check_params, render_email, render_sms
 from portal.orm import utcnow
 
 __all__ = [
     "SmsRequest", "EmailRequest", "SendResult", "GatewayError", "sms_backend", "email_backend", "render_sms",
-    "make_sms", "e164", "SmtpSettings", "parse_smtp_url",
+    "make_sms", "make_email", "make_request", "send", "e164", "SmtpSettings", "parse_smtp_url",
 ]
 
 
@@ -91,6 +91,31 @@ def make_sms(to: str, kind: str, locale: str, params: dict[str, str], out_id: st
     except TextError as exc:
         raise GatewayError("bad_message", str(exc), permanent=True) from exc
     return SmsRequest(to=e164(to), kind=kind, locale=locale, params=dict(params), text=text, out_id=str(out_id))
+
+
+def make_email(to: str, kind: str, locale: str, params: dict[str, str], out_id: str | int) -> EmailRequest:
+    """The e-mail the worker sends for an outbox row (needs an app context)."""
+    try:
+        subject, text = render_email(kind, locale, params)
+    except TextError as exc:
+        raise GatewayError("bad_message", str(exc), permanent=True) from exc
+    return EmailRequest(to=to, subject=subject, text=text, out_id=str(out_id))
+
+
+def make_request(channel: str, to: str, kind: str, locale: str, params: dict[str, str],
+                 out_id: str | int) -> SmsRequest | EmailRequest:
+    """The request for an outbox row of ``channel`` sms or email."""
+    if channel == "sms":
+        return make_sms(to, kind, locale, params, out_id)
+    if channel == "email":
+        return make_email(to, kind, locale, params, out_id)
+    raise GatewayError("bad_message", f"unknown channel {channel!r}", permanent=True)
+
+
+def send(config: Mapping, req: SmsRequest | EmailRequest) -> SendResult:
+    """Send ``req`` through the configured backend of its channel."""
+    backend = sms_backend(config) if isinstance(req, SmsRequest) else email_backend(config)
+    return backend.send(req)
 
 
 class SmsBackend(Protocol):

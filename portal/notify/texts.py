@@ -7,7 +7,7 @@ from typing import Callable
 from flask_babel import force_locale, gettext
 
 from portal.i18n import LOCALES, lender_name
-from portal.notify.kinds import SMS_KINDS
+from portal.notify.kinds import EMAIL_KINDS, SMS_KINDS
 
 
 class TextError(ValueError):
@@ -100,3 +100,24 @@ def render_sms(kind: str, locale: str, params: dict[str, str]) -> str:
         raise TextError(f"unknown locale {locale!r}")
     with force_locale(locale):
         return _texts()[kind](params)
+
+
+def render_email(kind: str, locale: str, params: dict[str, str]) -> tuple[str, str]:
+    """(subject, text) of e-mail ``kind`` in ``locale``. ``staff_digest`` takes ``count`` and ``items`` (one
+    line per complaint, already in the reader's script) and ``url`` (the staff console)."""
+    if kind not in EMAIL_KINDS:
+        raise TextError(f"unknown e-mail kind {kind!r}")
+    if set(params) != {"count", "items", "url"} or not all(isinstance(v, str) for v in params.values()):
+        raise TextError(f"e-mail kind {kind!r} takes the string parameters count, items and url")
+    if locale not in LOCALES:
+        raise TextError(f"unknown locale {locale!r}")
+    with force_locale(locale):
+        subject = gettext("Complaint deadlines: %(count)s need action by the next working day",
+                          count=params["count"])
+        text = "\n\n".join([
+            gettext("These complaints must be acknowledged or decided by the end of the next working day, or are "
+                    "already late:"),
+            params["items"],
+            gettext("Open the staff console: %(url)s", url=params["url"]),
+        ])
+    return subject, text

@@ -243,3 +243,20 @@ def test_templates_naming_an_unknown_kind_are_refused(monkeypatch):
 
 def test_outbox_file_is_the_configured_path(app):
     assert Path(app.config["SMS_OUTBOX"]).name == "sms-outbox.jsonl"
+
+
+def test_digest_email_in_both_scripts_and_sent_through_the_file_backend(app, tmp_path):
+    from portal.notify.gateways import make_request, send
+
+    params = {"count": "2", "items": "TS-20261201-0001 …", "url": "https://portal.example/staff/"}
+    with app.app_context():
+        hans = make_request("email", "agent@lender.example", "staff_digest", "zh_Hans", params, 8)
+        hant = make_request("email", "agent@lender.example", "staff_digest", "zh_Hant", params, 8)
+    assert "2" in hans.subject and hans.subject != hant.subject and "TS-20261201-0001" in hans.text
+    assert "https://portal.example/staff/" in hant.text and not re.search(r"[A-Za-z]{5,}", hant.subject)
+    path = tmp_path / "mail.jsonl"
+    result = send({**app.config, "EMAIL_BACKEND": "file", "EMAIL_OUTBOX": str(path)}, hans)
+    assert result.provider_id == "file-8" and json.loads(path.read_text(encoding="utf-8"))["subject"] == hans.subject
+    with app.app_context(), pytest.raises(GatewayError) as err:
+        make_request("email", "a@b", "staff_digest", "zh_Hans", {"count": "1"}, 9)
+    assert err.value.permanent
