@@ -16,5 +16,5 @@ class SearchForm(FlaskForm):
     q = SearchField(
         _l("Search these pages"),
         validators=[Length(max=MAX_QUERY, message=_l("Please use at most %(max)d characters."))],
-        description=_l("One or two words are enough, for example: visit, family, credit report."),
+        description=_l("A few words or a whole question, for example: visit, credit report, “a collector threatened me, what can I do?”"),
     )

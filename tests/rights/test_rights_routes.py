@@ -104,3 +104,14 @@ def test_zh_hant_pages_have_no_simplified_characters_or_english(client, path):
     s2tw = opencc.OpenCC("s2tw")
     assert sorted({a for a, b in zip(text, s2tw.convert(text)) if a != b}) == []
     assert set(re.findall(r"[A-Za-z]{3,}", text)) <= {"LPR"}
+
+
+def test_a_question_in_either_script_lists_the_collector_conduct_page_first(client):
+    for question in ("催收人员威胁我怎么办", "催收人員威脅我怎麼辦"):
+        for headers, marked in ((HANS, "<mark>威胁</mark>"), (HANT, "<mark>威脅</mark>")):
+            html = client.get("/rights", query_string={"q": question}, headers=headers).get_data(as_text=True)
+            cards = html.split('<li class="card">')[1:]
+            assert cards, question
+            first = cards[0]
+            assert 'href="/rights/collector-conduct"' in first
+            assert 'href="/rights/collector-conduct#threats"' in first and marked in first
