@@ -71,7 +71,17 @@ RESPONSE_LABELS = {
 }
 
 
+def title(complaint) -> str:
+    """The heading of a complaint's page: a third party's report (举报) is never called a complaint."""
+    from flask_babel import gettext as _
+
+    if complaint.is_third_party:
+        return _("Report %(ref)s", ref=complaint.reference)
+    return _("Complaint %(ref)s", ref=complaint.reference)
+
+
 def template_labels() -> dict:
     return {"category_labels": CATEGORY_LABELS, "channel_labels": CHANNEL_LABELS, "relation_labels": RELATION_LABELS,
             "contact_labels": CONTACT_LABELS, "state_labels": STATE_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "event_labels": EVENT_LABELS, "response_labels": RESPONSE_LABELS}
+            "event_labels": EVENT_LABELS, "response_labels": RESPONSE_LABELS,
+            "complaint_title": title}

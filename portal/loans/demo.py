@@ -27,8 +27,10 @@ def _monthly(start: date, months: int) -> list[date]:
 
 
 def loan_record(loan_ref: str, borrower: dict, principal: str, months: int, start: date,
-                paid_instalments: Decimal, annual_rate: str = "0.18", product: str = "消费贷") -> dict:
-    """An equal-principal schedule; ``paid_instalments`` (e.g. 2.5) says how much has been paid on time."""
+                paid_instalments: Decimal, annual_rate: str = "0.18", product: str = "消费贷",
+                today: date | None = None) -> dict:
+    """An equal-principal schedule; ``paid_instalments`` (e.g. 2.5) says how much has been paid on time (a part
+    of an instalment not yet due was paid early: on the day before ``today`` at the latest, never in the future)."""
     total = Decimal(principal)
     per = (total / months).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     rate = Decimal(annual_rate) / 12
@@ -47,7 +49,10 @@ def loan_record(loan_ref: str, borrower: dict, principal: str, months: int, star
     if paid_instalments > whole and whole < len(schedule):
         item = schedule[whole]
         part = ((Decimal(item["principal"]) + Decimal(item["interest"])) * (paid_instalments - whole))
-        payments.append({"paid_on": item["due_date"], "amount": f"{part.quantize(Decimal('0.01')):.2f}"})
+        paid_on = date.fromisoformat(item["due_date"])
+        if today is not None:
+            paid_on = min(paid_on, today - timedelta(days=1))
+        payments.append({"paid_on": paid_on.isoformat(), "amount": f"{part.quantize(Decimal('0.01')):.2f}"})
     return {"loan_ref": loan_ref, "product": product, "borrower": borrower, "principal": principal,
             "annual_rate": annual_rate, "penalty_daily_rate": "0.0005", "start_date": start.isoformat(),
             "schedule": schedule, "payments": payments}
@@ -76,14 +81,15 @@ def demo_lines(today: date) -> list[str]:
         return first_unpaid_due - timedelta(days=31 * (paid + 1))
 
     records = [
-        loan_record("L2025000101", zhang, "12000.00", 12, started(12, 3), Decimal("3.5")),
-        loan_record("L2025000102", zhang, "3000.00", 6, started(45, 1), Decimal("1"), product="分期购物贷"),
+        loan_record("L2025000101", zhang, "12000.00", 12, started(12, 3), Decimal("3.5"), today=today),
+        loan_record("L2025000102", zhang, "3000.00", 6, started(70, 1), Decimal("1"), product="分期购物贷"),
         loan_record("L2024000201", chen, "24000.00", 24, started(75, 5), Decimal("5")),
-        loan_record("L2023000301", li, "8000.00", 12, started(130, 2), Decimal("2.3"), annual_rate="0.239"),
-        loan_record("L2025000401", wang, "6000.00", 6, today - timedelta(days=20), Decimal("0")),
+        loan_record("L2023000301", li, "8000.00", 12, started(130, 2), Decimal("2.3"), annual_rate="0.239",
+                    today=today),
+        loan_record("L2025000401", wang, "6000.00", 6, started(45, 0), Decimal("0")),
         # not yet overdue, one instalment paid on time and part of the next paid early
         loan_record("L2026000202", chen, "5000.00", 10, today - timedelta(days=45), Decimal("1.4"),
-                    product="分期購物貸"),
+                    product="分期購物貸", today=today),
     ]
     return [json.dumps(r, ensure_ascii=False) for r in records]
 

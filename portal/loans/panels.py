@@ -12,7 +12,9 @@ Each dict may have:
   the contract schedule, with a note saying so;
 - ``plan_lines`` (``[(due_date, amount_fen), …]``) and ``plan_since`` (the day it was agreed): with
   ``replaces_schedule``, the loan pages show what is due under the plan instead of the contract's arrears;
-- ``plan_pending``: True while a proposal waits for an answer (the pages then do not invite another one).
+- ``plan_pending``: True while a proposal waits for an answer (the pages then do not invite another one);
+- ``next_step``: what the borrower has to do about this entry (e.g. answer a counter-offer); the loan pages show
+  it as the loan's next step, in place of the generic one.
 
 Usage, in the other domain's ``configure``/blueprint registration::
 
@@ -43,6 +45,7 @@ class LoanPanel:
     plan_lines: tuple = ()
     plan_since: Any = None
     plan_pending: bool = False
+    next_step: str | None = None
 
     @classmethod
     def from_dict(cls, raw: dict) -> "LoanPanel":
@@ -51,7 +54,7 @@ class LoanPanel:
                    panel_template=raw.get("panel_template"), panel_context=dict(raw.get("panel_context") or {}),
                    replaces_schedule=bool(raw.get("replaces_schedule")),
                    plan_lines=tuple(raw.get("plan_lines") or ()), plan_since=raw.get("plan_since"),
-                   plan_pending=bool(raw.get("plan_pending")))
+                   plan_pending=bool(raw.get("plan_pending")), next_step=raw.get("next_step") or None)
 
 
 def register_loan_panel(app: Flask, provider: Provider) -> None:

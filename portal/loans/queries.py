@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flask import abort, current_app
 from sqlalchemy import select
@@ -73,6 +74,23 @@ class LoanView:
     @property
     def plan_pending(self) -> bool:
         return any(p.plan_pending for p in self.panels)
+
+    @cached_property
+    def state(self):
+        """What the borrower is told about this loan (``portal.loans.labels.describe``)."""
+        from portal.loans.labels import describe
+
+        return describe(self)
+
+    @property
+    def payments_received(self) -> list:
+        """Payments up to the day the figures are computed for, newest first (the ones counted in them)."""
+        return [p for p in reversed(self.loan.payments) if p.paid_on <= self.status.as_of]
+
+    @property
+    def payments_later(self) -> list:
+        """Payments the lender recorded with a later date: not counted yet, shown apart, oldest first."""
+        return [p for p in self.loan.payments if p.paid_on > self.status.as_of]
 
     @property
     def due_now_fen(self) -> int:

@@ -27,7 +27,7 @@ BUDGETS = {
 }
 # (loan, state, borrower's terms, lender's terms or None, days ago sent, hardship, decline reason, note)
 PLANS = [
-    ("L2025000101", "withdrawn", ("deferral", 0, 60), None, 20, "job_loss", None, ""),
+    ("L2025000101", "withdrawn", ("deferral", 0, 60), None, 10, "job_loss", None, ""),
     ("L2025000101", "submitted", ("instalments", 6, 0), None, 1, "job_loss", None, ""),
     ("L2025000102", "countered", ("waiver", 0, 0), ("instalments_waiver", 4, 0), 6, "illness", None,
      "可以减免罚息，但需要分期还款。"),

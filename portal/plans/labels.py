@@ -1,6 +1,10 @@
-"""Visible names of plan kinds, states and reasons (one place, used by forms, pages and SMS)."""
+"""Visible names of plan kinds, states and reasons, and ``describe(p)``: the one description of a proposal's
+state that every page, badge, SMS and the staff console use."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 KIND_LABELS = {
@@ -27,6 +31,11 @@ STATE_LABELS = {
     "accepted": _l("Agreed (you accepted the lender's terms)"),
     "withdrawn": _l("Withdrawn"),
 }
+# Staff read the same states from their side (who has to act next).
+STAFF_STATE_LABELS = dict(STATE_LABELS, submitted=_l("New, not yet reviewed"),
+                          countered=_l("Counter-offer sent, waiting for the borrower"),
+                          accepted=_l("Agreed (the borrower accepted our terms)"),
+                          withdrawn=_l("Withdrawn by the borrower"))
 HARDSHIP_LABELS = {
     "job_loss": _l("I lost my job or income"),
     "illness": _l("Illness or injury"),
@@ -54,6 +63,90 @@ BUDGET_LABELS = {
 }
 
 
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """What a borrower is told about one proposal, wherever it shows."""
+    state: str
+    headline: str          # the status on the plan's page and its card on /plans
+    badge: str | None      # on the loan's card and page (None: nothing to show there)
+    tone: str              # "info" | "warning" | "ok"
+    next_step: str         # what happens next, or what the borrower can do
+    needs_answer: bool     # the borrower has to answer (a counter-offer)
+    pending: bool          # waiting for an answer (no second proposal for the loan meanwhile)
+    agreed: bool           # the plan is in force
+
+
+def describe(p) -> PlanState:
+    """The one description of ``p``'s state (a ``PlanProposal``, or anything with ``state``)."""
+    state = p.state
+    if state in ("submitted", "under_review"):
+        return PlanState(state, str(STATE_LABELS[state]),
+                         _("Repayment plan under review"), "info",
+                         _("Staff will look at your proposal and answer by SMS and on this page. Until then, "
+                           "the loan page shows that a plan is under review."), False, True, False)
+    if state == "countered":
+        return PlanState(state, _("The lender proposes other terms: please answer"),
+                         _("Repayment plan: the lender proposes other terms"), "warning",
+                         _("Read the lender's terms. You can accept them, or withdraw your proposal and send a new "
+                           "one."), True, True, False)
+    if state in ("approved", "accepted"):
+        return PlanState(state, str(STATE_LABELS[state]), _("Repayment plan agreed"), "ok",
+                         _("The lender agreed to your plan. Pay the payments below through the official channels; "
+                           "your loan page now shows this schedule.") if state == "approved" else
+                         _("You accepted the lender's terms. Pay the payments below through the official channels; "
+                           "your loan page now shows this schedule."), False, False, True)
+    if state == "declined":
+        return PlanState(state, str(STATE_LABELS[state]), None, "info",
+                         _("The lender did not approve this proposal."), False, False, False)
+    return PlanState(state, str(STATE_LABELS.get(state, state)), None, "info",
+                     _("You withdrew this proposal. You can send a new one at any time.") if state == "withdrawn"
+                     else "", False, False, False)
+
+
+def sms_text(p, lender: str) -> str:
+    """The SMS telling the borrower of the lender's answer (the proposal's state after it), in the active locale."""
+    ref = p.loan.loan_ref
+    if p.state == "approved":
+        return _("%(lender)s: your repayment plan for loan %(ref)s is approved. Log in to the borrower portal to see "
+                 "the schedule.", lender=lender, ref=ref)
+    if p.state == "declined":
+        return _("%(lender)s: we could not approve your repayment plan for loan %(ref)s. Log in to the borrower "
+                 "portal to see why and what you can do.", lender=lender, ref=ref)
+    if p.state == "countered":
+        return _("%(lender)s: we propose other terms for your repayment plan for loan %(ref)s. Log in to the borrower "
+                 "portal to accept them or withdraw.", lender=lender, ref=ref)
+    raise ValueError(f"no SMS for a plan in state {p.state!r}")
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    due_date: object
+    amount_fen: int
+    kept: bool      # a contract instalment on its own date (not a payment the plan sets)
+    label: str
+
+
+def schedule_rows(schedule) -> list[ScheduleRow]:
+    """A plan's payments as the pages list them: a deferral or waiver sets one payment, and the contract's
+    instalments not yet due keep their dates: they are named so, never as the plan's "monthly instalments"."""
+    from portal.i18n import fmt_date
+    from portal.plans.rules import kept_lines
+
+    kept = kept_lines(schedule.terms, schedule.start, schedule.lines)
+    rows, n = [], 0
+    for line, is_kept in zip(schedule.lines, kept):
+        if is_kept:
+            label = _("Contract instalment, date unchanged · %(date)s", date=fmt_date(line.due_date))
+        else:
+            n += 1
+            label = _("Payment %(n)d · %(date)s", n=n, date=fmt_date(line.due_date))
+        rows.append(ScheduleRow(line.due_date, line.amount_fen, is_kept, label))
+    return rows
+
+
 def labels() -> dict:
-    return {"kind_labels": KIND_LABELS, "state_labels": STATE_LABELS, "hardship_labels": HARDSHIP_LABELS,
-            "decline_labels": DECLINE_LABELS, "budget_labels": BUDGET_LABELS}
+    return {"kind_labels": KIND_LABELS, "state_labels": STATE_LABELS, "staff_state_labels": STAFF_STATE_LABELS,
+            "hardship_labels": HARDSHIP_LABELS, "decline_labels": DECLINE_LABELS, "budget_labels": BUDGET_LABELS,
+            "describe_plan": describe, "schedule_rows": schedule_rows}

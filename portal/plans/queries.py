@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.i18n import lender_tz
 from portal.orm import utcnow
 from portal.plans import rules
+from portal.plans.labels import describe, schedule_rows
 from portal.plans.models import WAITING_SQL, PlanProposal
 
 _LOAD = (selectinload(PlanProposal.lines), selectinload(PlanProposal.proofs), selectinload(PlanProposal.loan))
@@ -115,22 +116,41 @@ def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
     agreed: dict[int, PlanProposal] = {}
     for p in db.session.scalars(stmt):
-        url = url_for("plans.detail", proposal_id=p.id)
-        if p.state == "countered":
-            out.setdefault(p.loan_id, []).append(
-                {"badge": _("Repayment plan: the lender proposes other terms"), "tone": "warning", "url": url,
-                 "plan_pending": True})
-        elif p.state in rules.WAITING_FOR_STAFF:
-            out.setdefault(p.loan_id, []).append({"badge": _("Repayment plan under review"), "tone": "info",
-                                                  "url": url, "plan_pending": True})
-        else:
+        told = describe(p)
+        if told.agreed:
             agreed[p.loan_id] = p  # the latest agreed plan wins
+            continue
+        out.setdefault(p.loan_id, []).append({
+            "badge": told.badge, "tone": told.tone, "url": url_for("plans.detail", proposal_id=p.id),
+            "plan_pending": True, "next_step": told.next_step if told.needs_answer else None})
     for loan_id, p in agreed.items():
         lines = [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
+        if p.agreed_which == "counter":
+            terms, start = rules.Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days), p.counter_start_date
+        else:
+            terms, start = rules.Terms.of(p.kind, p.months, p.deferral_days), p.start_date
+        sched = rules.Schedule(terms, start or agreed_on(p), tuple(rules.Line(d, a) for d, a in lines), 0, 0)
         out.setdefault(loan_id, []).append({
-            "badge": _("Repayment plan agreed"), "tone": "ok", "url": url_for("plans.detail", proposal_id=p.id),
+            "badge": describe(p).badge, "tone": "ok", "url": url_for("plans.detail", proposal_id=p.id),
             "panel_template": "plans/_loan_panel.html", "replaces_schedule": True,
-            "panel_context": {"proposal_id": p.id, "lines": lines, "total_fen": sum(a for _d, a in lines)},
+            "panel_context": {"proposal_id": p.id, "lines": lines, "total_fen": sum(a for _d, a in lines),
+                              "rows": schedule_rows(sched)},
             "plan_lines": lines, "plan_since": agreed_on(p),
         })
     return out
+
+
+def needs_you(borrower, today) -> list:
+    """For the borrower's home: counter-offers waiting for the borrower's answer."""
+    from portal.attention import Attention
+
+    rows = db.session.scalars(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id,
+                                                         PlanProposal.state == "countered")
+                              .options(selectinload(PlanProposal.loan)).order_by(PlanProposal.decided_at))
+    items = []
+    for p in rows:
+        told = describe(p)
+        items.append(Attention("plan", _("Loan %(ref)s: %(what)s", ref=p.loan.loan_ref, what=told.headline),
+                               _("See the lender's terms and answer"), url_for("plans.detail", proposal_id=p.id),
+                               rank=20, detail=told.next_step))
+    return items

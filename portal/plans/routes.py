@@ -154,6 +154,9 @@ def _preview(loan, send_form=None, status=200):
 def _plan_error(code: str) -> str:
     if code == "nothing_owed":
         return _("Nothing is owed on this loan now, so there is nothing to plan.")
+    if code == "nothing_due":
+        return _("Nothing is due now on this loan, so there is nothing to pay later or to waive. Choose "
+                 "instalments, or pay the instalments on their dates.")
     if code == "too_small":
         return _("The amount owed is too small for that many months. Choose fewer months.")
     return _("These terms are not possible. Please choose other terms.")

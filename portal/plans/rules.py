@@ -32,7 +32,8 @@ DECLINE_REASONS = ("budget_does_not_support", "missing_information", "outside_po
 
 class PlanError(ValueError):
     """Terms the rules refuse; ``code`` says why (``kind``, ``months``, ``deferral_days``, ``principal_waiver``,
-    ``not_waivable``, ``nothing_owed``, ``too_small``, ``reason_required``)."""
+    ``not_waivable``, ``nothing_owed``, ``nothing_due`` (a deferral or waiver when nothing is due now, or a waiver
+    when no penalty interest or fees are due), ``too_small``, ``reason_required``)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -170,12 +171,28 @@ def build_schedule(owed: Owed, terms: Terms, start: date, limits: Limits = Limit
         lines = [Line(add_months(start, i), amount) for i, amount in enumerate(split(to_pay, terms.months), 1)]
     else:
         now = owed.due_now_fen - off
+        if (terms.kind == "deferral" and now <= 0) or (terms.waive and off <= 0):
+            raise PlanError("nothing_due")  # nothing to move to a later date, or nothing to waive
         when = start + timedelta(days=terms.deferral_days) if terms.kind == "deferral" else add_months(start, 1)
         lines = ([Line(when, now)] if now > 0 else []) + [x for x in owed.later if x.amount_fen > 0]
         lines.sort(key=lambda x: x.due_date)
         if not lines:
             raise PlanError("nothing_owed")
     return Schedule(terms, start, tuple(lines), owed.total_fen, off)
+
+
+def kept_lines(terms: Terms, start: date, lines) -> list[bool]:
+    """For each line (in order): True when it is a contract instalment that keeps its own date (a deferral or a
+    waiver moves only the amount due now), False for a payment the plan itself sets."""
+    if terms.has_instalments:
+        return [False] * len(lines)
+    own = start + timedelta(days=terms.deferral_days) if terms.kind == "deferral" else add_months(start, 1)
+    out, found = [], False
+    for line in lines:
+        mine = not found and line.due_date == own
+        found = found or mine
+        out.append(not mine)
+    return out
 
 
 # ---- cost compared with keeping the contract's schedule -------------------------------------------------

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.audit.services import record
@@ -214,21 +214,13 @@ def _check_version(p: PlanProposal, version: str | int | None) -> None:
 
 
 def notify(p: PlanProposal, action: str) -> None:
-    """Tell the borrower of a decision by SMS, in their script. Called by the views after the commit, so nobody is
-    told of a decision that was not saved."""
-    messages = {
-        "approve": lambda: gettext("%(lender)s: your repayment plan for loan %(ref)s is approved. Log in to the "
-                                   "borrower portal to see the schedule.", lender=lender_name(), ref=p.loan.loan_ref),
-        "decline": lambda: gettext("%(lender)s: we could not approve your repayment plan for loan %(ref)s. Log in to "
-                                   "the borrower portal to see why and what you can do.", lender=lender_name(),
-                                   ref=p.loan.loan_ref),
-        "counter": lambda: gettext("%(lender)s: we propose other terms for your repayment plan for loan %(ref)s. "
-                                   "Log in to the borrower portal to accept them or withdraw.", lender=lender_name(),
-                                   ref=p.loan.loan_ref),
-    }
+    """Tell the borrower of a decision by SMS, in their script (the text is ``labels.sms_text`` of the new state).
+    Called by the views after the commit, so nobody is told of a decision that was not saved."""
+    from portal.plans.labels import sms_text
+
     borrower = p.borrower
     with force_locale(borrower.locale):
-        text = messages[action]()
+        text = sms_text(p, lender_name())
     send_sms(borrower.phone, text)
 
 

@@ -66,13 +66,15 @@ def seed(session, today: date) -> None:
     if session.scalar(select(Visitor.id).limit(1)) is not None:
         return
     tz = lender_tz()
+    now = datetime.now(tz)
     visitors = [Visitor(name=n, badge_number=b, photo_name=_save_avatar(rgb) if rgb else None, active=True)
                 for n, b, rgb in ROSTER]
     visitors.append(Visitor(name="郑伟", badge_number="BJ0999", active=False))  # left the lender
     session.add_all(visitors)
     staff = session.scalar(select(StaffUser).order_by(StaffUser.id))
+    # Visits only on loans past the day from which their timeline says one may be proposed (60 days overdue).
     loans = {ref: session.scalar(select(Loan).where(Loan.loan_ref == ref))
-             for ref in ("L2025000101", "L2025000102", "L2024000201", "L2023000301")}
+             for ref in ("L2025000102", "L2024000201", "L2023000301")}
     if any(loan is None for loan in loans.values()):
         return
     pair_bj, pair_gd = visitors[0:2], visitors[2:4]
@@ -83,14 +85,16 @@ def seed(session, today: date) -> None:
 
     def visit(ref: str, state: str, when, team, **kw) -> Visit:
         loan = loans[ref]
+        proposed_at = min(now, when[0] - timedelta(days=4))  # proposed with more than the 3 days' notice
         v = Visit(loan=loan, address=loan.borrower.address, window_start=when[0], window_end=when[1],
+                  created_at=proposed_at,
                   purpose=kw.pop("purpose", "核实居住地址，并当面说明还款方案的选择。"), state=state,
                   code=kw.pop("code", None) or _code(), proposed_by=staff, visitors=list(team), **kw)
         session.add(v)
         return v
 
-    visit("L2025000101", "confirmed", at(today, 14), pair_bj, code=DEMO_CODE, family_contact_allowed=False)
-    visit("L2025000101", "proposed", at(_workday(today + timedelta(days=6)), 10), pair_bj)
+    visit("L2025000102", "confirmed", at(today, 14), pair_bj, code=DEMO_CODE, family_contact_allowed=False)
+    visit("L2025000102", "proposed", at(_workday(today + timedelta(days=6)), 10), pair_bj)
     done = visit("L2025000102", "completed", at(today - timedelta(days=3), 9), pair_bj, family_contact_allowed=True)
     visit("L2024000201", "proposed", at(_workday(today + timedelta(days=5)), 15), pair_gd,
           purpose="核實居住地址，並說明可選的還款方案。")

@@ -22,6 +22,8 @@ PROBLEMS = {
     "holiday": _l("That day is a public holiday. Choose another day."),
     "notice": _l("A visit must be proposed at least %(days)d days ahead."),
     "overlap": _l("This loan already has a visit at that time."),
+    "before_visit_day": _l("A visit can be proposed only from %(visit_day)d days after the loan's oldest unpaid due "
+                           "date, as the loan's timeline tells the borrower (and not when nothing is unpaid)."),
     "visitors": _l("Choose at least two active visitors."),
     "stale": _l("This visit changed after the page was opened. Nothing was changed; please look again."),
     "state": _l("This is no longer possible for this visit."),
@@ -39,7 +41,7 @@ def problem_message(code: str) -> str:
 
     config = current_app.config
     values = {"start": f"{config['VISIT_HOURS'].start:02d}:00", "end": f"{config['VISIT_HOURS'].end:02d}:00",
-              "days": config["VISIT_MIN_NOTICE_DAYS"]}
+              "days": config["VISIT_MIN_NOTICE_DAYS"], "visit_day": config["VISIT_PROPOSAL_DAY"]}
     return str(PROBLEMS.get(code, PROBLEMS["state"])) % values
 
 

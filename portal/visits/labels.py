@@ -1,7 +1,15 @@
-"""Words for visit states and answers, shared by the borrower and staff templates."""
+"""Words for visit states and answers, and ``describe(visit)``: the one description of a visit's state that the
+visit pages, the loan badges, the borrower's home and the staff console use."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
+from portal.visits import rules
 
 STATE_LABELS = {
     "proposed": _l("Waiting for your answer"),
@@ -25,6 +33,94 @@ ANSWER_LABELS = {
 }
 
 
+
+
+def when_text(start: datetime, end: datetime) -> str:
+    return _("%(date)s, %(start)s to %(end)s", date=fmt_date(start, "full"), start=fmt_time(start),
+             end=fmt_time(end))
+
+
+def day_word(start: datetime, today: date) -> str | None:
+    """"Today" or "Tomorrow" for a window on those days (in the lender's time zone), else None."""
+    day = start.astimezone(lender_tz()).date()
+    if day == today:
+        return _("Today")
+    if day == today + timedelta(days=1):
+        return _("Tomorrow")
+    return None
+
+
+@dataclass(frozen=True)
+class VisitState:
+    """What a borrower is told about one visit, wherever it shows."""
+    state: str
+    label: str              # the short state ("Waiting for your answer")
+    headline: str           # what was asked or decided, in a sentence
+    next_step: str          # what happens next, and when
+    badge: str | None       # on the loan's card and page (None once the visit is closed)
+    tone: str
+    needs_answer: bool      # the borrower is asked to answer
+    upcoming: bool          # visitors may still come to the door at the window shown
+    past: bool              # the visit is over (took place, nobody met, cancelled, or its time has gone by)
+    day_word: str | None    # "Today" / "Tomorrow" for an upcoming window on those days
+
+
+def describe(visit, today: date, now: datetime | None = None) -> VisitState:
+    now = now or datetime.now(lender_tz())
+    state = visit.state
+    when = when_text(visit.window_start, visit.window_end)
+    day = fmt_date(visit.window_start)
+    time_gone = visit.window_end <= now
+    closed = state not in rules.OPEN_STATES
+    past = closed or (time_gone and state != "reschedule_requested")
+    upcoming = state in rules.EXPECTED_AT_DOOR and not time_gone
+    word = day_word(visit.window_start, today) if upcoming else None
+    label = str(STATE_LABELS[state])
+    if state == "proposed" and not time_gone:
+        return VisitState(state, label, _("The lender proposes a visit on %(when)s.", when=when),
+                          _("Please answer: confirm it, move it to another time or ask for a video call instead. "
+                            "If you do not answer, the visit may take place at this time."),
+                          _("Visit proposed for %(date)s: please answer", date=day), "warning", True, True, False, word)
+    if state == "confirmed" and not time_gone:
+        return VisitState(state, label, _("You confirmed the visit on %(when)s.", when=when),
+                          _("The visitors come at that time. They must tell you the visit code and show their staff "
+                            "cards. You can still move it or ask for a video call."),
+                          _("Visit on %(date)s", date=day), "info", False, True, False, word)
+    if state == "rescheduled" and not time_gone:
+        return VisitState(state, label, _("The visit is moved to %(when)s, as you asked.", when=when),
+                          _("Please confirm the new time. The visitors come at the new time; you can still ask for a "
+                            "video call instead."),
+                          _("Visit moved to %(date)s: please confirm", date=day), "warning", True, True, False, word)
+    if state == "reschedule_requested":
+        asked = when_text(visit.requested_start, visit.requested_end) if visit.requested_start else None
+        return VisitState(state, label,
+                          _("You asked to move the visit to %(when)s.", when=asked) if asked
+                          else _("You asked to move the visit to another time."),
+                          _("Staff will confirm the new time by SMS and on this page. Until then nobody comes at "
+                            "the old time (%(old)s).", old=when),
+                          _("You asked to move the visit"), "info", False, False, False, None)
+    if state == "remote_requested":
+        return VisitState(state, label, _("You asked for a video call instead of the visit on %(when)s.", when=when),
+                          _("Staff will contact you to arrange the video call. The lender may decline; then you are "
+                            "told why by SMS and on this page, and the visit stays at its time."),
+                          _("You asked for a remote check instead of a visit"), "info", False, False, False, None)
+    if state == "completed":
+        return VisitState(state, label, _("The visit took place on %(when)s.", when=when),
+                          _("Read what the visitors recorded below and tell us whether it is right."),
+                          None, "info", False, False, True, None)
+    if state == "missed":
+        return VisitState(state, label, _("The visitors came on %(when)s but met nobody.", when=when),
+                          _("Read what the visitors recorded below and tell us whether it is right."),
+                          None, "info", False, False, True, None)
+    if state == "cancelled":
+        return VisitState(state, label, _("The visit on %(when)s was cancelled.", when=when),
+                          _("Nobody will come for this visit."), None, "info", False, False, True, None)
+    # An open visit whose time has gone by without a record yet.
+    return VisitState(state, label, _("The time of this visit (%(when)s) has passed.", when=when),
+                      _("The visitors will record what happened; you will see it here."), None, "info", False,
+                      False, True, None)
+
+
 def template_helpers() -> dict:
     return {"state_labels": STATE_LABELS, "staff_state_labels": STAFF_STATE_LABELS,
-            "answer_labels": ANSWER_LABELS}
+            "answer_labels": ANSWER_LABELS, "describe_visit": lambda visit: describe(visit, local_today())}

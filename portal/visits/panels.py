@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.i18n import fmt_date
+from portal.i18n import local_today
+from portal.visits.labels import describe
 from portal.visits.models import Visit
 from portal.visits.rules import OPEN_STATES
 
@@ -17,13 +17,34 @@ def visit_badges(borrower, loans: list) -> dict[int, list[dict]]:
         .order_by(Visit.window_start)
     )
     out: dict[int, list[dict]] = {}
+    today = local_today()
     for visit in rows:
-        if visit.state == "proposed":
-            text, tone = _("Visit proposed for %(date)s: please answer", date=fmt_date(visit.window_start)), "warning"
-        elif visit.state == "remote_requested":
-            text, tone = _("You asked for a remote check instead of a visit"), "info"
-        else:
-            text, tone = _("Visit on %(date)s", date=fmt_date(visit.window_start)), "info"
+        told = describe(visit, today)
+        if told.badge is None:
+            continue
         out.setdefault(visit.loan_id, []).append(
-            {"badge": text, "tone": tone, "url": url_for("visits.detail", visit_id=visit.id)})
+            {"badge": told.badge, "tone": told.tone, "url": url_for("visits.detail", visit_id=visit.id)})
     return out
+
+
+def needs_you(borrower, today) -> list:
+    """For the borrower's home: visits waiting for an answer, and visits due today or tomorrow."""
+    from flask_babel import gettext as _
+
+    from portal.attention import Attention
+    from portal.loans.models import Loan
+
+    rows = db.session.scalars(
+        select(Visit).join(Loan, Visit.loan_id == Loan.id)
+        .where(Loan.borrower_id == borrower.id, Visit.state.in_(OPEN_STATES)).order_by(Visit.window_start))
+    items = []
+    for visit in rows:
+        told = describe(visit, today)
+        url = url_for("visits.detail", visit_id=visit.id)
+        if told.needs_answer:
+            items.append(Attention("visit", told.headline, _("Answer the visit request"), url, rank=20,
+                                   detail=told.next_step, day_word=told.day_word))
+        elif told.upcoming and told.day_word:
+            items.append(Attention("visit", told.headline, _("See the visit"), url, rank=25,
+                                   detail=told.next_step, day_word=told.day_word))
+    return items

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from portal.attention import register_attention
 from portal.extensions import db, limiter
 from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
 from portal.security import gate
@@ -14,6 +15,7 @@ from portal.visits.forms import (DisputeForm, FamilyForm, RemoteForm, Reschedule
                                  VersionForm, problem_message)
 from portal.loans.panels import register_loan_panel
 from portal.visits.labels import template_helpers
+from portal.visits.panels import needs_you as visits_needing_you
 from portal.visits.panels import visit_badges
 from portal.visits.photos import photo_mimetype, photo_path
 
@@ -22,6 +24,7 @@ gate(bp, kind="borrower", login_endpoint="accounts.login",
      public=frozenset({"visits.verify_visitor", "visits.visitor_photo"}))
 bp.context_processor(template_helpers)
 bp.record_once(lambda state: register_loan_panel(state.app, visit_badges))
+bp.record_once(lambda state: register_attention(state.app, visits_needing_you))
 
 
 def _visit_or_404(visit_id: int):

@@ -80,10 +80,27 @@ def slots_for(visit: Visit) -> list[tuple[datetime, datetime]]:
 
 # ---- staff: propose, schedule, cancel, record, annotate ------------------------------------------------
 
+def first_proposal_day(loan: Loan, today: date) -> date | None:
+    """The day from which the loan's timeline tells the borrower a visit may be proposed (``VISIT_PROPOSAL_DAY``
+    days after the oldest unpaid due date): the loan page and this rule say the same thing. ``None``: nothing is
+    unpaid, so no visit."""
+    from portal.loans import queries as loan_queries
+    from portal.loans import rules as loan_rules
+
+    status = loan_rules.status_of(loan, today, loan_queries.payment_order())
+    step = next((s for s in loan_rules.timeline(status, loan_queries.timeline_settings()) if s.kind == "visit"), None)
+    return step.on if step else None
+
+
+
 def propose_visit(staff: StaffUser, loan: Loan, *, address: str, start: datetime, end: datetime, purpose: str,
                   visitor_ids: list[int]) -> Visit:
-    problems = rules.window_problems(start, end, today=local_today(), policy=policy(), tz=lender_tz(),
+    today = local_today()
+    problems = rules.window_problems(start, end, today=today, policy=policy(), tz=lender_tz(),
                                      others=other_windows(loan.id))
+    first_day = first_proposal_day(loan, today)
+    if first_day is None or today < first_day:
+        problems.append("before_visit_day")
     visitors = list(db.session.scalars(select(Visitor).where(Visitor.id.in_(visitor_ids),
                                                              Visitor.active.is_(True))))
     if len(visitors) < rules.MIN_VISITORS:

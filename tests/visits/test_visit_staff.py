@@ -243,3 +243,27 @@ def test_a_dispute_that_opened_a_complaint_leaves_the_visit_queue(client, agent,
     session.commit()
     page = client.get("/staff/visits/").get_data(as_text=True)
     assert f"/staff/visits/{waiting.id}\"" in page and f"/staff/visits/{handled.id}\"" not in page
+
+
+@pytest.mark.parametrize(("days_overdue", "allowed"), [(59, False), (60, True)])
+def test_a_visit_is_proposed_only_from_the_day_the_loan_timeline_gives(client, agent, roster, create_borrower,
+                                                                      create_loan, session, days_overdue, allowed):
+    """Issue 13: the loan page says from which day a visit may be proposed (VISIT_PROPOSAL_DAY after the oldest
+    unpaid due date); staff cannot propose one earlier."""
+    from portal.i18n import local_today
+
+    first_due = local_today() - timedelta(days=days_overdue)
+    loan = create_loan(create_borrower(), start=first_due - timedelta(days=30))
+    response = client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=_proposal(roster, workday(5)))
+    assert session.scalar(select(func.count()).select_from(Visit)) == (1 if allowed else 0)
+    if not allowed:
+        assert "只能在这笔借款最早一期未还款项到期 60 天后提出上门核实" in response.get_data(as_text=True)
+
+
+def test_no_visit_for_a_loan_with_nothing_unpaid(client, agent, roster, create_borrower, create_loan, session):
+    from portal.i18n import local_today
+
+    start = local_today() - timedelta(days=200)
+    loan = create_loan(create_borrower(), start=start, payments=[(start + timedelta(days=1), "1230.00")])
+    client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=_proposal(roster, workday(5)))
+    assert session.scalar(select(func.count()).select_from(Visit)) == 0

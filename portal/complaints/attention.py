@@ -1,0 +1,43 @@
+"""For the borrower's home: complaints whose last word is a staff reply (the borrower has not answered it)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.attention import Attention
+from portal.complaints.models import Complaint, ComplaintMessage
+from portal.extensions import db
+from portal.i18n import fmt_date
+
+RECENT_DAYS = 30  # a reply older than this is not news any more
+
+
+def needs_you(borrower, today: date) -> list[Attention]:
+    """Two grouped queries whatever the number of complaints."""
+    last: dict[tuple[int, str], object] = {
+        (cid, kind): at for cid, kind, at in db.session.execute(
+            select(ComplaintMessage.complaint_id, ComplaintMessage.author_kind, func.max(ComplaintMessage.at))
+            .join(Complaint, Complaint.id == ComplaintMessage.complaint_id)
+            .where(Complaint.borrower_id == borrower.id)
+            .group_by(ComplaintMessage.complaint_id, ComplaintMessage.author_kind)).all()}
+    replied = {cid: at for (cid, kind), at in last.items()
+               if kind == "staff" and (last.get((cid, "complainant")) is None or last[(cid, "complainant")] < at)
+               and _recent(at, today)}
+    if not replied:
+        return []
+    items = []
+    for c in db.session.scalars(select(Complaint).where(Complaint.id.in_(replied)).order_by(Complaint.id)):
+        items.append(Attention("complaint", _("Complaint %(ref)s: staff replied on %(date)s", ref=c.reference,
+                                              date=fmt_date(replied[c.id])),
+                               _("Read the reply"), url_for("complaints.detail", reference=c.reference) + "#messages-title",
+                               rank=30))
+    return items
+
+
+def _recent(at, today: date) -> bool:
+    from portal.i18n import lender_tz
+
+    return at.astimezone(lender_tz()).date() >= today - timedelta(days=RECENT_DAYS)

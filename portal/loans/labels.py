@@ -1,0 +1,122 @@
+"""``describe(view)``: the one description of a loan's state (what is due, how late, what to do next) that the
+loan cards, the loan page and the borrower's home use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from portal.i18n import fmt_date, money
+
+
+def stage_text(stage: str) -> str:
+    if stage == "current":
+        return _("Not overdue")
+    if stage == "M1":
+        return _("Overdue for up to 30 days (stage M1)")
+    if stage == "M2":
+        return _("Overdue for 31 to 60 days (stage M2)")
+    if stage == "M3":
+        return _("Overdue for 61 to 90 days (stage M3)")
+    return _("Overdue for more than 90 days (stage M4+)")
+
+
+@dataclass(frozen=True)
+class LoanState:
+    under_plan: bool        # an agreed repayment plan replaces the contract's figures
+    due_label: str          # "Due now" or "Due now under your repayment plan"
+    due_now_fen: int
+    overdue: bool
+    standing: str           # "12 days overdue" / "Not overdue" / "On track with your repayment plan" …
+    stage: str | None       # the overdue stage in words (contract figures only)
+    outstanding_text: str
+    next_steps: tuple[str, ...]
+    pay_by: date | None     # the date the amount due now fell due (or the next payment's date when none is due)
+    next_fen: int           # the next amount to pay when nothing is due now
+    invite_plan: bool       # the page may offer "propose a repayment plan"
+
+
+def describe(view) -> LoanState:
+    """``view`` is a ``portal.loans.queries.LoanView``."""
+    status, plan = view.status, view.plan
+    hotline = current_app.config["LENDER_HOTLINE"]
+    answer_steps = tuple(p.next_step for p in view.panels if p.next_step)
+    steps: list[str] = []
+    if plan is not None:
+        if plan.due_now_fen:
+            steps.append(_("Next step: pay %(amount)s due under your repayment plan, through one of the official "
+                           "channels shown on the loan page.", amount=money(plan.due_now_fen)))
+        elif plan.next_line:
+            steps.append(_("Next plan payment: %(amount)s, due on %(date)s.", amount=money(plan.next_line.unpaid_fen),
+                           date=fmt_date(plan.next_line.due_date)))
+        else:
+            steps.append(_("Every payment of your repayment plan is made. There is nothing more to do."))
+        late = plan.is_overdue
+        oldest = next((x.due_date for x in plan.lines if x.unpaid_fen and x.due_date <= plan.as_of), None)
+        return LoanState(
+            True, _("Due now under your repayment plan"), plan.due_now_fen, late,
+            _("A plan payment is %(days)d days late", days=plan.days_overdue) if late
+            else _("On track with your repayment plan"), None,
+            _("Still to pay under your plan: %(amount)s", amount=money(plan.outstanding_fen)), tuple(steps),
+            oldest or (plan.next_line.due_date if plan.next_line else None),
+            0 if plan.due_now_fen or not plan.next_line else plan.next_line.unpaid_fen, False)
+    pending = view.plan_pending
+    if status.is_settled and not status.credit_fen:
+        steps.append(_("This loan is fully paid. There is nothing more to do."))
+    elif status.due_now_fen and answer_steps:
+        steps.append(_("Next step: pay %(amount)s through one of the official channels shown on the loan page.",
+                       amount=money(status.due_now_fen)))
+    elif status.due_now_fen and pending:
+        steps.append(_("Next step: pay %(amount)s through one of the official channels shown on the loan page. Your "
+                       "repayment plan proposal is with the lender; you will see the answer here and by SMS.",
+                       amount=money(status.due_now_fen)))
+    elif status.due_now_fen:
+        steps.append(_("Next step: pay %(amount)s through one of the official channels shown on the loan page. If "
+                       "you cannot pay it all, you can propose a repayment plan.", amount=money(status.due_now_fen)))
+    elif status.next_due:
+        steps.append(_("Next payment: %(amount)s, due on %(date)s.", amount=money(status.next_due.unpaid_fen),
+                       date=fmt_date(status.next_due.due_date)))
+    steps.extend(answer_steps)
+    if status.credit_fen:
+        steps.append(_("You have paid %(amount)s more than you owe. Call our official number %(hotline)s to have it "
+                       "refunded.", amount=money(status.credit_fen), hotline=hotline))
+    overdue = status.is_overdue
+    next_due = status.next_due
+    return LoanState(
+        False, _("Due now"), status.due_now_fen, overdue,
+        _("%(days)d days overdue", days=status.days_overdue) if overdue else stage_text(status.stage),
+        stage_text(status.stage) if overdue else None,
+        _("Still owed in total: %(amount)s", amount=money(status.outstanding_fen)), tuple(steps),
+        status.oldest_unpaid_due or (next_due.due_date if next_due else None),
+        0 if status.due_now_fen or next_due is None else next_due.unpaid_fen,
+        bool(status.due_now_fen) and not pending)
+
+
+def needs_you(borrower, today: date) -> list:
+    """For the borrower's home: what is due now on each loan (or the next payment when nothing is due)."""
+    from flask import url_for
+
+    from portal.attention import Attention
+    from portal.loans.queries import dashboard
+
+    board = dashboard(borrower, today)
+    items = []
+    for view in board.loans:
+        state, ref = view.state, view.loan.loan_ref
+        url = url_for("loans.detail", loan_ref=ref)
+        if state.due_now_fen:
+            since = state.pay_by
+            detail = state.standing
+            if since is not None:
+                detail = (_("Due since %(date)s", date=fmt_date(since)) if since < today
+                          else _("Due today, %(date)s", date=fmt_date(since))) + " · " + detail
+            items.append(Attention("payment", _("Due now on loan %(ref)s", ref=ref),
+                                   _("How to pay loan %(ref)s", ref=ref), url, rank=10, detail=detail,
+                                   amount_fen=state.due_now_fen))
+        elif state.next_fen and state.pay_by is not None:
+            items.append(Attention("payment", _("Loan %(ref)s: next payment %(amount)s on %(date)s", ref=ref,
+                                                amount=money(state.next_fen), date=fmt_date(state.pay_by)),
+                                   _("See loan %(ref)s", ref=ref), url, rank=40))
+    return items
