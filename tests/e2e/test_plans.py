@@ -68,7 +68,7 @@ def test_propose_counter_accept(page, page_hant, create_borrower, create_loan, c
     axe_check(staff)
     screenshot(staff, "plans-staff-counter-zh-Hant")
     staff.locator("form[action$='/counter'] button[value='1']").click()
-    assert "貸款機構提出了其他條件" in staff.locator("main").inner_text()
+    assert "已提出其他條件，等待借款人答覆" in staff.locator("main").inner_text()
 
     # The borrower accepts; the loan page shows the new schedule instead of the contract's.
     page.goto("/plans")
