@@ -1,6 +1,7 @@
 """Operator commands: ``db upgrade``, ``import-loans``, ``seed-demo``, ``create-staff``, ``totp-code``."""
 from __future__ import annotations
 
+import re
 import sys
 
 import click
@@ -72,7 +73,8 @@ def seed_demo(if_empty: bool) -> None:
     else:
         for username, role, name, secret in DEMO_STAFF:
             if db.session.scalar(select(StaffUser).where(StaffUser.username == username)) is None:
-                create_staff(username, role, DEMO_STAFF_PASSWORD, display_name=name, otp_secret=secret)
+                create_staff(username, role, DEMO_STAFF_PASSWORD, display_name=name, otp_secret=secret,
+                             email=f"{username}@lender.example")
         db.session.commit()
         demo.seed_all(db.session, local_today())
     click.echo(demo_logins_text())
@@ -108,12 +110,19 @@ def _demo_report_line() -> str | None:
     return f"  family      /report/status  reference {reference}  secret {DEMO_REPORT_SECRET}  (a third-party report)"
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 @click.command("create-staff")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["agent", "supervisor"]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="")
-def create_staff_cmd(username: str, role: str, password: str, display_name: str) -> None:
+@click.option("--email", default=None, help="where the daily digest of complaint deadlines is sent")
+@click.option("--locale", type=click.Choice(["zh_Hans", "zh_Hant"]), default="zh_Hans",
+              help="script of the e-mail sent to this person")
+def create_staff_cmd(username: str, role: str, password: str, display_name: str, email: str | None,
+                     locale: str) -> None:
     """Create a staff account and print the otpauth:// URI for its second factor."""
     from portal.accounts.models import StaffUser
     from portal.accounts.services import create_staff, otpauth_uri
@@ -122,7 +131,9 @@ def create_staff_cmd(username: str, role: str, password: str, display_name: str)
         raise click.BadParameter("use at least 12 characters", param_hint="--password")
     if db.session.scalar(select(StaffUser).where(StaffUser.username == username)) is not None:
         raise click.ClickException(f"staff user {username!r} exists already")
-    user = create_staff(username, role, password, display_name=display_name)
+    if email is not None and not _EMAIL.fullmatch(email):
+        raise click.BadParameter("not an e-mail address", param_hint="--email")
+    user = create_staff(username, role, password, display_name=display_name, email=email, locale=locale)
     db.session.commit()
     click.echo(f"Created {role} {username}. Add this to an authenticator app (TOTP):")
     click.echo(otpauth_uri(user))

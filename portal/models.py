@@ -9,3 +9,4 @@ import portal.plans.models  # noqa: F401,E402
 import portal.visits.models  # noqa: F401,E402
 
 metadata = Base.metadata
+import portal.notify.models  # noqa: F401,E402

@@ -63,11 +63,14 @@ class Borrower(_Principal, Base):
 
 class StaffUser(_Principal, Base):
     __tablename__ = "staff_users"
-    __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor')", name="role"),
+                      CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name="locale"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str | None] = mapped_column(String(254))  # the daily deadline digest goes here
+    locale: Mapped[str] = mapped_column(String(8), default="zh_Hans", server_default="zh_Hans")
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
     otp_secret: Mapped[str] = mapped_column(String(64))

@@ -134,9 +134,10 @@ def authenticate_borrower(raw_phone: str, password: str) -> Borrower | None:
 
 
 def create_staff(username: str, role: str, password: str, display_name: str = "",
-                 otp_secret: str | None = None) -> StaffUser:
+                 otp_secret: str | None = None, email: str | None = None, locale: str = "zh_Hans") -> StaffUser:
     user = StaffUser(username=username, role=role, password_hash=hash_password(password),
-                     display_name=display_name or username, otp_secret=otp_secret or pyotp.random_base32())
+                     display_name=display_name or username, otp_secret=otp_secret or pyotp.random_base32(),
+                     email=email or None, locale=locale)
     db.session.add(user)
     db.session.flush()
     return user

@@ -27,6 +27,14 @@ def register_queue(app: Flask, provider: QueueProvider) -> None:
     app.extensions.setdefault("staff_queues", []).append(provider)
 
 
+def staff_alerts(user) -> list[dict]:
+    """Deadline alerts heading the staff home: complaints due within one working day or late."""
+    from portal.complaints.alerts import alert_items
+    from portal.i18n import local_today
+
+    return alert_items(user, local_today())
+
+
 def configure_staff_console(app: Flask) -> None:
     @app.context_processor
     def _staff_helpers() -> dict:
@@ -36,4 +44,5 @@ def configure_staff_console(app: Flask) -> None:
         return {
             "staff_nav": [(e, label, role) for e, label, role in STAFF_NAV if e in app.view_functions],
             "staff_queues": staff_queues,
+            "staff_alerts": staff_alerts,
         }
