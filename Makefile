@@ -5,7 +5,7 @@ FLASK  := $(VENV)/bin/flask --app portal
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations compile-translations check-translations system-deps migrate seed serve bench clean
+.PHONY: run test install translations compile-translations check-translations system-deps test-tools migrate seed serve bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -43,14 +43,22 @@ run: seed
 system-deps:
 	bash tools/system-deps.sh
 
-test: compile-translations system-deps
+## Test tools from npm, pinned by tools/package-lock.json: the W3C Nu HTML checker (tests/test_html_valid.py).
+## The jar is in the package; its install script (a Java download) is not needed and not run.
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	npm ci --prefix tools --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-tools: system-deps tools/node_modules/.installed
+
+test: compile-translations system-deps test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis tools/node_modules
 
 ## The same suite against a throwaway PostgreSQL cluster (started and stopped by tools/pg-test.sh).
-test-postgres: compile-translations system-deps
+test-postgres: compile-translations system-deps test-tools
 	bash tools/pg-test.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 ## Server benchmark (bench/README.md): gunicorn + wrk with logged-in sessions, ratios to a bare Flask ceiling.

@@ -1,4 +1,5 @@
-"""Every page without URL parameters, in zh_Hant: no Simplified character and no untranslated English.
+"""Every page without URL parameters, in zh_Hant: no Simplified character and no untranslated English (and each
+id once, every ``<label for>`` naming an element: tests/html_checks.py).
 
 Walks the URL map, so pages that domains add later are covered too (as anonymous, borrower and supervisor).
 """
@@ -9,6 +10,8 @@ from html.parser import HTMLParser
 
 import opencc
 import pytest
+
+from tests.html_checks import assert_ids_ok
 
 _S2T = opencc.OpenCC("s2tw")
 ALLOWED_LATIN = {"CNY", "CN", "SMS", "PDF", "ID", "IP", "CSV", "MB", "KB", "TOTP", "App", "APP", "JPG", "PNG",
@@ -83,13 +86,17 @@ def _fetch_all(client, paths, where):
             continue
         assert response.status_code < 500, f"{path}: {response.status_code}"
         if response.mimetype == "text/html":
-            check_hant(response.get_data(as_text=True), f"{where} {path}", allowed={"zhao"})
+            body = response.get_data(as_text=True)
+            check_hant(body, f"{where} {path}", allowed={"zhao"})
+            assert_ids_ok(body, f"{where} {path}")
 
 
 def test_public_pages_in_zh_hant(app, client):
     _fetch_all(client, _simple_get_routes(app, lambda r: True), "anonymous")
     for path in ("/activate?step=code", "/no-such-page"):
-        check_hant(client.get(path, headers={"Accept-Language": "zh-TW"}).get_data(as_text=True), path)
+        body = client.get(path, headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+        check_hant(body, path)
+        assert_ids_ok(body, path)
 
 
 def test_borrower_pages_in_zh_hant(app, client, create_borrower, create_loan, login):

@@ -74,8 +74,9 @@ def _forms(complaint: Complaint, bind: str | None = None) -> dict:
              "state": make(StateForm, "state"), "extend": make(ExtendForm, "extend")}
     forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _staff_choices())
     order = {s: i for i, s in enumerate(rules.STATES)}
-    forms["state"].state.choices = choice_list((s, labels.STATE_LABELS[s])
-                                               for s in sorted(rules.TRANSITIONS[complaint.state], key=order.get))
+    targets = [(s, labels.STATE_LABELS[s]) for s in sorted(rules.TRANSITIONS[complaint.state], key=order.get)]
+    # A required select starts with an empty choice, so that nothing is chosen by accident.
+    forms["state"].state.choices = choice_list([("", _("Choose…"))] + targets) if targets else []
     return forms
 
 

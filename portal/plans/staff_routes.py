@@ -38,11 +38,13 @@ def queue():
 
 
 def _forms(p, counter_form=None, decline_form=None) -> dict:
+    """The decision forms, each with its own prefix (``decline-note``, ``counter-version``…): the fields of the
+    forms on one page have distinct ids, so every label names its own field."""
     version = str(p.version)
-    return {"review_form": VersionForm(formdata=None, version=version),
-            "approve_form": VersionForm(formdata=None, version=version),
-            "decline_form": decline_form or DeclineForm(formdata=None, version=version),
-            "counter_form": counter_form or CounterForm(formdata=None, version=version)}
+    return {"review_form": VersionForm(formdata=None, version=version, prefix="review"),
+            "approve_form": VersionForm(formdata=None, version=version, prefix="approve"),
+            "decline_form": decline_form or DeclineForm(formdata=None, version=version, prefix="decline"),
+            "counter_form": counter_form or CounterForm(formdata=None, version=version, prefix="counter")}
 
 
 def _render(p, status=200, counter_preview=None, counter_error=None, **forms):
@@ -83,7 +85,7 @@ def _done(proposal_id: int, message: str, notify: tuple | None = None):
 @bp.route("/<int:proposal_id>/review", methods=["POST"])
 def review(proposal_id: int):
     p = queries.proposal_for_staff(proposal_id)
-    form = VersionForm()
+    form = VersionForm(prefix="review")
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -97,7 +99,7 @@ def review(proposal_id: int):
 @require_role("supervisor")
 def approve(proposal_id: int):
     p = queries.proposal_for_staff(proposal_id)
-    form = VersionForm()
+    form = VersionForm(prefix="approve")
     if not form.validate_on_submit():
         return _render(p, 422)
     try:
@@ -115,7 +117,7 @@ def approve(proposal_id: int):
 @bp.route("/<int:proposal_id>/decline", methods=["POST"])
 def decline(proposal_id: int):
     p = queries.proposal_for_staff(proposal_id)
-    form = DeclineForm()
+    form = DeclineForm(prefix="decline")
     if not form.validate_on_submit():
         return _render(p, 422, decline_form=form)
     try:
@@ -129,7 +131,7 @@ def decline(proposal_id: int):
 @require_role("supervisor")
 def counter(proposal_id: int):
     p = queries.proposal_for_staff(proposal_id)
-    form = CounterForm()
+    form = CounterForm(prefix="counter")
     if not form.validate_on_submit():
         return _render(p, 422, counter_form=form)
     try:

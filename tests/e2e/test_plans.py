@@ -60,9 +60,9 @@ def test_propose_counter_accept(page, page_hant, create_borrower, create_loan, c
     screenshot(staff, "plans-staff-queue-zh-Hant")
     staff.locator("table a").first.click()
     staff.locator("form[action$='/review'] button").click()
-    staff.check("#kind-0")  # instalments
-    staff.fill("form[action$='/counter'] #months", "12")
-    staff.fill("form[action$='/counter'] #note", "建議分 12 期，每期金額較低。")
+    staff.check("#counter-kind-0")  # instalments
+    staff.fill("form[action$='/counter'] #counter-months", "12")
+    staff.fill("form[action$='/counter'] #counter-note", "建議分 12 期，每期金額較低。")
     staff.locator("form[action$='/counter'] button[value='0']").click()
     assert staff.locator("#counter-preview .plan-line").count() == 12
     axe_check(staff)

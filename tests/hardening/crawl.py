@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from tests.html_checks import assert_ids_ok
+
 # Never followed or submitted by a walker: they would end the walker's own session.
 SKIP_ACTIONS = re.compile(r"/(staff/)?logout$")
 SKIP_LINKS = re.compile(r"^/(static/|staff/logout|logout)|/evidence/|/export|\.csv$|/proofs/|/visitor-photos/")
@@ -93,7 +95,9 @@ def local_path(url: str) -> str | None:
 
 
 def crawl(client, starts: list[str], *, limit: int = 120, per_path: int = 2, allow=lambda path: True):
-    """GET pages breadth-first from ``starts``; returns {path: (status, html)} for HTML pages."""
+    """GET pages breadth-first from ``starts``; returns {path: (status, html)} for HTML pages.
+
+    Every page is checked on the way: each id once, every ``<label for>`` naming an element."""
     seen: dict[str, tuple[int, str]] = {}
     per: dict[str, int] = {}
     queue = list(starts)
@@ -108,6 +112,7 @@ def crawl(client, starts: list[str], *, limit: int = 120, per_path: int = 2, all
             continue
         body = response.get_data(as_text=True)
         seen[path] = (response.status_code, body)
+        assert_ids_ok(body, path)
         if response.status_code == 200:
             for link in parse("http://localhost" + path, body).links:
                 target = local_path(link)

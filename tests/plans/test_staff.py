@@ -10,6 +10,8 @@ from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.plans.models import PlanProposal
 
+from tests.html_checks import id_problems, ids_of, shared_form_ids
+
 from .conftest import BUDGET, text
 
 
@@ -58,19 +60,21 @@ def test_queue_and_detail_are_audited(app, login, create_staff, proposal):
 
 def test_agent_reviews_and_declines_but_cannot_approve_or_counter(app, login, create_staff, proposal, outbox):
     agent = staff_client(app, login, create_staff(role="agent"))
-    assert agent.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version}).status_code == 302
+    review = agent.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
+    assert review.status_code == 302
     p = fresh(proposal)
     assert p.state == "under_review"
-    assert agent.post(f"/staff/plans/{p.id}/approve", data={"version": p.version}).status_code == 403
-    assert agent.post(f"/staff/plans/{p.id}/counter",
-                      data={"version": p.version, "kind": "instalments", "months": "12", "send": "1"}).status_code == 403
+    assert agent.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version}).status_code == 403
+    assert agent.post(f"/staff/plans/{p.id}/counter", data={"counter-version": p.version, "counter-kind": "instalments",
+                                                            "counter-months": "12", "send": "1"}).status_code == 403
     assert "需要主管" in text(agent.get(f"/staff/plans/{p.id}"))
-    no_reason = agent.post(f"/staff/plans/{p.id}/decline", data={"version": p.version, "note": "x"})
-    assert no_reason.status_code == 422 and 'id="reason-error"' in text(no_reason)
-    other = agent.post(f"/staff/plans/{p.id}/decline", data={"version": p.version, "reason": "other"})
-    assert other.status_code == 422 and 'id="note-error"' in text(other)
-    ok = agent.post(f"/staff/plans/{p.id}/decline",
-                    data={"version": p.version, "reason": "missing_information", "note": "请补充收入证明"})
+    no_reason = agent.post(f"/staff/plans/{p.id}/decline", data={"decline-version": p.version, "decline-note": "x"})
+    assert no_reason.status_code == 422 and 'id="decline-reason-error"' in text(no_reason)
+    other = agent.post(f"/staff/plans/{p.id}/decline", data={"decline-version": p.version, "decline-reason": "other"})
+    assert other.status_code == 422 and 'id="decline-note-error"' in text(other)
+    ok = agent.post(f"/staff/plans/{p.id}/decline", data={"decline-version": p.version,
+                                                          "decline-reason": "missing_information",
+                                                          "decline-note": "请补充收入证明"})
     assert ok.status_code == 302
     p = fresh(p)
     assert p.state == "declined" and p.decline_reason == "missing_information"
@@ -82,11 +86,11 @@ def test_agent_reviews_and_declines_but_cannot_approve_or_counter(app, login, cr
 def test_supervisor_approves(app, login, create_staff, proposal, outbox, client):
     boss = staff_client(app, login, create_staff(role="supervisor"))
     # a decision needs a review first: the state machine refuses it
-    early = boss.post(f"/staff/plans/{proposal.id}/approve", data={"version": proposal.version})
+    early = boss.post(f"/staff/plans/{proposal.id}/approve", data={"approve-version": proposal.version})
     assert early.status_code == 302 and fresh(proposal).state == "submitted"
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
-    assert boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version}).status_code == 302
+    assert boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version}).status_code == 302
     assert fresh(p).state == "approved" and "plan.approved" in actions(p)
     assert len(outbox()) == 1
     p = fresh(p)
@@ -95,21 +99,40 @@ def test_supervisor_approves(app, login, create_staff, proposal, outbox, client)
     assert "還款計畫已達成" in loan_page
 
 
+def test_the_decision_forms_share_no_id_and_each_note_has_its_label(app, login, create_staff, proposal, csrf_on):
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    page = text(boss.get(f"/staff/plans/{proposal.id}"))
+    token = page.split('name="review-csrf_token" type="hidden" value="')[1].split('"')[0]
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version,
+                                                          "review-csrf_token": token})
+    page = text(boss.get(f"/staff/plans/{proposal.id}"))
+    ids = ids_of(page)
+    assert len(ids.forms) >= 3  # approve, decline, counter-offer
+    assert shared_form_ids(page) == [] and id_problems(page) == []
+    labelled = {target for target, _line in ids.label_for}
+    for prefix in ("approve", "decline", "counter"):
+        assert f"{prefix}-note" in labelled and f'id="{prefix}-note"' in page
+        assert f'id="{prefix}-csrf_token"' in page and f'id="{prefix}-version"' in page
+
+
 def test_stale_version_is_refused(app, login, create_staff, proposal):
     agent = staff_client(app, login, create_staff(role="agent"))
     old = proposal.version
-    agent.post(f"/staff/plans/{proposal.id}/review", data={"version": old})
-    again = agent.post(f"/staff/plans/{proposal.id}/decline", data={"version": old, "reason": "other", "note": "x"})
+    agent.post(f"/staff/plans/{proposal.id}/review", data={"review-version": old})
+    again = agent.post(f"/staff/plans/{proposal.id}/decline",
+                       data={"decline-version": old, "decline-reason": "other", "decline-note": "x"})
     assert again.status_code == 302 and fresh(proposal).state == "under_review"
 
 
 def test_counter_offer_preview_send_accept(app, login, create_staff, proposal, client, outbox):
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
-    bad = boss.post(f"/staff/plans/{p.id}/counter", data={"version": p.version, "kind": "instalments", "months": "99"})
-    assert bad.status_code == 422 and 'id="months-error"' in text(bad)
-    data = {"version": p.version, "kind": "instalments_waiver", "months": "12", "note": "可以减免罚息", "send": "0"}
+    bad = boss.post(f"/staff/plans/{p.id}/counter",
+                    data={"counter-version": p.version, "counter-kind": "instalments", "counter-months": "99"})
+    assert bad.status_code == 422 and 'id="counter-months-error"' in text(bad)
+    data = {"counter-version": p.version, "counter-kind": "instalments_waiver", "counter-months": "12",
+            "counter-note": "可以减免罚息", "send": "0"}
     preview = boss.post(f"/staff/plans/{p.id}/counter", data=data)
     body = text(preview)
     assert preview.status_code == 200 and 'id="counter-preview"' in body
@@ -177,7 +200,7 @@ def test_plan_pages_in_zh_hant_have_no_simplified_or_english(app, login, create_
     db.session.commit()
     boss = staff_client(app, login, create_staff(role="supervisor", display_name="趙主管"))
     boss.set_cookie("portal_locale", "zh_Hant")
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
     for url in ("/staff/plans", f"/staff/plans/{p.id}", "/staff/"):
         check_hant(boss.get(url).get_data(as_text=True), url)
@@ -204,9 +227,9 @@ def test_an_agreed_plan_replaces_the_contract_figures_on_the_loan_pages(app, log
     assert "/plans/new?loan=" not in text(client.get(f"/loans/{p.loan.loan_ref}"))  # no second proposal invited
     contract_due = client.get(f"/loans/{p.loan.loan_ref}")
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{p.id}/review", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/review", data={"review-version": p.version})
     p = fresh(p)
-    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version})
     p = fresh(p)
     lines = sorted((x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which))
     detail = text(client.get(f"/loans/{p.loan.loan_ref}"))
@@ -227,9 +250,9 @@ def test_an_agreed_plan_replaces_the_contract_figures_on_the_loan_pages(app, log
 
 def test_no_second_plan_while_one_is_agreed(app, login, create_staff, proposal, client):
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
-    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version})
     p = fresh(p)
     login(client, p.borrower)
     again = client.get(f"/plans/new?loan={p.loan.loan_ref}")
@@ -241,14 +264,14 @@ def test_the_sms_goes_out_only_when_the_decision_is_saved(app, login, create_sta
     from portal.extensions import db as real_db
 
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
 
     def failing_commit():
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(real_db.session, "commit", failing_commit)
-    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version})
     monkeypatch.undo()
     assert outbox() == [] and fresh(p).state == "under_review"
 
@@ -259,12 +282,12 @@ def test_a_proposal_whose_first_date_has_passed_cannot_be_approved(app, login, c
     from portal.plans.models import PlanLine
 
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     first = session.scalars(select(PlanLine).where(PlanLine.proposal_id == proposal.id).order_by(PlanLine.due_date)).first()
     first.due_date = first.due_date - timedelta(days=400)  # as if the proposal had waited for months
     session.commit()
     p = fresh(proposal)
-    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version})
     assert fresh(p).state == "under_review" and outbox() == []
 
 
@@ -297,9 +320,10 @@ def test_the_waiting_queue_pages_by_key(app, login, create_staff, create_borrowe
 
 def _countered(app, login, create_staff, proposal, kind="instalments_waiver", months="12"):
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
-    data = {"version": p.version, "kind": kind, "months": months, "note": "", "send": "0"}
+    data = {"counter-version": p.version, "counter-kind": kind, "counter-months": months, "counter-note": "",
+            "send": "0"}
     body = text(boss.post(f"/staff/plans/{p.id}/counter", data=data))
     digest = body.split('name="digest" value="')[1].split('"')[0]
     assert boss.post(f"/staff/plans/{p.id}/counter", data=dict(data, send="1", digest=digest)).status_code == 302
@@ -360,9 +384,9 @@ def test_an_agreed_plan_gives_its_dates_as_next_steps_and_keeps_the_contract_sch
     from portal.i18n import fmt_date, money
 
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
-    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version})
     p = fresh(p)
     login(client, p.borrower)
     page = text(client.get(f"/loans/{p.loan.loan_ref}"))
@@ -389,9 +413,9 @@ def test_the_service_refuses_a_second_proposal_while_a_plan_is_agreed(app, login
     from portal.plans import rules, services
 
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"version": proposal.version})
+    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
     p = fresh(proposal)
-    boss.post(f"/staff/plans/{p.id}/approve", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version})
     assert fresh(p).state == "approved"
     with app.test_request_context():
         draft = PlanProposal(borrower_id=p.borrower_id, loan_id=p.loan_id, state="draft")

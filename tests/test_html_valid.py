@@ -1,0 +1,166 @@
+"""Every page is valid HTML: the pages the access and crawl tests reach (public pages and the pages of every demo
+borrower in both scripts, every console page as a supervisor and as an agent, forms answered with errors, the
+error pages), rendered from the demo data (plans, complaints and visits in every state), written to one folder
+and checked by the W3C Nu HTML checker in ONE run.
+
+The checker is npm ``vnu-jar`` (tools/package.json, installed by ``make test``) on Debian's Java
+(tools/system-deps.sh). Without them the test is skipped on a developer machine and fails in CI (``CI=true``).
+``HTML_PAGES_DIR=/some/dir`` keeps the rendered pages there.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from portal.accounts.models import Borrower
+from portal.i18n import local_today
+from tests.hardening.crawl import SKIP_ACTIONS, crawl, local_path, parse, seed_demo
+from tests.html_checks import id_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+VNU_JAR = ROOT / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LOCALES = ("zh_Hans", "zh_Hant")
+PUBLIC = ["/", "/login", "/activate", "/activate?step=code", "/password/reset", "/report", "/report/status",
+          "/verify-visitor", "/rights", "/staff/login", "/no-such-page"]
+BORROWER = ["/", "/loans", "/visits", "/plans", "/plans/new", "/complaints", "/complaints/new", "/settings",
+            "/rights", "/no-such-page"]
+STAFF = ["/staff/", "/staff/complaints", "/staff/plans", "/staff/visits/", "/staff/visits/new",
+         "/staff/visits/roster", "/staff/audit", "/staff/reports", "/staff/no-such-page"]
+
+
+def _checker() -> list[str] | None:
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.is_file():
+        return None
+    # A larger stack (the checker asks for it), and the quick JIT only: half the CPU time of a default run.
+    return [java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-jar", str(VNU_JAR)]
+
+
+def _answered_with_errors(client, pages: dict) -> dict:
+    """Each POST form sent back empty (tokens and hidden fields kept): the page that shows the errors."""
+    out, seen = {}, set()
+    for path, (status, body) in list(pages.items()):
+        if status != 200:
+            continue
+        for form in parse("http://localhost" + path, body).forms:
+            action = local_path(form.action)
+            if not action or SKIP_ACTIONS.search(action.split("?")[0]) or "/language" in action:
+                continue
+            key = (action.split("?")[0], tuple(sorted(form.field_names())))
+            if key in seen:
+                continue
+            seen.add(key)
+            data = {f.name: f.value for f in form.fields if f.kind == "hidden"}
+            response = client.post(action, data=data)
+            if response.mimetype == "text/html" and response.status_code != 302:
+                out[f"POST {action} (from {path})"] = (response.status_code, response.get_data(as_text=True))
+    return out
+
+
+def collect_pages(client, login, session, staff) -> dict[str, str]:
+    pages: dict[str, str] = {}
+
+    def add(prefix: str, found: dict) -> None:
+        for path, (status, body) in found.items():
+            assert status < 500, f"{prefix} {path}: {status}"
+            pages[f"{prefix} {path}"] = body
+
+    for locale in LOCALES:
+        client.set_cookie("portal_locale", locale)
+        add(f"anonymous {locale}", crawl(client, PUBLIC, limit=60,
+                                         allow=lambda p: not p.startswith("/staff/") or p == "/staff/login"))
+    anonymous = crawl(client, PUBLIC, limit=60, allow=lambda p: not p.startswith("/staff/") or p == "/staff/login")
+    borrowers = session.scalars(select(Borrower).where(Borrower.password_hash.is_not(None))
+                                .order_by(Borrower.id)).all()
+    users = [(b, b.phone, BORROWER, lambda p: not p.startswith("/staff")) for b in borrowers]
+    users += [(u, u.role, STAFF, lambda p: p.startswith("/staff")) for u in staff]
+    crawled = []
+    for user, who, starts, allow in users:
+        client.delete_cookie("session")
+        login(client, user)
+        for locale in LOCALES:
+            client.set_cookie("portal_locale", locale)
+            found = crawl(client, starts, limit=200, allow=allow)
+            add(f"{who} {locale}", found)
+        crawled.append((user, who, found))
+    # Forms answered with errors last: an empty form that is valid (a button) changes the demo data.
+    client.set_cookie("portal_locale", "zh_Hans")
+    client.delete_cookie("session")
+    add("anonymous errors", _answered_with_errors(client, anonymous))
+    for user, who, found in crawled:
+        client.delete_cookie("session")
+        login(client, user)
+        add(f"{who} errors", _answered_with_errors(client, found))
+    return pages
+
+
+@pytest.fixture
+def demo(app, session, create_staff):
+    staff = [create_staff(role="supervisor", username="supervisor", display_name="赵主管"),
+             create_staff(role="agent", username="agent", display_name="李客服")]
+    with app.test_request_context():
+        seed_demo(session, local_today())
+    return staff
+
+
+def _file_name(i: int, name: str) -> str:
+    return f"{i:04d}-{re.sub(r'[^A-Za-z0-9_]+', '_', name)[:80]}.html"
+
+
+def test_every_page_is_valid_html(app, client, login, session, demo, csrf_on, tmp_path, capsys):
+    checker = _checker()
+    if checker is None:
+        message = (f"the W3C checker needs java and {VNU_JAR.relative_to(ROOT)} "
+                   "(bash tools/system-deps.sh; npm ci --prefix tools)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    pages = collect_pages(client, login, session, demo)
+    assert len(pages) >= 150, len(pages)
+    states = " ".join(pages)
+    for needed in ("/staff/plans/", "/staff/complaints/", "/staff/visits/", "/plans/", "/complaints/",
+                   "/visits/", "/loans/", "/rights/"):
+        assert needed in states, f"no page under {needed} was reached"
+
+    # HTML_PAGES_DIR keeps the pages for a look (e.g. the checker's warnings, without --errors-only).
+    folder = Path(os.environ["HTML_PAGES_DIR"]) if os.environ.get("HTML_PAGES_DIR") else tmp_path / "pages"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    names = {}
+    python_problems = []
+    for i, (name, body) in enumerate(sorted(pages.items())):
+        file_name = _file_name(i, name)
+        names[file_name] = name
+        (folder / file_name).write_text(body, encoding="utf-8")
+        python_problems += [f"{name}: {p}" for p in id_problems(body)]
+
+    started = time.monotonic()
+    run = subprocess.run([*checker, "--format", "json", "--errors-only", "--stdout", str(folder)],
+                         capture_output=True, text=True, timeout=300)
+    seconds = time.monotonic() - started
+    try:
+        messages = json.loads(run.stdout or "{}").get("messages", [])
+    except json.JSONDecodeError:
+        pytest.fail(f"the checker gave no JSON (exit {run.returncode}): {run.stdout[:500]} {run.stderr[:500]}")
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    with capsys.disabled():
+        print(f"\nW3C Nu HTML checker: {len(pages)} pages validated in one run, {len(errors)} errors, "
+              f"{seconds:.1f} s")
+    report: dict[str, list[str]] = {}
+    for m in errors:
+        page = names.get(Path(m.get("url", "")).name, m.get("url"))
+        report.setdefault(m.get("message", ""), []).append(f"{page} line {m.get('lastLine')}: "
+                                                           f"{(m.get('extract') or '').strip()[:100]!r}")
+    summary = [f"{len(where)} x {message}\n    " + "\n    ".join(where[:5]) for message, where in report.items()]
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(summary)
+    assert run.returncode == 0, f"the checker failed (exit {run.returncode}): {run.stderr[-2000:]}"
+    assert not python_problems, "\n".join(python_problems)
