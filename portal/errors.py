@@ -1,10 +1,11 @@
-"""Localized error pages: 400, 403, 404, 405, 413, 429, 500, 503 and CSRF failure."""
+"""Localized error pages: 400, 403, 404, 405, 409 (a parallel change), 413, 429, 500, 503 and CSRF failure."""
 from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -19,6 +20,10 @@ _MESSAGES = {
           _l("The page does not exist or is not available to you. Check the link, or start again from the home "
              "page.")),
     405: (_l("This action is not possible here"), _l("Please go back and use the buttons on the page.")),
+    # Translators: an optimistic-lock conflict: two people (or two tabs) changed the same thing at once.
+    409: (_l("Someone else changed this in the meantime"),
+          _l("Nothing you sent was saved. Please go back, reload the page to see the current version and try "
+             "again.")),
     413: (_l("The file is too large"),
           _l("Each file may be at most %(mb)d MB. Please go back and choose a smaller file, or take a new photo "
              "at a lower resolution.")),
@@ -58,6 +63,12 @@ def configure_errors(app: Flask) -> None:
     def _db_down(error):
         db.session.rollback()
         return render_error(503)
+
+    @app.errorhandler(StaleDataError)
+    def _conflict(error):
+        # A parallel request changed the row between our read and our write (optimistic lock): nothing is kept.
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

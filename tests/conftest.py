@@ -28,6 +28,16 @@ PASSWORD = "correct-horse-42"
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
+def pytest_collection_modifyitems(config, items):
+    """``postgres_only`` tests (races that SQLite's single writer cannot show) run in the PostgreSQL pass."""
+    if (os.environ.get("PORTAL_TEST_DATABASE_URL") or "").startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set PORTAL_TEST_DATABASE_URL (tools/pg-test.sh)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def instance_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("instance")

@@ -11,6 +11,7 @@ import pyotp
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Borrower, StaffUser, VerificationCode
 from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
@@ -75,24 +76,36 @@ def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> No
 
 
 def check_code(raw_phone: str, purpose: str, code: str) -> Borrower | None:
-    """Return the borrower when the code is right; count the attempt either way (5 tries per code)."""
+    """Return the borrower when the code is right; count the attempt either way (5 tries per code).
+
+    The try is counted and the code used up by conditional UPDATEs, so parallel requests cannot read the same
+    count and each get a try (PostgreSQL locks the row; a second request re-checks the condition after it)."""
     borrower = borrower_by_phone(raw_phone)
     if borrower is None:
         return None
-    row = db.session.scalar(
-        select(VerificationCode)
+    code_id = db.session.scalar(
+        select(VerificationCode.id)
         .where(VerificationCode.borrower_id == borrower.id, VerificationCode.purpose == purpose,
                VerificationCode.used_at.is_(None))
         .order_by(VerificationCode.id.desc())
         .limit(1)
     )
-    if row is None or row.expires_at < utcnow() or row.attempts >= CODE_MAX_ATTEMPTS:
+    if code_id is None:
         return None
-    row.attempts += 1
-    if not hmac.compare_digest(row.code_hash, _code_digest(code)):
+    now = utcnow()
+    open_code = (VerificationCode.id == code_id, VerificationCode.used_at.is_(None))
+    counted = db.session.execute(
+        update(VerificationCode)
+        .where(*open_code, VerificationCode.expires_at > now, VerificationCode.attempts < CODE_MAX_ATTEMPTS)
+        .values(attempts=VerificationCode.attempts + 1)
+        .returning(VerificationCode.code_hash)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if counted is None or not hmac.compare_digest(counted, _code_digest(code)):
         return None
-    row.used_at = utcnow()
-    return borrower
+    used = db.session.execute(update(VerificationCode).where(*open_code).values(used_at=now)
+                              .execution_options(synchronize_session=False))
+    return borrower if used.rowcount == 1 else None
 
 
 def set_password(borrower: Borrower, password: str, purpose: str) -> None:
@@ -159,6 +172,17 @@ def authenticate_staff(username: str, password: str, otp: str) -> StaffUser | No
         at = now + timedelta(seconds=30 * offset)
         step = totp.timecode(at)
         if step > user.otp_last_step and hmac.compare_digest(totp.at(at), otp):
-            user.otp_last_step = step
-            return user
+            return user if _use_otp_step(user, step) else None
     return None
+
+
+def _use_otp_step(user: StaffUser, step: int) -> bool:
+    """Record ``step`` as used unless a parallel login used it (or a later one) first: one conditional UPDATE."""
+    result = db.session.execute(
+        update(StaffUser).where(StaffUser.id == user.id, StaffUser.otp_last_step < step)
+        .values(otp_last_step=step).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "otp_last_step", step)
+    return True
