@@ -16,6 +16,19 @@ from portal.extensions import db
 db_cli = AppGroup("db", help="Database schema (Alembic).")
 
 
+def development_only(command):
+    """Demo and development commands refuse to run in production (demo passwords, known TOTP secrets)."""
+    import functools
+
+    @functools.wraps(command)
+    def guarded(*args, **kwargs):
+        if current_app.config["PORTAL_ENV"] == "production":
+            raise click.ClickException("not available in production (PORTAL_ENV=production)")
+        return command(*args, **kwargs)
+
+    return guarded
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
@@ -61,6 +74,7 @@ DEMO_STAFF_PASSWORD = "staff-pass-2026"
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only when the database holds no borrowers yet.")
+@development_only
 def seed_demo(if_empty: bool) -> None:
     """Load the demo data set (borrowers in every stage, staff accounts) and print the logins."""
     from portal import demo
@@ -159,12 +173,11 @@ def set_staff_password(username: str, password: str) -> None:
 
 @click.command("totp-code")
 @click.argument("username")
+@development_only
 def totp_code(username: str) -> None:
     """Development only: print the current second-factor code of a staff account."""
     from portal.accounts.models import StaffUser
 
-    if current_app.config["PORTAL_ENV"] == "production":
-        raise click.ClickException("not available in production")
     user = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
     if user is None:
         raise click.ClickException(f"no staff user {username!r}")

@@ -1,7 +1,7 @@
 """Settings from ``PORTAL_*`` environment variables.
 
-Development defaults work with nothing set; production (``PORTAL_ENV=production``)
-refuses to start without a secret key or with debug on.
+Development defaults work with nothing set; production (``PORTAL_ENV=production``) refuses to start with an
+unsafe setting (see ``production_problems``).
 """
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import os
 from dataclasses import dataclass
 
 _PREFIX = "PORTAL_"
+ENVIRONMENTS = ("development", "test", "production")
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+MIN_SECRET_BYTES = 32
 
 
 class ConfigError(RuntimeError):
@@ -152,20 +155,19 @@ def _messaging(env: str, instance_path: str) -> dict:
 
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
-    env = _env("ENV", "development")
+    env = _env("ENV", "development") or "development"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"{_PREFIX}ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
     debug = _bool(_env("DEBUG"), default=False)
     secret = _env("SECRET_KEY")
-    if env == "production":
-        if not secret:
-            raise ConfigError("PORTAL_SECRET_KEY must be set in production")
-        if debug:
-            raise ConfigError("PORTAL_DEBUG must be off in production")
     database_url = _env("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "portal.sqlite3")
-    return {
+    config = {
         "PORTAL_ENV": env,
         "DEBUG": debug,
         "TESTING": False,
-        "SECRET_KEY": secret or "dev-only-insecure-secret-key",
+        "SECRET_KEY": secret or DEV_SECRET_KEY,
+        # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
+        "PROXY_HOPS": _int("PROXY_HOPS", 0),
         "DATABASE_URL": database_url,
         "PORTAL_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         **_messaging(env, instance_path),
@@ -211,3 +213,26 @@ def load_config(instance_path: str) -> dict:
         "VISIT_PROPOSAL_DAY": _int("VISIT_PROPOSAL_DAY", 60),
         "REPAYMENT_CHANNELS": _json_list("REPAYMENT_CHANNELS", DEFAULT_REPAYMENT_CHANNELS),
     }
+    if env == "production":
+        problems = production_problems(config, secret_set=bool(secret))
+        if problems:
+            raise ConfigError("unsafe production settings: " + "; ".join(problems))
+    return config
+
+
+def production_problems(config: dict, *, secret_set: bool = True) -> list[str]:
+    """What production refuses besides the gateway settings (``_messaging``): each item names the variable."""
+    problems = []
+    secret = config["SECRET_KEY"]
+    if not secret_set:
+        problems.append(f"{_PREFIX}SECRET_KEY must be set")
+    elif secret == DEV_SECRET_KEY or len(secret.encode()) < MIN_SECRET_BYTES:
+        problems.append(f"{_PREFIX}SECRET_KEY must be a random value of at least {MIN_SECRET_BYTES} bytes")
+    if config["DEBUG"]:
+        problems.append(f"{_PREFIX}DEBUG must be off")
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        problems.append(f"{_PREFIX}RATELIMIT_STORAGE_URI must be shared by all workers (e.g. redis://), "
+                        "not memory://")
+    if config["PROXY_HOPS"] < 0:
+        problems.append(f"{_PREFIX}PROXY_HOPS must be 0 or more")
+    return problems

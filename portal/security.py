@@ -158,7 +158,18 @@ def gate(bp: Blueprint, *, kind: str, login_endpoint: str, public: frozenset[str
         return None
 
 
+def configure_proxy(app: Flask) -> None:
+    """Behind ``PORTAL_PROXY_HOPS`` reverse proxies, take the client address, scheme and host from their
+    X-Forwarded-* headers (so per-IP limits are per client and https is known); with 0, trust no header."""
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
 def configure_security(app: Flask) -> None:
+    configure_proxy(app)
     params = app.config.get("ARGON2_PARAMETERS") or {}
     app.extensions["argon2"] = _Hashing(PasswordHasher(**params))
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
@@ -201,6 +212,8 @@ def configure_security(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["PORTAL_ENV"] == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.endpoint and not request.endpoint.startswith("static"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from portal import create_app
-from portal.config import ConfigError, parse_hours
+from portal.config import ConfigError, load_config, parse_hours
 from portal.i18n import locale_from_accept_language
 from tests.notify.test_gateways import production_gateways
 
@@ -27,12 +27,13 @@ def test_production_refuses_debug(monkeypatch):
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     for name, value in production_gateways().items():
         monkeypatch.setenv(name, value)
-    app = create_app()
-    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:16404")
+    # load_config, not create_app: a second app would rebind the shared limiter to that Redis.
+    config = load_config(str(tmp_path))
+    assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
 @pytest.mark.parametrize("raw", ["21-23", "7-20", "20-9", "nine-five"])

@@ -7,6 +7,7 @@ from datetime import date
 
 import click
 
+from portal.cli import development_only
 from portal.extensions import db
 
 
@@ -21,6 +22,7 @@ def peak_rss_mb() -> float:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Reference day for schedules (default: today)")
+@development_only
 def generate_data(borrowers: int, out_path: str, seed: int, as_of) -> None:
     """Write a realistic import file of N borrowers (streamed: memory does not grow with N)."""
     from portal.scale.generate import Options, generate
@@ -41,6 +43,7 @@ def staff_file(out_path: str) -> str:
 @click.command("load-scale-data")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--staff-side/--no-staff-side", default=True, show_default=True)
+@development_only
 def load_scale_data(file: str, staff_side: bool) -> None:
     """Benchmark only: bulk-load a generate-data file into a database without those loans yet."""
     import os

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from portal import create_app
-from portal.config import ConfigError
+from portal.config import ConfigError, load_config
 from portal.notify.gateways import (EmailRequest, GatewayError, SmsRequest, e164, email_backend, make_sms,
                                     parse_smtp_url, render_sms, sms_backend)
 from portal.notify.kinds import SMS_KINDS
@@ -198,6 +198,7 @@ def _production(monkeypatch, tmp_path, **env):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:16404")  # production refuses memory://
     for name, value in env.items():
         monkeypatch.setenv("PORTAL_" + name, value)
 
@@ -231,8 +232,9 @@ def test_production_refuses_a_kind_without_a_template_for_a_locale(monkeypatch, 
 
 def test_production_starts_with_a_complete_gateway_configuration(monkeypatch, tmp_path):
     _production(monkeypatch, tmp_path, **GATEWAY, SMS_TEMPLATES=_all_templates())
-    app = create_app()
-    assert app.config["SMS_BACKEND"] == "aliyun" and len(app.config["SMS_TEMPLATES"]) == len(SMS_KINDS)
+    # load_config, not create_app: a second app would rebind the shared limiter to that Redis.
+    config = load_config(str(tmp_path))
+    assert config["SMS_BACKEND"] == "aliyun" and len(config["SMS_TEMPLATES"]) == len(SMS_KINDS)
 
 
 def test_templates_naming_an_unknown_kind_are_refused(monkeypatch):
