@@ -185,6 +185,8 @@ def load_config(instance_path: str) -> dict:
         "VISIT_CHECK_LIMIT": _env("VISIT_CHECK_LIMIT", "10 per minute"),
         "REPORT_FILING_LIMIT": _env("REPORT_FILING_LIMIT", "20 per hour"),
         "REPORT_STATUS_LIMIT": _env("REPORT_STATUS_LIMIT", "10 per 15 minutes"),
+        # How long a browser keeps access to a third-party report after entering its reference and secret.
+        "REPORT_GRANT_MINUTES": _int("REPORT_GRANT_MINUTES", 60),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
         # Absolute lifetime of a login session, however active it stays.
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),

@@ -233,3 +233,15 @@ class ComplaintExtension(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="extensions")
+
+
+class ReportGrant(Base):
+    """A third party's access to one report, held on the server: the browser keeps only a random token (its hash
+    is stored), "leave" deletes the row, and it expires (``REPORT_GRANT_MINUTES``), so a copied cookie stops."""
+
+    __tablename__ = "report_grants"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import uploads
 from portal.accounts.rules import normalize_phone
 from portal.audit.services import record
-from portal.complaints import export, services
+from portal.complaints import export, grants, services
 from portal.complaints.files import chosen, read_files
 from portal.complaints.forms import FollowUpForm, ReportForm, StatusLookupForm
 from portal.complaints.models import Complaint, ComplaintEvidence
@@ -20,7 +20,7 @@ from portal.extensions import db, limiter
 from portal.forms import ActionForm
 from portal.i18n import current_locale
 
-GRANT = "report_grant"
+GRANT = "report_grant"      # the token of a server-side ReportGrant (see grants.py), never the reference
 DONE = "report_done"
 ISSUED = "report_tokens"      # form tokens this browser session was given (the secret derives from one)
 FINISHED = "report_finished"  # tokens whose secret this session has already been shown
@@ -107,16 +107,21 @@ def report_done():
     secret = services.secret_for_token(token)  # shown once: the session entry is gone after this page
     session[ISSUED] = [t for t in session.get(ISSUED, []) if t != token]
     _remember(FINISHED, token)
-    session[GRANT] = complaint.reference
+    _grant(complaint)
     return render_template("complaints/report_done.html", complaint=complaint, secret=secret)
 
 
+def _grant(complaint: Complaint) -> None:
+    old = session.get(GRANT)
+    if old:
+        grants.revoke(old)
+    session[GRANT] = grants.issue(complaint)
+    db.session.commit()
+
+
 def _granted() -> Complaint | None:
-    reference = session.get(GRANT)
-    if not reference:
-        return None
-    return db.session.scalar(select(Complaint).where(Complaint.reference == reference,
-                                                     Complaint.borrower_id.is_(None)))
+    token = session.get(GRANT)
+    return grants.complaint_for(token) if isinstance(token, str) else None
 
 
 @bp.route("/report/status", methods=["GET", "POST"])
@@ -126,13 +131,16 @@ def report_status():
     lookup = StatusLookupForm() if action == "lookup" else StatusLookupForm(formdata=None)
     if action == "leave":
         if ActionForm().validate_on_submit():
-            session.pop(GRANT, None)
+            token = session.pop(GRANT, None)
+            if isinstance(token, str):
+                grants.revoke(token)
+                db.session.commit()
         return redirect(url_for("complaints.report_status"))
     failed = False
     if action == "lookup" and lookup.validate_on_submit():
         complaint = services.find_report(lookup.reference.data, lookup.secret.data)
         if complaint is not None:
-            session[GRANT] = complaint.reference
+            _grant(complaint)
             return redirect(url_for("complaints.report_status"))
         failed = True
     complaint = _granted()
