@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete
 from sqlalchemy.exc import OperationalError
+from werkzeug.routing import IntegerConverter
 
 from portal.accounts.models import Borrower, LoginSession, StaffUser
 from portal.extensions import db, login_manager
@@ -132,7 +134,7 @@ def _load_user_from_db(token: str):
 
 
 def is_safe_next(target: str | None) -> bool:
-    if not target:
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):  # CR/LF would split the header
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
@@ -158,6 +160,64 @@ def gate(bp: Blueprint, *, kind: str, login_endpoint: str, public: frozenset[str
         return None
 
 
+DB_INT_MAX = 2**31 - 1  # PostgreSQL's INTEGER; SQLite's is wider, so this bound suits both
+
+
+def db_int(raw: str) -> int:
+    """``request.args.get(name, type=db_int)``: a positive id the database can hold, else the default."""
+    value = int(raw)
+    if not 0 < value <= DB_INT_MAX:
+        raise ValueError(raw)
+    return value
+
+
+class _BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in every route: an id beyond the database's integer range is simply not found (404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+class _BoundedJSONProvider(DefaultJSONProvider):
+    """Request JSON nested deeper than ``MAX_JSON_DEPTH`` is refused (400) before the parser could recurse."""
+
+    MAX_JSON_DEPTH = 32
+
+    def loads(self, s, **kwargs):
+        text = s.decode("utf-8", "replace") if isinstance(s, (bytes, bytearray)) else s
+        if json_depth(text) > self.MAX_JSON_DEPTH:
+            raise ValueError("JSON nested too deeply")
+        return super().loads(s, **kwargs)
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text`` (strings skipped), without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def configure_input_bounds(app: Flask) -> None:
+    app.url_map.converters["int"] = _BoundedIntConverter
+    app.json = _BoundedJSONProvider(app)
+
+
 def configure_proxy(app: Flask) -> None:
     """Behind ``PORTAL_PROXY_HOPS`` reverse proxies, take the client address, scheme and host from their
     X-Forwarded-* headers (so per-IP limits are per client and https is known); with 0, trust no header."""
@@ -176,12 +236,16 @@ def configure_security(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = None  # the server-side session row is the protection
 
+    configure_input_bounds(app)
+
     @app.before_request
     def _refuse_nul_bytes():
-        """No text field ever holds a NUL byte (PostgreSQL refuses them): answer 400 before any form sees one."""
-        values = list(request.args.values())
+        """No path, text field or file name ever holds a NUL byte (PostgreSQL refuses them): answer 400 before
+        any view or form sees one."""
+        values = [request.path, *request.args.values()]
         if request.method in ("POST", "PUT", "PATCH"):
             values += list(request.form.values())
+            values += [storage.filename or "" for storage in request.files.values()]
         if any("\x00" in value for value in values):
             from portal.errors import render_error
 

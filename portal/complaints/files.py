@@ -21,7 +21,7 @@ def read_files(field) -> list[tuple[bytes, str]] | None:
     out: list[tuple[bytes, str]] = []
     for storage in files:
         data = uploads.read_limited(storage.stream)
-        name = storage.filename[-100:]
+        name = uploads.clean_filename(storage.filename)
         try:
             uploads.check(data)
         except uploads.UploadError as error:

@@ -122,7 +122,7 @@ def _attach(complaint: Complaint, files: list[tuple[bytes, str]], added_by: str)
         stored = uploads.save(data)
         complaint.evidence.append(ComplaintEvidence(
             stored_name=stored.name, sha256=stored.sha256, size=stored.size, mime=stored.mime,
-            original_name=(original or "")[-200:], added_by=added_by))
+            original_name=uploads.clean_filename(original), added_by=added_by))
 
 
 def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str | None = None,

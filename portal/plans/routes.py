@@ -72,7 +72,8 @@ def new():
     valid = form.validate()
     if "csrf_token" in form.errors:  # an expired form saves nothing
         return _render_step(loan, step, form, draft), 400
-    draft = services.save_step(current_user, loan, STEPS[step][0], request.form.to_dict())
+    draft = services.save_step(current_user, loan, STEPS[step][0], request.form.to_dict(),
+                               fields=[field.name for field in form])
     file_errors = _save_proofs(draft) if step == 2 else []
     db.session.commit()
     if request.form.get("back"):

@@ -5,6 +5,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Iterable
 from datetime import date
 
 from flask_babel import force_locale
@@ -21,7 +22,7 @@ from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.forms import limits
 from portal.plans.models import PlanLine, PlanProof, PlanProposal
-from portal.uploads import IMAGES, PDF, UploadError, save
+from portal.uploads import IMAGES, PDF, UploadError, clean_filename, save
 
 MAX_PROOFS = 5
 PROOF_KINDS = IMAGES | PDF
@@ -93,14 +94,19 @@ def draft_data(draft: PlanProposal | None) -> dict:
 
 # ---- the borrower's draft ------------------------------------------------------------------------------
 
-def save_step(borrower, loan: Loan, step: str, raw: dict) -> PlanProposal:
-    """Keep what was typed in one step (raw text, valid or not) on the borrower's draft for this loan."""
+DRAFT_VALUE_MAX = 2000  # characters kept of one typed value (the longest field allows 2,000)
+
+
+def save_step(borrower, loan: Loan, step: str, raw: dict, fields: Iterable[str]) -> PlanProposal:
+    """Keep what was typed in one step (raw text, valid or not) on the borrower's draft for this loan: only the
+    step's own ``fields``, each cut to ``DRAFT_VALUE_MAX`` characters, so a draft can never grow unbounded."""
     draft = find_draft(borrower, loan)
     if draft is None:
         draft = PlanProposal(borrower_id=borrower.id, loan_id=loan.id, state="draft")
         db.session.add(draft)
     data = draft_data(draft)
-    data[step] = {k: v for k, v in raw.items() if k not in ("csrf_token", "proofs", "next")}
+    keep = set(fields) - {"csrf_token", "proofs", "next"}
+    data[step] = {k: str(v)[:DRAFT_VALUE_MAX] for k, v in raw.items() if k in keep}
     draft.draft_json = json.dumps(data, ensure_ascii=False)
     draft.draft_token = secrets.token_urlsafe(24)  # any change makes an open preview stale
     db.session.flush()
@@ -112,7 +118,7 @@ def add_proof(draft: PlanProposal, filename: str, data: bytes) -> PlanProof:
     if len(draft.proofs) >= MAX_PROOFS:
         raise UploadError("too_many")
     stored = save(data, PROOF_KINDS)
-    proof = PlanProof(stored_name=stored.name, original_name=(filename or "")[-200:], sha256=stored.sha256,
+    proof = PlanProof(stored_name=stored.name, original_name=clean_filename(filename), sha256=stored.sha256,
                       size=stored.size, mime=stored.mime)
     draft.proofs.append(proof)
     db.session.flush()

@@ -13,7 +13,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import record
 from portal.extensions import db, limiter
 from portal.forms import ActionForm
-from portal.security import end_session, gate, redirect_next, start_session
+from portal.security import db_int, end_session, gate, redirect_next, start_session
 from portal.staff.access import require_role
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -64,7 +64,7 @@ def home():
 @bp.route("/audit")
 @require_role("supervisor")
 def audit():
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_int)
     query = (select(AuditEvent).options(selectinload(AuditEvent.staff))
              .order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE + 1))
     if before:

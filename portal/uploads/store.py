@@ -140,6 +140,23 @@ def check(data: bytes, allowed: Iterable[str] = EVIDENCE_KINDS) -> str:
     return mime
 
 
+MAX_NAME_CHARS = 100
+
+
+def clean_filename(raw: str | None) -> str:
+    """The name a file was uploaded with, as we keep and show it: no folders, no control or format characters
+    (NUL, CR/LF, right-to-left overrides), NFC, at most 100 characters keeping the extension. Chinese stays."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
+    if len(name) > MAX_NAME_CHARS:
+        stem, dot, ext = name.rpartition(".")
+        ext = ext[:10] if dot and stem else ""
+        name = name[:MAX_NAME_CHARS - len(ext) - (1 if ext else 0)].rstrip() + ("." + ext if ext else "")
+    return name or "file"
+
+
 def read_limited(stream: BinaryIO) -> bytes:
     """Read an uploaded stream, at most one byte more than the limit (enough to tell it is too large)."""
     return stream.read(max_bytes() + 1)
