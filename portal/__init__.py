@@ -6,6 +6,7 @@ import os
 from flask import Flask
 
 from portal.config import load_config
+from portal.notify import configure_notify
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     i18n.configure_i18n(app)
     security.configure_security(app)
+    configure_notify(app)
     errors.configure_errors(app)
     navigation.configure_navigation(app)
     configure_staff_console(app)

@@ -120,9 +120,13 @@ def session(app):
 
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as in production: its own app context, ``g`` and teardown,
-    even while the test itself holds an app context (the ``session`` fixture)."""
+    even while the test itself holds an app context (the ``session`` fixture), and it is closed when read."""
 
     def open(self, *args, **kwargs):
+        # Buffered, as a server sends the whole answer and then closes it: work deferred until the response is
+        # closed (an SMS sent after the answer) has run when the request returns. Pass buffered=False to see
+        # the answer before that.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

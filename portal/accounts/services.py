@@ -18,7 +18,7 @@ from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
 from portal.audit.services import record
 from portal.extensions import db
 from portal.i18n import lender_name
-from portal.notify import send_sms
+from portal.notify import send_sms_after_response
 from portal.orm import utcnow
 from portal.security import end_sessions_of, hash_password, verify_password
 
@@ -43,36 +43,45 @@ def _sms_for(borrower: Borrower, text: Callable[[], str]) -> None:
     """Send an SMS in the borrower's own script: ``text`` calls gettext inside that locale."""
     with force_locale(borrower.locale):
         body = text()
-    send_sms(borrower.phone, body)
+    send_sms_after_response(borrower.phone, body)
 
 
 def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> None:
-    """Send a 6-digit code when the details match. Callers answer the same whatever happens here."""
+    """Send a 6-digit code when the details match. Callers answer the same whatever happens here, and in the
+    same time: every path makes a code, hashes it and runs the same UPDATE, and any SMS goes out only after the
+    answer (``send_sms_after_response``)."""
     borrower = borrower_by_phone(raw_phone)
-    if borrower is None:
-        return
-    if purpose == "activate":
-        if not id_tail_matches(borrower.id_number, id_tail or ""):
-            return
-        if borrower.password_hash is not None:
-            _sms_for(borrower, lambda: gettext(
-                "Your account is already active. Log in with your password, or reset it if you forgot it. "
-                "Nobody from %(lender)s will ask you for this message.", lender=lender_name()))
-            return
-    elif borrower.password_hash is None:
-        return
-    db.session.execute(
-        update(VerificationCode)
-        .where(VerificationCode.borrower_id == borrower.id, VerificationCode.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
     code = f"{secrets.randbelow(10**6):06d}"
-    db.session.add(VerificationCode(borrower_id=borrower.id, purpose=purpose, code_hash=_code_digest(code),
+    digest = _code_digest(code)
+    tail_ok = id_tail_matches(borrower.id_number if borrower else DUMMY_ID_NUMBER, id_tail or "")
+    if borrower is None or (purpose == "activate" and not tail_ok) or \
+            (purpose == "reset" and borrower.password_hash is None):
+        _expire_codes_of(0)  # the same statement as below, matching no row
+        return
+    if purpose == "activate" and borrower.password_hash is not None:
+        _expire_codes_of(0)
+        _sms_for(borrower, lambda: gettext(
+            "Your account is already active. Log in with your password, or reset it if you forgot it. "
+            "Nobody from %(lender)s will ask you for this message.", lender=lender_name()))
+        return
+    _expire_codes_of(borrower.id)
+    db.session.add(VerificationCode(borrower_id=borrower.id, purpose=purpose, code_hash=digest,
                                     expires_at=utcnow() + CODE_TTL))
     db.session.flush()
     _sms_for(borrower, lambda: gettext(
         "Your %(lender)s code is %(code)s. It is valid for 10 minutes. Never tell it to anyone, including our "
         "staff.", lender=lender_name(), code=code))
+
+
+DUMMY_ID_NUMBER = "000000000000000000"
+
+
+def _expire_codes_of(borrower_id: int) -> None:
+    db.session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.borrower_id == borrower_id, VerificationCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def check_code(raw_phone: str, purpose: str, code: str) -> Borrower | None:

@@ -6,7 +6,7 @@ import json
 import os
 from typing import Protocol
 
-from flask import current_app
+from flask import Flask, current_app, g
 
 from portal.orm import utcnow
 
@@ -36,3 +36,27 @@ def get_backend() -> SmsBackend:
 
 def send_sms(to: str, text: str) -> None:
     get_backend().send(to, text)
+
+
+def send_sms_after_response(to: str, text: str) -> None:
+    """Send once the answer has gone out (the response is closed), so how long a gateway takes never shows in
+    the response time: password reset and activation answer as fast whether or not a message is sent."""
+    g.setdefault("sms_after_response", []).append((to, text))
+
+
+def configure_notify(app: Flask) -> None:
+    @app.after_request
+    def _send_after_response(response):
+        pending = g.pop("sms_after_response", None)
+        if pending and response.status_code < 400:  # an error answer means the request's writes were undone
+            response.call_on_close(lambda: _send_all(app, pending))
+        return response
+
+
+def _send_all(app: Flask, pending: list[tuple[str, str]]) -> None:
+    with app.app_context():
+        for to, text in pending:
+            try:
+                send_sms(to, text)
+            except Exception:  # the answer is sent already: log, the borrower can ask for a new code
+                app.logger.exception("SMS to %s… not sent", to[:3])
