@@ -17,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from portal import cli, errors, i18n, navigation, security
+    from portal import cli, errors, i18n, navigation, numbers, security
     from portal.extensions import csrf, db, limiter
     from portal.staff.queues import configure_staff_console
 
@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.configure_i18n(app)
+    numbers.configure(app)
     security.configure_security(app)
     configure_notify(app)
     errors.configure_errors(app)

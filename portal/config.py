@@ -59,8 +59,8 @@ def parse_hours(raw: str) -> HourWindow:
 # loans: official repayment channels (PORTAL_REPAYMENT_CHANNELS as a JSON list of objects like these)
 DEFAULT_REPAYMENT_CHANNELS = [
     {"name": "对公银行转账", "name_hant": "對公銀行轉帳", "account_name": "示例消费金融有限公司",
-     "account_name_hant": "示例消費金融有限公司", "detail": "示例银行北京东城支行 1100 2000 3000 4000 501",
-     "detail_hant": "示例銀行北京東城支行 1100 2000 3000 4000 501"},
+     "account_name_hant": "示例消費金融有限公司", "detail": "示例银行北京东城支行",
+     "detail_hant": "示例銀行北京東城支行", "account_number": "1100200030004000501"},
     {"name": "官方 App「示例金融」→ 我的借款 → 还款", "name_hant": "官方 App「示例金融」→ 我的借款 → 還款",
      "account_name": "示例消费金融有限公司", "account_name_hant": "示例消費金融有限公司", "detail": "", "detail_hant": ""},
     {"name": "绑定银行卡自动扣款", "name_hant": "綁定銀行卡自動扣款", "account_name": "示例消费金融有限公司",

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.extensions import babel
+from portal.numbers import nowrap
 
 LOCALES = ("zh_Hans", "zh_Hant")
 DEFAULT_LOCALE = "zh_Hans"
@@ -103,14 +104,21 @@ def fmt_date(value: date | datetime, format: str = "long") -> str:
     return babel_dates.format_date(value, format=format, locale=format_locale())
 
 
+# Times read the same in both scripts, on the 24-hour clock: Hong Kong's CLDR patterns say "下午12:00" for noon and
+# write short dates day first (1/12/2026), which a reader of the other script would misread (issue 13).
+TIME_PATTERN = "HH:mm"
+DATETIME_PATTERNS = {"short": "y/M/d HH:mm", "medium": "y年M月d日 HH:mm", "long": "y年M月d日 HH:mm"}
+
+
 def fmt_datetime(value: datetime, format: str = "medium") -> str:
     local = value.astimezone(lender_tz())
-    return babel_dates.format_datetime(local, format=format, tzinfo=lender_tz(), locale=format_locale())
+    return babel_dates.format_datetime(local, format=DATETIME_PATTERNS.get(format, format), tzinfo=lender_tz(),
+                                       locale=format_locale())
 
 
 def fmt_time(value: datetime, format: str = "short") -> str:
-    return babel_dates.format_time(value.astimezone(lender_tz()), format=format, tzinfo=lender_tz(),
-                                   locale=format_locale())
+    return babel_dates.format_time(value.astimezone(lender_tz()), format=TIME_PATTERN if format == "short" else format,
+                                   tzinfo=lender_tz(), locale=format_locale())
 
 
 def fmt_number(value: int | Decimal) -> str:
@@ -136,10 +144,12 @@ def configure_i18n(app: Flask) -> None:
             "html_lang": HTML_LANG[loc],
             "other_locales": [(code, LOCALE_NAMES[code]) for code in LOCALES if code != loc],
             "lender_name": lender_name(),
-            "money": money,
+            # In pages an amount or a time never breaks across lines (plain text for SMS and exports: the
+            # functions above).
+            "money": lambda amount: nowrap(money(amount)),
             "fmt_date": fmt_date,
             "fmt_datetime": fmt_datetime,
-            "fmt_time": fmt_time,
+            "fmt_time": lambda value, format="short": nowrap(fmt_time(value, format)),
             "fmt_number": fmt_number,
             "fmt_percent": fmt_percent,
         }

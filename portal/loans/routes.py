@@ -37,7 +37,8 @@ def channels() -> list[dict]:
     out = []
     for ch in current_app.config.get("REPAYMENT_CHANNELS", []):
         pick = (lambda key: ch.get(key + "_hant") or ch.get(key, "")) if hant else (lambda key: ch.get(key, ""))
-        out.append({"name": pick("name"), "account_name": pick("account_name"), "detail": pick("detail")})
+        out.append({"name": pick("name"), "account_name": pick("account_name"), "detail": pick("detail"),
+                    "account_number": "".join(str(ch.get("account_number", "")).split())})
     return out
 
 

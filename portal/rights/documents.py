@@ -10,7 +10,7 @@ A file ``content/<locale>/<slug>.md`` starts with::
     ---
 
 and continues in CommonMark. Raw HTML is off and images are off, so content cannot inject markup or load
-anything from another host. Headings take a stable id with ``## 标题 {#some-id}``; the ``## … {#what-to-do-now}``
+anything from another host; public phone numbers become ``tel:`` links. Headings take a stable id with ``## 标题 {#some-id}``; the ``## … {#what-to-do-now}``
 section is shown as the "what to do now" box. Pure module: no Flask.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
+from portal.numbers import phones
 from portal.rights.links import WHAT_TO_DO_ID
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -143,7 +144,8 @@ def render(slug: str, locale: str, source: str) -> RightsPage:
         sections.append(Section(
             id=chunk[0].attrGet("id") if is_heading else None,
             title=chunk[1].content if is_heading else "",
-            html=Markup(md.renderer.render(chunk, md.options, env)),  # safe: html and images are off
+            # safe: html and images are off; 110, 12378 and 12363 become tel: links
+            html=phones(Markup(md.renderer.render(chunk, md.options, env)), hotline=""),
             text=_plain(chunk[3:] if is_heading else chunk),
             ids=ids,
         ))

@@ -122,7 +122,9 @@ def test_links_go_to_known_pages_and_sections(locale, slug):
     for section in page(locale, slug).sections:
         for href in re.findall(r'href="([^"]+)"', str(section.html)):
             path, _, anchor = href.partition("#")
-            if path.startswith("/rights/"):
+            if path.startswith("tel:"):
+                assert path.removeprefix("tel:") in HOTLINES, href
+            elif path.startswith("/rights/"):
                 target = path.removeprefix("/rights/")
                 assert target in SECTIONS and (not anchor or anchor in SECTIONS[target]), href
             else:
