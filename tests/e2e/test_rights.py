@@ -21,7 +21,7 @@ def test_rights_pages_at_phone_size_in_traditional(page_hant, axe_check, screens
     page = page_hant
     page.goto("/rights/home-visits")
     assert page.locator("html").get_attribute("lang") == "zh-Hant"
-    assert page.locator("h1").inner_text() == "上門核實：你要知道的事"
+    assert page.locator("h1").inner_text() == "上門核實：您要知道的事"
     axe_check(page)
     screenshot(page, "rights-page-zh_Hant")
     page.goto("/rights?q=征信")

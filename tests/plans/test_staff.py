@@ -96,7 +96,7 @@ def test_supervisor_approves(app, login, create_staff, proposal, outbox, client)
     p = fresh(p)
     login(client, p.borrower)
     loan_page = text(client.get(f"/loans/{p.loan.loan_ref}"))
-    assert "還款計畫已達成" in loan_page
+    assert "還款方案已達成" in loan_page
 
 
 def test_the_decision_forms_share_no_id_and_each_note_has_its_label(app, login, create_staff, proposal, csrf_on):
@@ -155,7 +155,7 @@ def test_counter_offer_preview_send_accept(app, login, create_staff, proposal, c
     assert p.state == "accepted" and actions(p)[-1] == "plan.accepted"
     loan_page = text(client.get(f"/loans/{ref}"))
     first = p.lines_of("counter")[0]
-    assert "還款計畫已達成" in loan_page and "第 12 期" in loan_page
+    assert "還款方案已達成" in loan_page and "第 12 期" in loan_page
     assert client.post(f"/plans/{p.id}/withdraw", data={"version": p.version}).status_code == 302
     assert fresh(p).state == "accepted"  # an agreed plan cannot be withdrawn
     assert first.amount_fen > 0
@@ -215,7 +215,7 @@ def test_plan_pages_in_zh_hant_have_no_simplified_or_english(app, login, create_
         check_hant(response.get_data(as_text=True), url)
 
 
-PENDING_BADGE = "還款計畫審核中"  # "Repayment plan under review" in zh_Hant
+PENDING_BADGE = "還款方案審核中"  # "Repayment plan under review" in zh_Hant
 
 
 def test_an_agreed_plan_replaces_the_contract_figures_on_the_loan_pages(app, login, create_staff, proposal, client):
@@ -393,7 +393,7 @@ def test_an_agreed_plan_gives_its_dates_as_next_steps_and_keeps_the_contract_sch
     # the contract's schedule: below, folded, labelled as replaced, every instalment there
     folded = page[page.index('<details class="contract-schedule">'):]
     folded = folded[:folded.index("</details>")]
-    assert "合約的還款計畫表（已由您的還款計畫取代）" in folded
+    assert "合約的還款計畫表（已由您的還款方案取代）" in folded
     assert folded.count('class="card schedule-card') == 3  # the test loan has three instalments
     assert "schedule-table" not in page
     # what happens next: the plan's dates, not the contract's collection steps
@@ -401,7 +401,7 @@ def test_an_agreed_plan_gives_its_dates_as_next_steps_and_keeps_the_contract_sch
     nxt = nxt[:nxt.index("</section>")]
     lines = sorted((x.due_date, x.amount_fen) for x in p.lines_of("proposed"))
     with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
-        expected = [(fmt_date(d), f"計畫還款：{money(a)}。") for d, a in lines]
+        expected = [(fmt_date(d), f"按方案還款：{money(a)}。") for d, a in lines]
     shown = re.findall(r'<p class="timeline-date">([^<]+?)\s*(?:<span[^>]*>[^<]*</span>)?</p>\s*<p>([^<]+)</p>', nxt)
     assert [(d.strip(), t.strip()) for d, t in shown] == expected
     assert "徵信" not in nxt and "上門" not in nxt

@@ -152,7 +152,7 @@ def test_crime_of_collecting_illegal_debts_needs_serious_circumstances(locale):
 def test_entrusted_collectors_need_no_separate_consent(locale):
     text = documents.find(locale, "family-privacy").text
     art21 = next(line for line in text.splitlines() if "第21条" in line or "第21條" in line)
-    assert "不需要你另外同意" in art21
+    assert "不需要您另外同意" in art21
 
 
 def test_no_data_right_beyond_design_section_6():
@@ -161,6 +161,6 @@ def test_no_data_right_beyond_design_section_6():
 
 
 def test_traditional_pages_spell_plan_as_the_catalog_does():
-    assert "還款計畫" in loan_page_label("zh_Hant", "Propose a repayment plan")
+    assert "還款方案" in loan_page_label("zh_Hant", "Propose a repayment plan")
     for p in documents.pages("zh_Hant"):
         assert "計劃" not in p.text + p.title + p.summary, p.slug

@@ -21,7 +21,7 @@ def test_every_page_renders_publicly_with_box_toc_and_date(client, slug, headers
     for section in SECTIONS[slug]:
         assert f'id="{section}"' in html
     assert "2026" in html and ("最近核对" in html or "最近核對" in html)
-    assert ("不是针对你个人情况" in html) or ("不是針對你個人情況" in html)
+    assert ("不是针对您个人情况" in html) or ("不是針對您個人情況" in html)
 
 
 def test_page_cites_sources_and_lists_them(client):

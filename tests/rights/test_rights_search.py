@@ -44,7 +44,7 @@ def test_pages_with_every_word_rank_above_pages_with_some():
     assert found[0].page.slug == "complaints-escalation"
     both = [("12378" in r.page.text and "投诉" in r.page.text) for r in found]
     assert both == sorted(both, reverse=True)  # no page with one word above a page with both
-    assert slugs(search(documents.pages("zh_Hans"), "诉讼时效 还款计划"))[0] == "repayment-plans"
+    assert slugs(search(documents.pages("zh_Hans"), "诉讼时效 还款方案"))[0] == "repayment-plans"
 
 
 # Questions a borrower types, in both scripts, and the page that answers them.
