@@ -1,9 +1,10 @@
 """Numbers in running text: phone numbers become ``tel:`` links, and amounts, references, times and account numbers
 never break across lines (``<span class="nowrap">``). Jinja filters:
 
-- ``{{ _("… call 110 …") | phones }}``: every phone number in an (escaped) text becomes a ``tel:`` link: the
-  public numbers of design §6 (110, 12378, 12363), the lender's hotline and mainland mobile numbers; a complaint
-  reference written in the text (``TS-…``) is kept whole;
+- ``{{ _("… call 110 …") | numbers }}``: every phone number in an (escaped) text becomes a ``tel:`` link (the
+  public numbers of design §6 — 110, 12378, 12363 —, the lender's hotline and mainland mobile numbers), and the
+  amounts (¥1,234.56) and references (``TS-…``, loan references) written in it are kept whole. For texts built in
+  Python (state descriptions shared with SMS), and for translations that name a number;
 - ``{{ ref | nowrap }}``: one unbreakable piece (a reference such as ``TS-…`` or a loan reference);
 - ``{{ number | account_number }}``: a bank account number in groups of four digits that still copies, and
   selects, as one run of digits (the groups are spans spaced by CSS, not spaces).
@@ -24,7 +25,10 @@ _MOBILE = r"1[3-9]\d(?:[ -]?\d{4}){2}"
 _BEFORE = r"(?<![0-9A-Za-z¥$.,:/#_-])(?<!第)"
 _AFTER = r"(?![0-9A-Za-z_%％])(?![.,:/-]\d)(?!\s?(?:条|條|元|年|月|日|号|號|款|项|項|页|頁|天|个|個|次|分|秒|岁|歲))"
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
-_REFERENCE = re.compile(r"\bTS-[0-9A-Z]+(?:-[0-9A-Z]+)*")
+# Amounts as portal.i18n.money writes them, and codes: a capital letter and then capitals, digits and hyphens,
+# with at least one digit (TS-20261122-0042, L2025000101).
+_WHOLE = re.compile(r"¥[\d,]+(?:\.\d+)?|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
+_SHORTEST_CODE = 5  # M2 (an overdue stage) is a word, not a code
 
 
 def nowrap(value) -> Markup:
@@ -50,21 +54,35 @@ def _pattern(hotline: str) -> re.Pattern:
     return re.compile(f"{_BEFORE}({'|'.join(numbers)}|{_MOBILE}){_AFTER}")
 
 
-def phones(text, hotline: str | None = None) -> Markup:
-    """``text`` escaped (unless already markup) with every phone number outside a link made a ``tel:`` link."""
+def _keep_whole(match: re.Match) -> str:
+    found = match.group(0)
+    code = len(found) >= _SHORTEST_CODE and any(ch.isdigit() for ch in found)
+    return str(nowrap(Markup(found))) if found.startswith("¥") or code else found
+
+
+def numbers(text, hotline: str | None = None) -> Markup:
+    """``text`` escaped (unless already markup), every phone number outside a link made a ``tel:`` link, amounts and
+    references outside a link or a no-wrap span kept whole."""
     html = text if isinstance(text, Markup) else escape(text)
     pattern = _pattern(_hotline() if hotline is None else hotline)
-    out, in_link = [], 0
+    out, in_link, spans = [], 0, []  # spans: for each open <span>, whether it is a no-wrap one
     for part in _TAG_OR_TEXT.split(str(html)):
         if part.startswith("<"):
             name = part[1:].split(None, 1)[0].rstrip(">").lower() if len(part) > 2 else ""
             in_link += 1 if name == "a" else -1 if name == "/a" else 0
+            if name == "span":
+                spans.append("nowrap" in part)
+            elif name == "/span" and spans:
+                spans.pop()
             out.append(part)
         elif in_link:
             out.append(part)
         else:
-            part = pattern.sub(lambda m: str(tel(Markup(m.group(1)))), part)
-            out.append(_REFERENCE.sub(lambda m: str(nowrap(Markup(m.group(0)))), part))
+            pieces = re.split(r"(<a [^>]*>[^<]*</a>)", pattern.sub(lambda m: str(tel(Markup(m.group(1)))), part))
+            if not any(spans):
+                pieces = [p if p.startswith("<a ") else _WHOLE.sub(_keep_whole, p)
+                          for p in pieces]
+            out.append("".join(pieces))
     return Markup("".join(out))
 
 
@@ -79,4 +97,4 @@ def account_number(number) -> Markup:
 
 
 def configure(app: Flask) -> None:
-    app.jinja_env.filters.update(phones=phones, nowrap=nowrap, tel=tel, account_number=account_number)
+    app.jinja_env.filters.update(numbers=numbers, nowrap=nowrap, tel=tel, account_number=account_number)

@@ -31,6 +31,8 @@ DEMO_PHONES = ("13800138000", "13900139000", "13700137000")  # the demo borrower
 def plain(markup: str) -> str:
     """Visible text: no tags, entities decoded, whitespace folded."""
     markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    markup = re.sub(r'<span class="nowrap">([^<]*)</span>', r"\1", markup)  # inline: no space around it
+    markup = re.sub(r'<a class="tel nowrap" href="[^"]*">([^<]*)</a>', r"\1", markup)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup))).strip()
 
 

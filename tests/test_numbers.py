@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.accounts.models import Borrower
 from portal.i18n import local_today
 from portal.loans.models import Loan
-from portal.numbers import account_number, group_digits, phones
+from portal.numbers import account_number, group_digits, numbers as phones
 from tests.hardening.crawl import crawl, seed_demo
 
 HOTLINE = "400-000-0000"
@@ -143,3 +143,14 @@ def test_every_page_links_phone_numbers_and_keeps_numbers_whole(app, client, ses
         client.post("/logout")
     assert pages_seen >= 30 and linked >= 30
     assert not report, "\n".join(list(report)[:30])
+
+
+def test_amounts_and_references_in_a_text_built_in_python_are_kept_whole():
+    html = str(phones("借款 L2023000301 总共还欠：¥4,610.50；投诉 TS-20261130-0001（M2 阶段，GB/T 45251-2025）",
+                      hotline=""))
+    assert '<span class="nowrap">L2023000301</span>' in html
+    assert '<span class="nowrap">¥4,610.50</span>' in html
+    assert '<span class="nowrap">TS-20261130-0001</span>' in html
+    assert "M2 阶段" in html and "GB/T 45251-2025" in html  # a stage and a standard's number are not codes
+    already = Markup('<span class="nowrap">¥1.00</span>')
+    assert str(phones(already, hotline="")) == str(already)  # not wrapped twice

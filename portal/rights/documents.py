@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
-from portal.numbers import phones
+from portal.numbers import numbers
 from portal.rights.links import WHAT_TO_DO_ID
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -145,7 +145,7 @@ def render(slug: str, locale: str, source: str) -> RightsPage:
             id=chunk[0].attrGet("id") if is_heading else None,
             title=chunk[1].content if is_heading else "",
             # safe: html and images are off; 110, 12378 and 12363 become tel: links
-            html=phones(Markup(md.renderer.render(chunk, md.options, env)), hotline=""),
+            html=numbers(Markup(md.renderer.render(chunk, md.options, env)), hotline=""),
             text=_plain(chunk[3:] if is_heading else chunk),
             ids=ids,
         ))
