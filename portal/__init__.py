@@ -6,12 +6,13 @@ import os
 from flask import Flask
 
 from portal.config import load_config
+from portal.lifecycle import PortalFlask
 from portal.notify import configure_notify
 
 
 def create_app(config: dict | None = None) -> Flask:
     instance_path = os.environ.get("PORTAL_INSTANCE_PATH") or None
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = PortalFlask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)

@@ -120,12 +120,10 @@ def _load_user_from_db(token: str):
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
     if now - row.last_seen_at > idle or now - row.created_at > lifetime:
-        db.session.delete(row)
-        db.session.commit()
+        db.session.delete(row)  # written with the request's commit (housekeeping deletes the rest)
         return None
     if now - row.last_seen_at > timedelta(seconds=30):
         row.last_seen_at = now
-        db.session.commit()
     user = db.session.get(StaffUser, row.staff_id) if row.staff_id else db.session.get(Borrower, row.borrower_id)
     if user is None or not user.is_active:
         return None

@@ -9,7 +9,7 @@ from portal.accounts import services
 from portal.accounts.forms import (ActivateStartForm, ChangePasswordForm, LoginForm, NewPasswordForm,
                                    PreferencesForm, RequestCodeForm)
 from portal.accounts.rules import InvalidPhone, fold, normalize_phone
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.forms import ActionForm
 from portal.i18n import LOCALE_COOKIE, LOCALES
 from portal.security import end_session, gate, is_safe_next, redirect_next, start_session, verify_password
@@ -69,7 +69,6 @@ def login():
         borrower = services.authenticate_borrower(form.phone.data, form.password.data)
         if borrower is not None:
             start_session(borrower)
-            db.session.commit()
             return redirect_next("pages.home")
         failed = True
     return render_template("accounts/login.html", form=form, failed=failed)
@@ -80,7 +79,6 @@ def logout():
     form = ActionForm()
     if form.validate_on_submit():
         end_session()
-        db.session.commit()
         flash(_("You have logged out."), "info")
     return redirect(url_for("pages.home"))
 
@@ -93,13 +91,11 @@ def _code_flow(purpose: str, start_form_cls, template: str):
         if form.validate_on_submit():
             borrower = services.check_code(session[flow["session_key"]], purpose, form.code.data)
             if borrower is None:
-                db.session.commit()  # the failed attempt counts
-                failed = True
+                failed = True  # the view returns normally: the failed attempt is committed and counts
             else:
                 services.set_password(borrower, form.password.data, purpose)
                 session.pop(flow["session_key"], None)
                 start_session(borrower)
-                db.session.commit()
                 flash(_("Your password is set. You are logged in."), "success")
                 return redirect(url_for("pages.home"))
         return render_template(template, step=2, form=form, failed=failed,
@@ -107,7 +103,6 @@ def _code_flow(purpose: str, start_form_cls, template: str):
     form = start_form_cls()
     if form.validate_on_submit():
         services.request_code(form.phone.data, purpose, getattr(form, "id_tail", None) and form.id_tail.data)
-        db.session.commit()
         session[flow["session_key"]] = normalize_phone(form.phone.data)
         return redirect(url_for(flow["endpoint"], step="code"))
     return render_template(template, step=1, form=form)
@@ -137,7 +132,6 @@ def set_language():
         if current_user.is_authenticated and current_user.kind == "borrower":
             current_user.locale = locale
             current_user.locale_chosen = True
-            db.session.commit()
     return response
 
 
@@ -152,7 +146,6 @@ def settings():
     if sent_prefs and prefs.validate_on_submit():
         services.update_preferences(current_user, prefs.locale.data, prefs.preferred_contact.data,
                                     prefs.family_contact_consent.data)
-        db.session.commit()
         flash(_("Your settings are saved."), "success")
         response = redirect(url_for("accounts.settings"))
         response.delete_cookie(LOCALE_COOKIE)  # the account setting now decides
@@ -160,7 +153,6 @@ def settings():
     if sent_password and password.validate_on_submit():
         if verify_password(current_user, password.current.data):
             services.change_password(current_user, password.password.data)
-            db.session.commit()
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.settings"))
         wrong_current = True

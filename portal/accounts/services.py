@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Callable
 
 import pyotp
@@ -18,6 +19,7 @@ from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
 from portal.audit.services import record
 from portal.extensions import db
 from portal.i18n import lender_name
+from portal.lifecycle import after_commit
 from portal.notify import send_sms_after_response
 from portal.orm import utcnow
 from portal.security import end_sessions_of, hash_password, verify_password
@@ -40,10 +42,11 @@ def borrower_by_phone(raw_phone: str) -> Borrower | None:
 
 
 def _sms_for(borrower: Borrower, text: Callable[[], str]) -> None:
-    """Send an SMS in the borrower's own script: ``text`` calls gettext inside that locale."""
+    """Send an SMS in the borrower's own script (``text`` calls gettext inside that locale) once the current
+    transaction commits: a code whose row was rolled back is never sent."""
     with force_locale(borrower.locale):
         body = text()
-    send_sms_after_response(borrower.phone, body)
+    after_commit(partial(send_sms_after_response, borrower.phone, body))
 
 
 def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> None:

@@ -84,10 +84,9 @@ def _file(form: ReportForm, files, key, secret: str) -> Complaint:
         reporter_name=form.reporter_name.data, reporter_relation=form.reporter_relation.data,
         debtor_name=form.debtor_name.data, locale=current_locale(), files=files)
     try:
-        complaint, _secret = services.file_complaint(filing, key=key, secret=secret)
-        db.session.commit()
+        with db.session.begin_nested():
+            complaint, _secret = services.file_complaint(filing, key=key, secret=secret)
     except IntegrityError:  # the same form sent twice at once
-        db.session.rollback()
         complaint = services.find_by_key(key)
         if complaint is None:
             raise
@@ -174,5 +173,4 @@ def report_evidence(evidence_id: int):
         abort(404)
     record("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256,
            third_party=True)
-    db.session.commit()
     return uploads.download(item.stored_name, item.mime, export.download_name(item))

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, render_template, request
 
 from portal.audit.services import record
 from portal.complaints import queries, rules
-from portal.extensions import db
 from portal.i18n import lender_tz, local_today
 from portal.security import gate
 from portal.staff.access import require_role
@@ -47,7 +46,6 @@ def index():
     weeks, since, until = _period()
     data = queries.report(since, until, lender_tz())
     record("report.viewed", "report", "complaints", weeks=weeks)
-    db.session.commit()
     return render_template("staff/complaints/reports.html", data=data, weeks=weeks, since=since, until=until,
                            week_bars=bars([w["received"] for w in data.weeks]),
                            category_bars=[(c, n, n / max(max((x for _c, x in data.categories), default=0), 1))
@@ -72,7 +70,6 @@ def csv_export() -> Response:
     out.writerow(["total", since.isoformat(), "", sum(w["received"] for w in data.weeks), data.decided,
                   data.decided_in_time, "" if data.median_days is None else data.median_days])
     record("report.exported", "report", "complaints", weeks=weeks)
-    db.session.commit()
     response = Response("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="complaints-{since}-{until}.csv"'
     return response

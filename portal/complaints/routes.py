@@ -104,10 +104,9 @@ def _file(form: ComplaintForm, loans: list[Loan], files, key) -> Complaint:
         loan_id=loan.id if loan else None, visit_id=own_visit_id(form.visit_id.data), locale=current_locale(),
         files=files)
     try:
-        complaint, _secret = services.file_complaint(filing, borrower=current_user, key=key)
-        db.session.commit()
+        with db.session.begin_nested():
+            complaint, _secret = services.file_complaint(filing, borrower=current_user, key=key)
     except IntegrityError:  # the same form sent twice at once: the other request created it
-        db.session.rollback()
         complaint = services.find_by_key(key)
         if complaint is None:
             raise
@@ -134,11 +133,11 @@ def handle_follow_up(complaint: Complaint, form: FollowUpForm) -> bool:
         if not ActionForm().validate_on_submit():
             abort(400)
         try:
-            services.respond(complaint, response)
+            with db.session.begin_nested():
+                services.respond(complaint, response)
         except rules.RuleError:
             flash(_("This answer is not possible at this stage."), "error")
             return False
-        db.session.commit()
         flash(_("Thank you. Your answer has been recorded."), "success")
         return True
     if not form.validate_on_submit():
@@ -147,13 +146,13 @@ def handle_follow_up(complaint: Complaint, form: FollowUpForm) -> bool:
     if files is None:
         return False
     try:
-        services.add_information(complaint, form.body.data or "", files)
+        with db.session.begin_nested():
+            services.add_information(complaint, form.body.data or "", files)
     except rules.RuleError as error:
         form.body.errors = [_("Write something or choose a file.") if error.code == "empty" else
                             _("This complaint already has the most files it can hold (%(n)d).",
                               n=rules.MAX_FILES_PER_COMPLAINT)]
         return False
-    db.session.commit()
     flash(_("Thank you. We have added this to your complaint."), "success")
     return True
 

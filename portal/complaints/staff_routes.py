@@ -57,7 +57,6 @@ def queue():
                               age=args.get("age", ""))
     rows, next_key = queries.queue(flt, current_user.id, local_today(), args.get("after"))
     record("complaint.queue_viewed", "complaint", "", status=flt.status)
-    db.session.commit()
     next_args = {**args.to_dict(), "after": next_key} if next_key else None
     return render_template("staff/complaints/queue.html", rows=rows, flt=flt, today=local_today(),
                            staff_choices=_staff_choices(), next_args=next_args, ages=queries.AGES)
@@ -88,17 +87,15 @@ def detail(reference: str):
     forms = _forms(complaint, action)
     if action in forms and forms[action].validate_on_submit():
         try:
-            _apply(complaint, action, forms[action])
-            db.session.commit()
+            with db.session.begin_nested():
+                _apply(complaint, action, forms[action])
         except (services.StaleComplaint, StaleDataError):
-            db.session.rollback()
             complaint = complaint_for_staff(reference)
             forms[action].version.data = str(complaint.version)
             forms[action].form_errors.append(_(
                 "Someone else changed this complaint while you were working on it. Nothing was saved. Check the "
                 "current state on this page; what you typed is kept below if you still want to send it."))
         except rules.RuleError as error:
-            db.session.rollback()
             complaint = complaint_for_staff(reference)
             forms[action].form_errors.append(str(_RULE_MESSAGES.get(error.code, error.code)))
         else:
@@ -107,7 +104,6 @@ def detail(reference: str):
     elif action is not None and action not in forms:
         abort(400)
     record("complaint.viewed", "complaint", complaint.reference)
-    db.session.commit()
     return render_template("staff/complaints/detail.html", complaint=complaint, forms=forms, action=action,
                            today=local_today(), can_extend=rules.can_extend(complaint.extension_level),
                            needs_answer=complaint.id in queries.attention([complaint.id]))
@@ -144,7 +140,6 @@ def evidence(reference: str, evidence_id: int):
     if item is None:
         abort(404)
     record("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256)
-    db.session.commit()
     return uploads.download(item.stored_name, item.mime, export.download_name(item))
 
 

@@ -75,7 +75,6 @@ def new():
     draft = services.save_step(current_user, loan, STEPS[step][0], request.form.to_dict(),
                                fields=[field.name for field in form])
     file_errors = _save_proofs(draft) if step == 2 else []
-    db.session.commit()
     if request.form.get("back"):
         return redirect(url_for("plans.new", loan=loan.loan_ref, step=step - 1))
     if not valid or file_errors:
@@ -186,17 +185,15 @@ def send():
         flash(_("The amounts were updated since you opened the preview. Please check them again."), "warning")
         return redirect(url_for("plans.new", loan=loan.loan_ref, step=3))
     try:
-        services.submit(draft, terms_form.terms(), budget_form.budget(), budget_form.hardship_reason.data,
-                        budget_form.hardship_detail.data or "", result)
-        db.session.commit()
+        with db.session.begin_nested():
+            services.submit(draft, terms_form.terms(), budget_form.budget(), budget_form.hardship_reason.data,
+                            budget_form.hardship_detail.data or "", result)
     except services.PlanInForce as exc:
-        db.session.rollback()
         flash(_("This loan already has an agreed repayment plan. Keep to it; if your situation changes, call "
                 "our official number.") if exc.existing.state in rules.AGREED_STATES else
               _("You already have an open proposal for this loan. You can follow it or withdraw it here."), "info")
         return redirect(url_for("plans.detail", proposal_id=exc.existing.id))
     except (IntegrityError, StaleDataError):
-        db.session.rollback()
         existing = services.open_proposal(loan)
         if existing is None:
             raise
@@ -211,12 +208,7 @@ def remove_proof(proof_id: int):
     draft = services.find_draft(current_user, loan)
     if draft is None or not ActionForm().validate_on_submit():
         abort(404)
-    stored_name = services.remove_proof(draft, proof_id)
-    db.session.commit()
-    if stored_name:
-        from portal.uploads import delete
-
-        delete(stored_name)  # the row is gone for good: now the file may go too
+    services.remove_proof(draft, proof_id)  # the file goes once the row is gone for good (after the commit)
     return redirect(url_for("plans.new", loan=loan.loan_ref, step=2))
 
 
@@ -252,14 +244,12 @@ def _answer(proposal_id: int, action: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        getattr(services, action)(p, current_user, request.form.get("version"))
-        db.session.commit()
+        with db.session.begin_nested():
+            getattr(services, action)(p, current_user, request.form.get("version"))
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
-        db.session.rollback()
         flash(_("This proposal changed in the meantime. Please look at it again."), "warning")
         return redirect(url_for("plans.detail", proposal_id=proposal_id))
     except services.DatesPassed:
-        db.session.rollback()
         flash(_dates_passed_text(), "warning")
         return redirect(url_for("plans.detail", proposal_id=proposal_id))
     flash(_("You accepted the lender's terms. The new schedule now shows on your loan page.") if action == "accept"

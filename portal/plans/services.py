@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterable
 from datetime import date
+from functools import partial
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from portal.audit.services import record
 from portal.extensions import db
 from portal.i18n import lender_name, local_today
+from portal.lifecycle import after_commit
 from portal.loans.models import Loan
 from portal.loans.queries import payment_order
 from portal.loans.rules import status_of
@@ -22,7 +24,7 @@ from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.forms import limits
 from portal.plans.models import PlanLine, PlanProof, PlanProposal
-from portal.uploads import IMAGES, PDF, UploadError, clean_filename, save
+from portal.uploads import IMAGES, PDF, UploadError, clean_filename, delete, save
 
 MAX_PROOFS = 5
 PROOF_KINDS = IMAGES | PDF
@@ -126,11 +128,12 @@ def add_proof(draft: PlanProposal, filename: str, data: bytes) -> PlanProof:
 
 
 def remove_proof(draft: PlanProposal, proof_id: int) -> str | None:
-    """Remove a proof from the draft; returns the stored file's name, to delete once the change is committed."""
+    """Remove a proof from the draft; its stored file is deleted once the change is committed."""
     for proof in list(draft.proofs):
         if proof.id == proof_id:
             draft.proofs.remove(proof)
             db.session.flush()
+            after_commit(partial(delete, proof.stored_name))
             return proof.stored_name
     return None
 
@@ -219,15 +222,15 @@ def _check_version(p: PlanProposal, version: str | int | None) -> None:
         raise StaleProposal()
 
 
-def notify(p: PlanProposal, action: str) -> None:
-    """Tell the borrower of a decision by SMS, in their script (the text is ``labels.sms_text`` of the new state).
-    Called by the views after the commit, so nobody is told of a decision that was not saved."""
+def notify(p: PlanProposal) -> None:
+    """Tell the borrower of a decision by SMS, in their script (the text is ``labels.sms_text`` of the new state),
+    once the decision is committed: nobody is told of a decision that was not saved."""
     from portal.plans.labels import sms_text
 
     borrower = p.borrower
     with force_locale(borrower.locale):
         text = sms_text(p, lender_name())
-    send_sms(borrower.phone, text)
+    after_commit(partial(send_sms, borrower.phone, text))
 
 
 def start_review(p: PlanProposal, staff, version) -> None:
@@ -250,6 +253,7 @@ def approve(p: PlanProposal, staff, version, note: str = "", today: date | None 
     p.state = rules.transition(p.state, "approve", staff.role)
     _decided(p, staff, note)
     record("plan.approved", "plan", p.id, staff=staff)
+    notify(p)
 
 
 def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> None:
@@ -258,6 +262,7 @@ def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> Non
     p.decline_reason = reason
     _decided(p, staff, note)
     record("plan.declined", "plan", p.id, staff=staff, reason=reason)
+    notify(p)
 
 
 def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview, note: str = "") -> None:
@@ -268,6 +273,7 @@ def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview
     _set_lines(p, "counter", result.schedule)
     _decided(p, staff, note)
     record("plan.countered", "plan", p.id, staff=staff, kind=terms.kind, total_fen=result.schedule.total_fen)
+    notify(p)
 
 
 def _decided(p: PlanProposal, staff, note: str) -> None:

@@ -63,21 +63,16 @@ def _render(p, status=200, counter_preview=None, counter_error=None, **forms):
 def detail(proposal_id: int):
     p = queries.proposal_for_staff(proposal_id)
     record("plan.viewed", "plan", p.id)  # the budget and hardship are personal data
-    db.session.commit()
     return _render(p)
 
 
 def _stale(proposal_id: int):
-    db.session.rollback()
     flash(_("Someone else changed this proposal in the meantime. Nothing was saved; here is the current version."),
           "warning")
     return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
 
 
-def _done(proposal_id: int, message: str, notify: tuple | None = None):
-    db.session.commit()
-    if notify is not None:  # the SMS goes out only once the decision is saved
-        services.notify(*notify)
+def _done(proposal_id: int, message: str):
     flash(message, "success")
     return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
 
@@ -89,7 +84,8 @@ def review(proposal_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.start_review(p, current_user, form.version.data)
+        with db.session.begin_nested():
+            services.start_review(p, current_user, form.version.data)
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
     return _done(proposal_id, _("You started the review."))
@@ -103,15 +99,15 @@ def approve(proposal_id: int):
     if not form.validate_on_submit():
         return _render(p, 422)
     try:
-        services.approve(p, current_user, form.version.data, form.note.data or "")
+        with db.session.begin_nested():
+            services.approve(p, current_user, form.version.data, form.note.data or "")
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
     except services.DatesPassed:
-        db.session.rollback()
         flash(_("The first payment date of this proposal has passed. Make a counter-offer instead: its dates start "
                 "from today."), "warning")
         return redirect(url_for("staff_plans.detail", proposal_id=proposal_id))
-    return _done(proposal_id, _("The plan is approved. The borrower was told by SMS."), (p, "approve"))
+    return _done(proposal_id, _("The plan is approved. The borrower was told by SMS."))
 
 
 @bp.route("/<int:proposal_id>/decline", methods=["POST"])
@@ -121,10 +117,11 @@ def decline(proposal_id: int):
     if not form.validate_on_submit():
         return _render(p, 422, decline_form=form)
     try:
-        services.decline(p, current_user, form.version.data, form.reason.data, form.note.data or "")
+        with db.session.begin_nested():
+            services.decline(p, current_user, form.version.data, form.reason.data, form.note.data or "")
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
-    return _done(proposal_id, _("The proposal is declined. The borrower was told by SMS."), (p, "decline"))
+    return _done(proposal_id, _("The proposal is declined. The borrower was told by SMS."))
 
 
 @bp.route("/<int:proposal_id>/counter", methods=["POST"])
@@ -142,10 +139,11 @@ def counter(proposal_id: int):
     if request.form.get("send") != "1" or request.form.get("digest") != result.digest:  # send what was previewed
         return _render(p, counter_form=form, counter_preview=result)
     try:
-        services.counter(p, current_user, form.version.data, form.terms(), result, form.note.data or "")
+        with db.session.begin_nested():
+            services.counter(p, current_user, form.version.data, form.terms(), result, form.note.data or "")
     except (services.StaleProposal, StaleDataError, rules.InvalidTransition):
         return _stale(proposal_id)
-    return _done(proposal_id, _("The counter-offer was sent. The borrower was told by SMS."), (p, "counter"))
+    return _done(proposal_id, _("The counter-offer was sent. The borrower was told by SMS."))
 
 
 @bp.route("/<int:proposal_id>/proofs/<int:proof_id>")
@@ -155,7 +153,6 @@ def proof(proposal_id: int, proof_id: int):
     if item is None:
         abort(404)
     record("plan.proof_downloaded", "plan", p.id, proof=item.id, sha256=item.sha256)
-    db.session.commit()
     from portal.uploads import EXTENSIONS
 
     return download(item.stored_name, item.mime, f"plan-{p.id}-proof-{item.id}.{EXTENSIONS.get(item.mime, 'bin')}")

@@ -36,12 +36,10 @@ def login():
         user = services.authenticate_staff(form.username.data, form.password.data, form.otp.data)
         if user is None:
             record("staff.login_failed", "staff", form.username.data[:64])
-            db.session.commit()
             failed = True
         else:
             start_session(user)
             record("staff.login", "staff", user.id, staff=user)
-            db.session.commit()
             return redirect_next("staff.home")
     return render_template("staff/login.html", form=form, failed=failed)
 
@@ -51,7 +49,6 @@ def logout():
     if ActionForm().validate_on_submit():
         record("staff.logout", "staff", current_user.id)
         end_session()
-        db.session.commit()
         flash(_("You have logged out."), "info")
     return redirect(url_for("staff.login"))
 
@@ -73,6 +70,5 @@ def audit():
     more = len(events) > AUDIT_PAGE_SIZE
     events = events[:AUDIT_PAGE_SIZE]
     record("audit.viewed", "audit", before or "")
-    db.session.commit()
     return render_template("staff/audit.html", events=events,
                            next_before=events[-1].id if more and events else None)

@@ -198,7 +198,7 @@ def discard_pending() -> None:
 
 @event.listens_for(Session, "after_commit")
 def _kept(session) -> None:
-    if has_app_context():
+    if has_app_context() and not session.in_nested_transaction():  # a released savepoint is no commit yet
         g.pop(_PENDING, None)
 
 

@@ -64,16 +64,15 @@ def _render_detail(visit, **forms):
 
 
 def _apply(visit, form, action, success: str, key: str):
-    """Validate ``form``, run ``action``; commit once; redirect (or re-render with the errors)."""
+    """Validate ``form``, run ``action`` (undone alone if refused); redirect (or re-render with the errors)."""
     if not form.validate_on_submit():
         return _render_detail(visit, **{key: form})
     try:
-        action(form)
+        with db.session.begin_nested():
+            action(form)
     except services.VisitError as exc:
-        db.session.rollback()
         flash(problem_message(exc.codes[0]), "warning")
         return redirect(url_for("visits.detail", visit_id=visit.id))
-    db.session.commit()
     flash(success, "success")
     return redirect(url_for("visits.detail", visit_id=visit.id))
 
@@ -151,7 +150,6 @@ def verify_visitor():
     if form.validate_on_submit():
         result = services.check_visitor(form.badge.data, form.code.data, local_today())
         checked = True
-        db.session.commit()
     return render_template("visits/verify.html", form=form, checked=checked, result=result)
 
 

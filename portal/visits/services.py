@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -13,6 +14,7 @@ from portal.accounts.models import Borrower, StaffUser
 from portal.audit.services import record
 from portal.extensions import db
 from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
+from portal.lifecycle import after_commit
 from portal.loans.models import Loan
 from portal.notify import send_sms
 from portal.orm import utcnow
@@ -300,7 +302,7 @@ def check_visitor(badge: str, code: str, today: date) -> tuple[Visitor, Visit] |
     return result
 
 
-# ---- SMS (sent by the views after the commit) ------------------------------------------------------------
+# ---- SMS (sent once the change is committed) -------------------------------------------------------------
 
 def sms_text(visit: Visit, kind: str) -> str:
     """The SMS for ``kind`` (proposed, rescheduled, remote_declined, cancelled) in the borrower's language."""
@@ -328,4 +330,5 @@ def _lender(borrower: Borrower) -> str:
 
 
 def notify(visit: Visit, kind: str) -> None:
-    send_sms(visit.loan.borrower.phone, sms_text(visit, kind))
+    """Tell the borrower by SMS once the current transaction commits (nothing is sent for a change undone)."""
+    after_commit(partial(send_sms, visit.loan.borrower.phone, sms_text(visit, kind)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from portal.audit.services import record
 from portal.extensions import db
 from portal.i18n import fmt_datetime, lender_tz, local_today
+from portal.lifecycle import after_rollback
 from portal.loans.models import Loan
 from portal.orm import utcnow
 from portal.security import gate
@@ -56,7 +58,6 @@ def queue():
         select(Visit).where(Visit.state.in_(("proposed", "confirmed", "rescheduled")), Visit.window_end >= now)
         .order_by(Visit.window_start).limit(100)))
     record("visits.queue_viewed", "visit", "")
-    db.session.commit()
     return render_template("staff/visits/queue.html", waiting=waiting, upcoming=upcoming, now=now)
 
 
@@ -82,24 +83,22 @@ def new():
         start = datetime.combine(form.day.data, form.start.data, tzinfo=tz)
         end = datetime.combine(form.day.data, form.end.data, tzinfo=tz)
         try:
-            visit = services.propose_visit(current_user, loan, address=form.address.data, start=start, end=end,
-                                           purpose=form.purpose.data, visitor_ids=form.visitors.data or [])
+            with db.session.begin_nested():
+                visit = services.propose_visit(current_user, loan, address=form.address.data, start=start,
+                                               end=end, purpose=form.purpose.data,
+                                               visitor_ids=form.visitors.data or [])
+                services.notify(visit, "proposed")
         except services.VisitError as exc:
-            db.session.rollback()
             problems = [problem_message(code) for code in exc.codes]
         else:
-            db.session.commit()
-            services.notify(visit, "proposed")
             flash(_("The visit is proposed and the borrower is notified by SMS."), "success")
             return redirect(url_for("staff_visits.detail", visit_id=visit.id))
     record("loan.viewed_for_visit", "loan", loan.loan_ref)
-    db.session.commit()
     return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems)
 
 
 def _render_detail(visit: Visit, **forms):
     record("visit.viewed", "visit", visit.id)
-    db.session.commit()
     version = visit.version
     return render_template(
         "staff/visits/detail.html", visit=visit, rules=rules, now=utcnow(),
@@ -120,14 +119,13 @@ def _apply(visit: Visit, form, key: str, action, success: str, sms: str | None =
     if not form.validate_on_submit():
         return _render_detail(visit, **{key: form})
     try:
-        action(form)
+        with db.session.begin_nested():
+            action(form)
+            if sms:
+                services.notify(visit, sms)
     except services.VisitError as exc:
-        db.session.rollback()
         flash(problem_message(exc.codes[0]), "warning")
         return redirect(url_for("staff_visits.detail", visit_id=visit.id))
-    db.session.commit()
-    if sms:
-        services.notify(visit, sms)
     flash(success, "success")
     return redirect(url_for("staff_visits.detail", visit_id=visit.id))
 
@@ -194,27 +192,20 @@ def roster():
     photo_error = None
     if form.validate_on_submit():
         data = photos.read_upload(form.photo.data)
-        name = None
         try:
-            if data:
-                photos.check_photo(data)
-            visitor = services.add_visitor(current_user, form.name.data, form.badge.data, None)
-            if data:  # the file is written only once the row is valid, and removed if the commit fails
-                name = visitor.photo_name = photos.save_photo(data)
-            db.session.commit()
+            with db.session.begin_nested():
+                if data:
+                    photos.check_photo(data)
+                visitor = services.add_visitor(current_user, form.name.data, form.badge.data, None)
+                if data:  # the file is written only once the row is valid, and removed if the commit fails
+                    name = visitor.photo_name = photos.save_photo(data)
+                    after_rollback(partial(photos.delete_photo, name))
         except photos.PhotoError as exc:
-            db.session.rollback()
             photo_error = {"too_large": _("The photo is larger than 2 MB."),
                            "bad_type": _("The photo must be a JPEG, PNG or WebP image."),
                            "empty": _("The photo file is empty.")}[exc.reason]
         except services.VisitError as exc:
-            db.session.rollback()
             form.badge.errors = [problem_message(exc.codes[0])]
-        except Exception:
-            db.session.rollback()
-            if name:
-                photos.delete_photo(name)
-            raise
         else:
             flash(_("The visitor is added to the roster."), "success")
             return redirect(url_for("staff_visits.roster"))
@@ -234,7 +225,6 @@ def set_active(visitor_id: int):
     form = ToggleVisitorForm()
     if form.validate_on_submit():
         services.set_visitor_active(current_user, visitor, form.active.data == "yes")
-        db.session.commit()
         flash(_("The roster is updated."), "success")
     return redirect(url_for("staff_visits.roster"))
 
