@@ -115,7 +115,6 @@ def _grant(complaint: Complaint) -> None:
     if old:
         grants.revoke(old)
     session[GRANT] = grants.issue(complaint)
-    db.session.commit()
 
 
 def _granted() -> Complaint | None:
@@ -133,7 +132,6 @@ def report_status():
             token = session.pop(GRANT, None)
             if isinstance(token, str):
                 grants.revoke(token)
-                db.session.commit()
         return redirect(url_for("complaints.report_status"))
     failed = False
     if action == "lookup" and lookup.validate_on_submit():
