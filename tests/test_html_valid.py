@@ -1,7 +1,9 @@
 """Every page is valid HTML: the pages the access and crawl tests reach (public pages and the pages of every demo
-borrower in both scripts, every console page as a supervisor and as an agent, forms answered with errors, the
-error pages), rendered from the demo data (plans, complaints and visits in every state), written to one folder
-and checked by the W3C Nu HTML checker in ONE run.
+borrower in both scripts, every console page as a supervisor and as an agent in both scripts, every demo plan,
+complaint and visit in its state, forms answered with errors, the error pages) and the pages only a sent form
+leads to (a third-party report, the plan wizard's later steps, a rate-limited check), rendered from the demo
+data, written to one folder and checked by the W3C Nu HTML checker in ONE run. Every page template must have
+been rendered, so a new page is checked from the day it lands.
 
 The checker is npm ``vnu-jar`` (tools/package.json, installed by ``make test``) on Debian's Java
 (tools/system-deps.sh). Without them only the Java-free checks (tests/html_checks.py) run and the test is skipped
@@ -18,6 +20,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import flask
 import pytest
 from sqlalchemy import select
 
@@ -25,6 +28,7 @@ from portal.accounts.models import Borrower
 from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint
 from portal.i18n import local_today
+from portal.loans.models import Loan
 from portal.plans.models import PlanProposal
 from portal.visits import rules as visit_rules
 from portal.visits.models import Visit
@@ -32,6 +36,7 @@ from tests.hardening.crawl import SKIP_ACTIONS, crawl, local_path, parse, seed_d
 from tests.html_checks import id_problems
 
 ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "portal" / "templates"
 VNU_JAR = ROOT / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LOCALES = ("zh_Hans", "zh_Hant")
 PUBLIC = ["/", "/login", "/activate", "/activate?step=code", "/password/reset", "/report", "/report/status",
@@ -71,6 +76,72 @@ def _answered_with_errors(client, pages: dict) -> dict:
     return out
 
 
+def _submit(client, page: str, data: dict, action_has: str = ""):
+    """Send the page's first POST form whose action contains ``action_has`` (not the language switch or log-out):
+    its hidden fields plus ``data``."""
+    body = client.get(page).get_data(as_text=True)
+    form = next(f for f in parse("http://localhost" + page, body).forms
+                if action_has in f.action and not re.search(r"/language$|/logout$", f.action.split("?")[0]))
+    hidden = {f.name: f.value for f in form.fields if f.kind == "hidden"}
+    return client.post(local_path(form.action), data={**hidden, **data})
+
+
+def _get(client, path: str, locales=LOCALES) -> dict:
+    out = {}
+    for locale in locales:
+        client.set_cookie("portal_locale", locale)
+        response = client.get(path)
+        out[f"{locale} {path}"] = (response.status_code, response.get_data(as_text=True))
+    return out
+
+
+def journeys(new_client, session, pages: dict) -> dict:
+    """Pages only a sent form leads to: a third-party report sent and followed (the demo one by its secret), the
+    plan wizard's steps 2 and 3, the visitor check once rate-limited."""
+    from portal.complaints.demo import DEMO_REPORT_SECRET
+
+    out = {}
+    client = new_client()
+    report = session.scalar(select(Complaint).where(Complaint.borrower_id.is_(None)).order_by(Complaint.id))
+    looked_up = _submit(client, "/report/status", {"action": "lookup", "reference": report.reference,
+                                                   "secret": DEMO_REPORT_SECRET})
+    assert looked_up.status_code == 302, looked_up.status_code
+    out |= {f"anonymous {k} (the demo report)": v for k, v in _get(client, "/report/status").items()}
+
+    client = new_client()
+    sent = _submit(client, "/report", {
+        "categories": ["threats", "third_parties"], "channel": "phone", "occurred_on": "2026-01-10",
+        "what_happened": "他半夜打电话给我母亲，说要上门。", "preferred_contact": "sms", "reporter_name": "王阿姨",
+        "reporter_relation": "parent", "contact_phone": "13700137000", "debtor_name": "王小明"})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/report/done"), sent.status_code
+    out |= {f"anonymous {k} (a report just sent)": v for k, v in _get(client, "/report/done", ["zh_Hans"]).items()}
+    out |= {f"anonymous {k} (a report just sent)": v for k, v in _get(client, "/report/status").items()}
+
+    wizard = next((name.split(" ", 2) for name in sorted(pages) if "/plans/new?loan=" in name), None)
+    assert wizard is not None, "no loan offers a new plan: the wizard's steps are not checked"
+    phone, _locale, start = wizard
+    client = new_client(session.scalar(select(Borrower).where(Borrower.phone == phone)))
+    loan = start.split("loan=")[1].split("&")[0]
+    step1 = _submit(client, start, {"kind": "instalments", "months": "6"}, "step=1")
+    assert step1.status_code == 302, step1.status_code
+    out |= {f"{phone} {k}": v for k, v in _get(client, f"/plans/new?loan={loan}&step=2").items()}
+    step2 = _submit(client, f"/plans/new?loan={loan}&step=2", {
+        "income": "6000", "housing": "1500", "food": "1200", "utilities": "300", "transport": "200",
+        "dependants": "500", "other_debts": "800", "dependants_count": "1", "hardship_reason": "job_loss",
+        "hardship_detail": "公司裁员"}, "step=2")
+    assert step2.status_code == 302, step2.status_code
+    out |= {f"{phone} {k}": v for k, v in _get(client, f"/plans/new?loan={loan}&step=3").items()}
+
+    client = new_client()
+    for _attempt in range(30):
+        limited = _submit(client, "/verify-visitor", {"badge": "X1", "code": "Y1"})
+        if limited.status_code == 429:
+            out["anonymous zh_Hans POST /verify-visitor (rate-limited)"] = (429, limited.get_data(as_text=True))
+            break
+    assert "anonymous zh_Hans POST /verify-visitor (rate-limited)" in out
+    return out
+
+
 def demo_objects(session) -> list[tuple[str, str, int | None, str, str]]:
     """Every demo plan, complaint and visit: (kind, state, borrower id, borrower's page, staff page)."""
     rows = [("plan", p.state, p.borrower_id, f"/plans/{p.id}", f"/staff/plans/{p.id}")
@@ -82,14 +153,24 @@ def demo_objects(session) -> list[tuple[str, str, int | None, str, str]]:
     return rows
 
 
-def collect_pages(client, login, session, staff, objects) -> dict[str, str]:
+def collect_pages(app, login, session, staff, objects) -> dict[str, str]:
     pages: dict[str, str] = {}
+
+    def new_client(user=None):
+        """A browser of its own (cookies, session) for each visitor, logged in as ``user`` (the ``client`` fixture
+        made ``app.test_client()`` run each request in a context of its own)."""
+        client = app.test_client()
+        if user is not None:
+            login(client, user)
+        client.set_cookie("portal_locale", "zh_Hans")
+        return client
 
     def add(prefix: str, found: dict) -> None:
         for path, (status, body) in found.items():
             assert status < 500, f"{prefix} {path}: {status}"
-            pages[f"{prefix} {path}"] = body
+            pages[f"{prefix} {path}".strip()] = body
 
+    client = new_client()
     for locale in LOCALES:
         client.set_cookie("portal_locale", locale)
         anonymous = crawl(client, PUBLIC, limit=60, allow=lambda p: not p.startswith("/staff/") or p == "/staff/login")
@@ -100,25 +181,22 @@ def collect_pages(client, login, session, staff, objects) -> dict[str, str]:
     users = [(b, b.phone, BORROWER + [mine for _k, _s, owner, mine, _staff in objects if owner == b.id],
               lambda p: not p.startswith("/staff")) for b in borrowers]
     staff_starts = STAFF + [f"/staff/complaints?status={state}" for state in complaint_rules.STATES] \
-        + [theirs for *_rest, theirs in objects]
+        + [theirs for *_rest, theirs in objects] \
+        + [f"/staff/visits/new?loan={ref}" for ref in session.scalars(select(Loan.loan_ref).order_by(Loan.id))]
     users += [(u, u.role, staff_starts, lambda p: p.startswith("/staff")) for u in staff]
     crawled = []
     for user, who, starts, allow in users:
-        client.delete_cookie("session")
-        login(client, user)
+        client = new_client(user)
         for locale in LOCALES:
             client.set_cookie("portal_locale", locale)
             found = crawl(client, starts, limit=400, per_path=8, allow=allow)
             add(f"{who} {locale}", found)
         crawled.append((user, who, found))
+    add("", journeys(new_client, session, pages))
     # Forms answered with errors last: an empty form that is valid (a button) changes the demo data.
-    client.set_cookie("portal_locale", "zh_Hans")
-    client.delete_cookie("session")
-    add("anonymous errors", _answered_with_errors(client, anonymous))
+    add("anonymous errors", _answered_with_errors(new_client(), anonymous))
     for user, who, found in crawled:
-        client.delete_cookie("session")
-        login(client, user)
-        add(f"{who} errors", _answered_with_errors(client, found))
+        add(f"{who} errors", _answered_with_errors(new_client(user), found))
     return pages
 
 
@@ -141,7 +219,17 @@ def test_every_page_is_valid_html(app, client, login, session, demo, csrf_on, tm
     assert {("plan", "submitted"), ("plan", "under_review")} <= states  # awaiting a decision
     assert {("complaint", s) for s in complaint_rules.STATES} <= states
     assert {("visit", s) for s in visit_rules.STATES} <= states
-    pages = collect_pages(client, login, session, demo, objects)
+    rendered: set[str] = set()
+
+    def record(_sender, template, context, **_extra):
+        rendered.add(template.name)
+
+    with flask.template_rendered.connected_to(record, app):
+        pages = collect_pages(app, login, session, demo, objects)
+    templates = {str(t.relative_to(TEMPLATES)) for t in TEMPLATES.rglob("*.html")}
+    unchecked = sorted(t for t in templates - rendered
+                       if not Path(t).name.startswith("_") and t not in ("base.html", "staff/base.html"))
+    assert not unchecked, f"page templates never rendered here (add a start or a journey above): {unchecked}"
     phones = {b.id: b.phone for b in session.scalars(select(Borrower).where(Borrower.password_hash.is_not(None)))}
     for kind, state, owner, mine, theirs in objects:
         for locale in LOCALES:
