@@ -83,6 +83,20 @@ class LoanView:
         return describe(self)
 
     @property
+    def instalments_due(self) -> list:
+        """Instalments due and not fully paid: shown open on the loan page."""
+        return [r for r in self.status.instalments if r.state in ("overdue", "due")]
+
+    @property
+    def instalments_paid(self) -> list:
+        return [r for r in self.status.instalments if r.state == "paid"]
+
+    @property
+    def instalments_later(self) -> list:
+        """Not yet due (some partly paid early)."""
+        return [r for r in self.status.instalments if r.state in ("upcoming", "part_paid")]
+
+    @property
     def payments_received(self) -> list:
         """Payments up to the day the figures are computed for, newest first (the ones counted in them)."""
         return [p for p in reversed(self.loan.payments) if p.paid_on <= self.status.as_of]

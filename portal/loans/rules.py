@@ -329,9 +329,22 @@ class CostCheck:
     ceiling: Decimal = RATE_CEILING
 
     @property
-    def exceeds(self) -> bool:
-        """The 24 % note of design §6 applies to the contract's annualised cost."""
+    def with_penalty_rate(self) -> Decimal:
+        """What overdue principal costs a year: the contract's annualised cost plus penalty interest (simple)."""
+        return self.contract_rate + self.penalty_rate
+
+    @property
+    def contract_exceeds(self) -> bool:
         return self.contract_rate > self.ceiling
+
+    @property
+    def penalty_exceeds(self) -> bool:
+        return self.with_penalty_rate > self.ceiling
+
+    @property
+    def exceeds(self) -> bool:
+        """Design §6: the 24 % note applies when the contract's cost, or the cost with penalty interest, is above it."""
+        return self.contract_exceeds or self.penalty_exceeds
 
 
 def cost_check(principal_fen: int, start: date, schedule: Iterable[ScheduleItem],

@@ -103,15 +103,18 @@ def test_every_schedule_row_and_the_chart_match_a_hand_calculation(client, login
     response, text = get(client, f"/loans/{loan.loan_ref}", locale)
     assert response.status_code == 200
     # the table (wide screens): one row per instalment, every amount in its column
-    body = text[text.index("<tbody>", text.index("schedule-table")):text.index("</tbody>", text.index("schedule-table"))]
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    # (grouped: instalments due first, then the paid and the not-yet-due ones behind <details>)
+    bodies = re.findall(r'<div class="schedule-table">.*?<tbody>(.*?)</tbody>', text, re.S)
+    rows = sorted((r for body in bodies for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)),
+                  key=lambda r: int(_cells(r)[0]))
     assert len(rows) == len(HAND_ROWS)
     for seq, (row, expected, day) in enumerate(zip(rows, HAND_ROWS, HAND_DATES), 1):
         cells = _cells(row)
         assert cells[:2] == [str(seq), day]
         assert cells[2:8] == [yuan(fen, locale) for fen in expected], seq
     # the cards (phones): scheduled, penalty, paid, unpaid per instalment
-    cards = re.findall(r'<li class="card schedule-card[^"]*">(.*?)</li>', text, re.S)
+    cards = sorted(re.findall(r'<li class="card schedule-card[^"]*">(.*?)</li>', text, re.S),
+                   key=lambda c: int(re.search(r"第 (\d+) 期|Instalment (\d+)", c).group(1)))
     assert len(cards) == len(HAND_ROWS)
     for card, (principal, interest, fees, penalty, paid, unpaid) in zip(cards, HAND_ROWS):
         assert _cells(card) == [yuan(principal + interest + fees, locale), yuan(penalty, locale), yuan(paid, locale),
@@ -286,4 +289,33 @@ def test_cost_above_24_percent_shows_the_warning_note(client, login, create_borr
                        start=date(2026, 1, 15))
     login(client, borrower)
     response, text = get(client, f"/loans/{loan.loan_ref}")
-    assert "合同的年化成本超过每年 24%" in text and "12378" in text
+    assert "这笔借款的利息和费用超过每年 24%" in text and "12378" in text
+
+
+def test_paid_and_future_instalments_are_collapsed_unpaid_ones_open(client, login, create_borrower, create_loan):
+    """Issue 13: the unpaid instalments are shown; the paid and the not-yet-due ones wait behind <details>."""
+    borrower = create_borrower()
+    start = TODAY - timedelta(days=65)  # instalments due 35 and 5 days ago, and in 25 days
+    loan = create_loan(borrower, start=start, payments=[(start + timedelta(days=30), "410.00")])
+    login(client, borrower)
+    _response, text = get(client, f"/loans/{loan.loan_ref}")
+    section = text.split('id="schedule-title"', 1)[1].split("</section>", 1)[0]
+    shown, rest = section.split('<details class="instalment-group" id="instalments-paid">', 1)
+    assert "第 2 期" in shown and "第 1 期" not in shown and "第 3 期" not in shown
+    paid, later = rest.split('<details class="instalment-group" id="instalments-later">', 1)
+    assert "1 期已还清" in paid and "第 1 期" in paid
+    assert "1 期尚未到期" in later and "第 3 期" in later
+
+
+def test_the_page_says_whether_this_loans_charges_are_above_24_percent(client, login, create_borrower, create_loan):
+    borrower = create_borrower()
+    low = create_loan(borrower, principal="1200.00", interest="2.00", start=date(2026, 1, 15))  # ~4 % + 18.25 %
+    high = create_loan(borrower, principal="1200.00", interest="12.00", start=date(2026, 1, 15),
+                       penalty_daily_rate="0.0005")  # ~18 % + 18.25 % with penalty
+    login(client, borrower)
+    _r, text = get(client, f"/loans/{low.loan_ref}")
+    assert "这笔借款的利息和费用没有超过每年 24%" in text and "逾期本金的成本也没有超过每年 24%" in text
+    assert "12378" not in text
+    _r, text = get(client, f"/loans/{high.loan_ref}")
+    assert "这笔借款的利息和费用没有超过每年 24%" in text and "加上罚息后，逾期本金的成本超过每年 24%" in text
+    assert "法院" in text and "12378" in text and "民间借贷" not in text
