@@ -1,7 +1,7 @@
 """Borrower pages of visits (list, detail, answers), the public visitor check and visitor photos."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -44,10 +44,16 @@ def _slot_choices(visit) -> tuple[list[SelectChoice], dict[str, str]]:
 
 
 def _render_detail(visit, **forms):
+    """The visit page. Moving it is two steps that work without JavaScript: a GET form picks the day
+    (``?day=YYYYMMDD``), then the POST form lists only that day's free slots."""
     resched = forms.get("resched") or RescheduleForm(prefix="resched", version=visit.version)
     slot_days: dict[str, str] = {}
+    day = None
     if rules.can(visit.state, "request_reschedule"):
-        resched.slot.choices, slot_days = _slot_choices(visit)
+        choices, slot_days = _slot_choices(visit)
+        wanted = request.args.get("day") or request.form.get("day") or (resched.slot.data or "")[:8]
+        day = wanted if wanted in slot_days else None
+        resched.slot.choices = [c for c in choices if day and c.value[:8] == day]
     forms = {
         "confirm_form": forms.get("confirm") or VersionForm(prefix="confirm", version=visit.version),
         "resched_form": resched,
@@ -58,7 +64,7 @@ def _render_detail(visit, **forms):
         "record_form": VersionForm(prefix="record", version=visit.version),
         "dispute_form": forms.get("dispute") or DisputeForm(prefix="dispute", version=visit.version),
     }
-    return render_template("visits/detail.html", visit=visit, rules=rules, slot_days=slot_days,
+    return render_template("visits/detail.html", visit=visit, rules=rules, slot_days=slot_days, slot_day=day,
                            reschedules_left=rules.reschedules_left(visit.reschedule_count, services.policy()),
                            **forms)
 

@@ -35,10 +35,16 @@ def test_borrower_confirms_one_visit_and_reschedules_another(page, create_borrow
     page.goto(f"/visits/{second.id}")
     page.locator("#move > summary").click()
     axe_check(page)
+    assert page.locator("input[name='resched-slot']").count() == 0  # a day first, then its times
+    page.select_option("#resched-day", index=0)
+    page.click("#show-day-times")
+    assert 1 <= page.locator("input[name='resched-slot']").count() <= 4
+    axe_check(page)
     page.locator("input[name='resched-slot']").nth(1).check()
     screenshot(page, "visit-reschedule-zh-Hans")
     page.locator("#move button[type=submit]").click()
     assert page.locator(".state-reschedule_requested").count() == 1
+    assert "您已申请把上门核实改到" in page.locator("#visit-headline").inner_text()
     screenshot(page, "visit-after-reschedule-zh-Hans")
     session.expire_all()
     assert first.state == "confirmed" and second.state == "reschedule_requested"

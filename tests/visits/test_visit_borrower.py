@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.orm import utcnow
 from portal.visits.models import Visit, VisitAnswer, VisitDispute, VisitRecord
-from tests.visits.conftest import window, workday
+from tests.visits.conftest import local_today, window, workday
 
 ACTIONS = [("confirm", {"confirm-version": "1"}),
            ("reschedule", {"resched-version": "1", "resched-slot": "x"}),
@@ -58,12 +58,36 @@ def test_confirm_then_replay_changes_nothing(client, setup, session):
     assert session.scalar(select(func.count()).where(AuditEvent.action == "visit.answer.confirm")) == 1
 
 
+def _day_slots(page):
+    import re
+
+    return re.findall(r'name="resched-slot"[^>]*value="(\d{12})"', page) or \
+        re.findall(r'value="(\d{12})"[^>]*name="resched-slot"', page)
+
+
 def _first_slot(client, visit_id):
+    """Every slot offered, day by day: the page first offers the days, then the slots of the chosen day."""
     import re
 
     page = client.get(f"/visits/{visit_id}").get_data(as_text=True)
-    return re.findall(r'name="resched-slot"[^>]*value="(\d{12})"', page) or \
-        re.findall(r'value="(\d{12})"[^>]*name="resched-slot"', page)
+    days = re.findall(r'<option value="(\d{8})"', page)
+    return [key for day in days for key in _day_slots(client.get(f"/visits/{visit_id}?day={day}").get_data(
+        as_text=True))]
+
+
+def test_moving_a_visit_picks_a_day_then_a_time_of_that_day(client, setup):
+    """Issue 13: no list of 42 radio buttons; without JavaScript a GET step picks the day."""
+    import re
+
+    _, _, visit = setup
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    days = re.findall(r'<option value="(\d{8})"', page)
+    assert 10 <= len(days) <= 14 and _day_slots(page) == []
+    chosen = client.get(f"/visits/{visit.id}?day={days[2]}").get_data(as_text=True)
+    slots = _day_slots(chosen)
+    assert 1 <= len(slots) <= 4 and all(key.startswith(days[2]) for key in slots)
+    assert f'<option value="{days[2]}" selected>' in chosen and '<details class="answer-box" id="move" open>' in chosen
+    assert _day_slots(client.get(f"/visits/{visit.id}?day=20000101").get_data(as_text=True)) == []
 
 
 def test_reschedule_offers_slots_and_a_replay_counts_once(client, setup, session):
@@ -210,3 +234,33 @@ def test_the_visits_own_time_is_not_offered_as_a_new_time(client, create_borrowe
     visit = make_visit(create_loan(me), when=start)
     keys = _first_slot(client, visit.id)
     assert keys and rules.slot_key(start[0], start[0].tzinfo) not in keys
+
+
+def test_after_a_reschedule_or_a_video_request_the_headline_says_what_was_asked_and_what_next(client, setup,
+                                                                                          session):
+    _, _, visit = setup
+    slot = _first_slot(client, visit.id)[0]
+    client.post(f"/visits/{visit.id}/reschedule", data={"resched-version": str(visit.version), "resched-slot": slot})
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    headline = page.split('id="visit-headline"', 1)[1].split("</p>", 1)[0]
+    assert "您已申请把上门核实改到" in headline and f"{int(slot[10:12]):02d}" in headline
+    assert "工作人员会通过短信和本页面确认新的时间。在此之前，原定时间" in page
+    fresh = _get(session, visit.id)
+    client.post(f"/visits/{visit.id}/remote", data={"remote-version": str(fresh.version), "remote-reason": "上班"})
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "您已申请以视频核实代替" in page and "贷款机构也可能不同意" in page
+
+
+def test_a_past_visit_no_longer_says_who_will_come(client, create_borrower, create_loan, make_visit, login):
+    from datetime import timedelta
+
+    me = create_borrower()
+    login(client, me)
+    when = window(local_today() - timedelta(days=3), 10)
+    visit = make_visit(create_loan(me), state="completed", when=when)
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "上门核实已于" in page and "核实人员" in page
+    assert "说不出来的，请不要开门" not in page and "谁会上门" not in page
+    upcoming = make_visit(create_loan(me), when=window(workday(5), 10), code="XYZ789")
+    page = client.get(f"/visits/{upcoming.id}").get_data(as_text=True)
+    assert "说不出来的，请不要开门" in page
