@@ -42,7 +42,7 @@ def test_borrower_confirms_one_visit_and_reschedules_another(page, create_borrow
     axe_check(page)
     page.locator("input[name='resched-slot']").nth(1).check()
     screenshot(page, "visit-reschedule-zh-Hans")
-    page.locator("#move button[type=submit]").click()
+    page.locator("#move form[method=post] button[type=submit]").click()
     assert page.locator(".state-reschedule_requested").count() == 1
     assert "您已申请把上门核实改到" in page.locator("#visit-headline").inner_text()
     screenshot(page, "visit-after-reschedule-zh-Hans")
