@@ -115,6 +115,20 @@ def check_terms(terms: Terms, limits: Limits = Limits()) -> None:
         raise PlanError("deferral_days")
 
 
+def kinds_for(owed: Owed) -> tuple[str, ...]:
+    """The kinds of plan that make sense for what is owed: a deferral only when something is due now, a waiver
+    only when penalty interest or fees are due now; instalments whenever anything is unpaid."""
+    if owed.total_fen <= 0:
+        return ()
+    waivable = owed.penalty_fen + owed.fee_fen > 0
+    out = ["instalments"]
+    if owed.due_now_fen > 0:
+        out.append("deferral")
+    if waivable:
+        out += ["waiver", "instalments_waiver"]
+    return tuple(k for k in KINDS if k in out)
+
+
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
     y, m = divmod(start.month - 1 + months, 12)
@@ -246,7 +260,7 @@ class Budget:
     medical_fen: int = 0
     education_fen: int = 0
     dependants_fen: int = 0       # support of dependants, a month
-    other_debts_fen: int = 0      # repayments of other debts, a month (shown, not part of the check)
+    other_debts_fen: int = 0      # repayments of other debts, a month (counted in the check)
     dependants: int = 0           # number of people
 
     @property
@@ -258,18 +272,19 @@ class Budget:
         """Income − essential spending (design §5); may be negative."""
         return self.income_fen - self.essentials_fen
 
+    @property
+    def left_fen(self) -> int:
+        """What is left for this plan each month: income − essential spending − repayments of other debts."""
+        return self.available_fen - self.other_debts_fen
+
 
 @dataclass(frozen=True)
 class Affordability:
     monthly_payment_fen: int
-    available_fen: int
+    available_fen: int           # income − essential spending − other debts: what the plan may take a month
     affordable: bool
     shortest_months: int | None  # when not affordable: the shortest instalment term that fits, if any
-    other_debts_fen: int = 0
-
-    @property
-    def left_after_other_debts_fen(self) -> int:
-        return self.available_fen - self.monthly_payment_fen - self.other_debts_fen
+    other_debts_fen: int = 0     # already taken off ``available_fen``
 
 
 def shortest_affordable_months(total_fen: int, available_fen: int, limits: Limits = Limits()) -> int | None:
@@ -283,10 +298,12 @@ def shortest_affordable_months(total_fen: int, available_fen: int, limits: Limit
 
 
 def affordability(budget: Budget, schedule: Schedule, limits: Limits = Limits()) -> Affordability:
+    """The plan's largest monthly payment against income − essential spending − repayments of other debts."""
     monthly = schedule.monthly_max_fen
-    ok = monthly <= budget.available_fen
-    shortest = None if ok else shortest_affordable_months(schedule.total_fen, budget.available_fen, limits)
-    return Affordability(monthly, budget.available_fen, ok, shortest, budget.other_debts_fen)
+    left = budget.left_fen
+    ok = monthly <= left
+    shortest = None if ok else shortest_affordable_months(schedule.total_fen, left, limits)
+    return Affordability(monthly, left, ok, shortest, budget.other_debts_fen)
 
 
 # ---- states: the one place that says what may happen next ----------------------------------------------

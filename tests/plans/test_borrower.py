@@ -1,6 +1,8 @@
 """The borrower's steps, preview, sending, follow-up and who may see what."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -158,7 +160,8 @@ def test_the_preview_needs_both_steps(client, borrower, overdue_loan):
 
 def test_affordability_suggests_a_shorter_term(client, borrower, overdue_loan):
     loan = overdue_loan(borrower)
-    budget = dict(BUDGET, income="3000", housing="1500", food="1000", utilities="", transport="", dependants="")
+    budget = dict(BUDGET, income="3000", housing="1500", food="1000", utilities="", transport="", dependants="",
+                  other_debts="")
     body = text(go_through_steps(client, loan, dict(kind="deferral", months="", deferral_days="30"), budget))
     assert "这个方案超出了收支能承受的范围。" in body and "分 3 个月还款在您的承受范围内。" in body
     assert 'name="months" value="3"' in body  # 1200+ yuan over 3 months fits 500 a month
@@ -240,3 +243,57 @@ def test_months_with_a_decimal_point_are_refused_not_misread(client, borrower, o
     loan = overdue_loan(borrower)
     response = client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=dict(TERMS, months="1.5"))
     assert response.status_code == 422 and 'id="months-error"' in text(response)
+
+
+def test_only_the_kinds_that_fit_the_loan_are_offered(client, borrower, create_loan):
+    """Issue 13: no deferral or waiver when nothing is due now; a kind not offered is refused if sent anyway."""
+    loan = create_loan(borrower, principal="1200.00", months=3, start=date.today() - timedelta(days=10))
+    page = text(client.get(f"/plans/new?loan={loan.loan_ref}"))
+    assert 'value="instalments"' in page
+    assert 'value="deferral"' not in page and 'value="waiver"' not in page and 'value="instalments_waiver"' not in page
+    assert 'id="deferral_days"' not in page and "这笔借款现在没有应还款项，所以不提供延期或减免。" in page
+    refused = client.post(f"/plans/new?loan={loan.loan_ref}&step=1",
+                          data={"kind": "deferral", "months": "", "deferral_days": "30"})
+    assert refused.status_code == 422 and "没有可以延期或减免的金额" in text(refused)
+
+
+def test_every_kind_is_offered_when_penalty_is_due_and_each_has_its_own_fields(client, borrower, overdue_loan):
+    page = text(client.get(f"/plans/new?loan={overdue_loan(borrower).loan_ref}"))
+    for kind in ("instalments", "deferral", "waiver", "instalments_waiver"):
+        assert f'value="{kind}"' in page
+    months = page.split('class="kind-fields kind-fields-months"', 1)[1].split("</fieldset>", 1)[0]
+    days = page.split('class="kind-fields kind-fields-days"', 1)[1].split("</fieldset>", 1)[0]
+    assert 'id="months"' in months and 'id="deferral_days"' not in months and 'id="deferral_days"' in days
+
+
+def test_other_debts_count_and_proofs_are_listed_in_the_preview(client, borrower, overdue_loan):
+    import io
+
+    from tests.uploads.samples import png
+    loan = overdue_loan(borrower)
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=1", data=TERMS)
+    client.post(f"/plans/new?loan={loan.loan_ref}&step=2", data=dict(BUDGET, proofs=[(io.BytesIO(png()), "辞退通知.png")]),
+                content_type="multipart/form-data")
+    body = text(client.get(f"/plans/new?loan={loan.loan_ref}&step=3"))
+    # 6000 − (1500 + 1200 + 300 + 200 + 500) − 800 of other debts = 1,500.00 a month
+    assert "收入减去必要开支和其他债务的还款后，每月剩余 ¥1,500.00" in body
+    assert "辞退通知.png" in body.split('id="proofs-title"', 1)[1]
+
+
+def test_accept_sits_next_to_the_counter_offers_summary(client, borrower, overdue_loan, propose, create_staff):
+    from portal.plans import rules as plan_rules
+    from portal.plans import services
+    loan = overdue_loan(borrower)
+    p = propose(loan)
+    boss = create_staff(role="supervisor")
+    p.state = "under_review"
+    terms = plan_rules.Terms.of("instalments", 18)
+    services.counter(p, boss, p.version, terms, services.preview(loan, terms, None, date.today()), "分 18 期")
+    db.session.commit()
+    page = text(client.get(f"/plans/{p.id}"))
+    counter = page.split('id="counter-title"', 1)[1].split("</section>", 1)[0]
+    summary_at = counter.index("按这些条件共需还款")
+    accept_at = counter.index("/accept")
+    rows_at = counter.index('id="counter-payments"')
+    assert summary_at < accept_at < rows_at  # the button before the 18 payments, which wait behind <details>
+    assert counter.index("同意履行") < accept_at  # the limitation warning is read before accepting

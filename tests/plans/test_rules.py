@@ -146,8 +146,8 @@ def test_affordability_and_the_shortest_term():
     assert budget.available_fen == 120_000
     s = rules.build_schedule(owed(), Terms.of("deferral", deferral_days=30), START)
     a = rules.affordability(budget, s)
-    # the whole 1,100.00 due now is paid once after 30 days: within the 1,200.00 a month left
-    assert a.affordable and a.monthly_payment_fen == 110_000 and a.available_fen == 120_000
+    # the whole 1,100.00 due now is paid once after 30 days: within the 1,100.00 a month left after other debts
+    assert a.affordable and a.monthly_payment_fen == 110_000 and a.available_fen == 110_000
     tight = Budget(income_fen=300_000, housing_fen=280_000)  # 200 yuan a month
     a = rules.affordability(tight, s)
     assert not a.affordable and a.shortest_months == 6  # 110000 / 6 -> 18333 ... last 18335 <= 20000
@@ -203,3 +203,28 @@ def test_every_transition_goes_to_a_known_state(state, action, actor):
         return
     assert new in rules.STATES and new != "draft"
     assert state not in ("approved", "declined", "accepted", "withdrawn")
+
+
+def test_other_debts_count_in_the_affordability_check():
+    """Issue 13: repayments of other debts come off what is left for the plan."""
+    s = rules.build_schedule(owed(), Terms.of("deferral", deferral_days=30), START)  # 1,100.00 in one payment
+    without = Budget(income_fen=500_000, housing_fen=380_000)
+    assert rules.affordability(without, s).affordable
+    with_debts = Budget(income_fen=500_000, housing_fen=380_000, other_debts_fen=20_000)
+    a = rules.affordability(with_debts, s)
+    assert not a.affordable and a.available_fen == 100_000 and a.other_debts_fen == 20_000
+
+
+def test_only_the_kinds_that_make_sense_are_offered():
+    assert rules.kinds_for(rules.Owed()) == ()
+    nothing_due = rules.Owed(later=(rules.Line(START, 50_000),))
+    assert rules.kinds_for(nothing_due) == ("instalments",)
+    due_no_penalty = rules.Owed(principal_fen=40_000, interest_fen=1_000)
+    assert rules.kinds_for(due_no_penalty) == ("instalments", "deferral")
+    assert rules.kinds_for(owed()) == rules.KINDS
+    with_penalty = rules.Owed(principal_fen=40_000, penalty_fen=500)
+    assert rules.kinds_for(with_penalty) == ("instalments", "deferral", "waiver", "instalments_waiver")
+    for kind in ("deferral", "waiver"):
+        with pytest.raises(rules.PlanError) as refused:
+            rules.build_schedule(nothing_due, Terms.of(kind, deferral_days=30), START)
+        assert refused.value.code == "nothing_due"
