@@ -72,6 +72,9 @@ def new():
     valid = form.validate()
     if "csrf_token" in form.errors:  # an expired form saves nothing
         return _render_step(loan, step, form, draft), 400
+    if step == 1 and valid and form.kind.data not in rules.kinds_for(services.owed_of(loan, local_today())):
+        form.kind.errors.append(_plan_error("nothing_due"))  # a kind the page did not offer for this loan
+        valid = False
     draft = services.save_step(current_user, loan, STEPS[step][0], request.form.to_dict(),
                                fields=[field.name for field in form])
     file_errors = _save_proofs(draft) if step == 2 else []
@@ -108,8 +111,9 @@ def _save_proofs(draft) -> list[str]:
 
 
 def _render_step(loan, step: int, form, draft):
-    return render_template(f"plans/step{step}.html", loan=loan, step=step, form=form, draft=draft,
-                           owed=services.owed_of(loan, local_today()))
+    owed = services.owed_of(loan, local_today())
+    return render_template(f"plans/step{step}.html", loan=loan, step=step, form=form, draft=draft, owed=owed,
+                           allowed_kinds=rules.kinds_for(owed))
 
 
 def _checked_draft(loan):
