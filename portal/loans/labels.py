@@ -113,7 +113,7 @@ def needs_you(borrower, today: date) -> list:
                 detail = (_("Due since %(date)s", date=fmt_date(since)) if since < today
                           else _("Due today, %(date)s", date=fmt_date(since))) + " · " + detail
             items.append(Attention("payment", _("Due now on loan %(ref)s", ref=ref),
-                                   _("How to pay loan %(ref)s", ref=ref), url, rank=10, detail=detail,
+                                   _("How to pay"), url, rank=10, detail=detail,
                                    amount_fen=state.due_now_fen))
         elif state.next_fen and state.pay_by is not None:
             items.append(Attention("payment", _("Loan %(ref)s: next payment %(amount)s on %(date)s", ref=ref,
