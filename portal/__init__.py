@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from portal import complaints, loans, plans, rights, uploads, visits
+    from portal import complaints, loans, plans, privacy, rights, uploads, visits
     from portal.accounts.routes import bp as accounts_bp
     from portal.health import bp as health_bp
     from portal.pages import bp as pages_bp
@@ -47,5 +47,5 @@ def configure_blueprints(app: Flask) -> None:
     for bp in (pages_bp, health_bp, accounts_bp, staff_bp):
         app.register_blueprint(bp)
     # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup).
-    for domain in (loans, rights, uploads, visits, complaints, plans):
+    for domain in (loans, rights, uploads, visits, complaints, plans, privacy):
         domain.configure(app)

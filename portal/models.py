@@ -10,3 +10,4 @@ import portal.visits.models  # noqa: F401,E402
 
 metadata = Base.metadata
 import portal.notify.models  # noqa: F401,E402
+import portal.privacy.models  # noqa: F401,E402

@@ -42,9 +42,10 @@ LOCALES = ("zh_Hans", "zh_Hant")
 PUBLIC = ["/", "/login", "/activate", "/activate?step=code", "/password/reset", "/report", "/report/status",
           "/verify-visitor", "/rights", "/staff/login", "/no-such-page"]
 BORROWER = ["/", "/loans", "/visits", "/plans", "/plans/new", "/complaints", "/complaints/new", "/settings",
-            "/rights", "/no-such-page"]
+            "/settings/my-data", "/rights", "/no-such-page"]
 STAFF = ["/staff/", "/staff/complaints", "/staff/plans", "/staff/visits/", "/staff/visits/new",
-         "/staff/visits/roster", "/staff/audit", "/staff/reports", "/staff/no-such-page"]
+         "/staff/visits/roster", "/staff/audit", "/staff/reports", "/staff/requests",
+         "/staff/no-such-page"]
 
 
 def _checker() -> list[str] | None:

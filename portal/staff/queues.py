@@ -17,6 +17,7 @@ STAFF_NAV = [
     ("staff_complaints.queue", _l("Complaints"), "agent"),
     ("staff_plans.queue", _l("Plans"), "agent"),
     ("staff_visits.queue", _l("Visits"), "agent"),
+    ("staff_privacy.queue", _l("Data requests"), "agent"),
     ("staff_visits.roster", _l("Visitor roster"), "supervisor"),
     ("staff.audit", _l("Audit log"), "supervisor"),
     ("staff_reports.index", _l("Reports"), "supervisor"),

@@ -28,9 +28,9 @@ WRONG_TYPES = {"number": "abc", "date": "2026-13-45", "time": "25:61", "tel": "n
                "file": "not a file", "hidden": "-1"}
 PUBLIC = ["/", "/login", "/activate", "/password/reset", "/report", "/report/status", "/verify-visitor", "/rights",
           "/staff/login"]
-BORROWER = ["/", "/loans", "/visits", "/plans", "/complaints", "/complaints/new", "/settings"]
+BORROWER = ["/", "/loans", "/visits", "/plans", "/complaints", "/complaints/new", "/settings", "/settings/my-data"]
 STAFF = ["/staff/", "/staff/complaints", "/staff/plans", "/staff/visits/", "/staff/visits/new",
-         "/staff/visits/roster", "/staff/audit", "/staff/reports"]
+         "/staff/visits/roster", "/staff/audit", "/staff/reports", "/staff/requests"]
 
 
 def unescaped(body: str) -> bool:

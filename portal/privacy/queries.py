@@ -1,0 +1,122 @@
+"""Reads of the data-rights domain: what the portal holds about a borrower, their requests, the staff queue."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import abort, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.accounts.models import Borrower, LoginSession
+from portal.audit.models import AuditEvent
+from portal.complaints import rules as complaint_rules
+from portal.complaints.models import Complaint, ComplaintEvidence
+from portal.extensions import db
+from portal.i18n import fmt_date, local_today
+from portal.loans.models import Loan
+from portal.plans.models import PlanProposal
+from portal.privacy import rules
+from portal.privacy.models import DataRequest
+from portal.visits.models import Visit
+
+
+@dataclass(frozen=True)
+class MyData:
+    """What the portal holds about one borrower, computed once for the page."""
+
+    name: str
+    masked_id: str
+    address: str
+    phone: str
+    locale: str
+    preferred_contact: str
+    family_contact_consent: bool
+    consent_changed_at: datetime | None
+    loan_refs: list[str]
+    visits: int
+    visits_with_family_choice: int
+    plans: int
+    plan_drafts: int
+    complaints: int
+    evidence_files: int
+    sessions: list[datetime]
+    requests: list[DataRequest] = field(default_factory=list)
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def my_data(borrower: Borrower) -> MyData:
+    loans = list(db.session.scalars(select(Loan.loan_ref).where(Loan.borrower_id == borrower.id)
+                                    .order_by(Loan.loan_ref)))
+    visits = select(Visit.id).join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
+    plans = select(PlanProposal.id).where(PlanProposal.borrower_id == borrower.id)
+    complaints = select(Complaint.id).where(Complaint.borrower_id == borrower.id)
+    evidence = (select(ComplaintEvidence.id).join(Complaint, ComplaintEvidence.complaint_id == Complaint.id)
+                .where(Complaint.borrower_id == borrower.id))
+    consent_at = db.session.scalar(
+        select(func.max(AuditEvent.at)).where(AuditEvent.borrower_id == borrower.id,
+                                              AuditEvent.action == "borrower.family_contact_consent"))
+    sessions = list(db.session.scalars(select(LoginSession.created_at).where(LoginSession.borrower_id == borrower.id)
+                                       .order_by(LoginSession.created_at.desc())))
+    return MyData(
+        name=borrower.name, masked_id="*" * (len(borrower.id_number) - 4) + borrower.id_number[-4:], address=borrower.address,
+        phone=borrower.phone, locale=borrower.locale, preferred_contact=borrower.preferred_contact,
+        family_contact_consent=borrower.family_contact_consent, consent_changed_at=consent_at,
+        loan_refs=loans, visits=_count(visits),
+        visits_with_family_choice=_count(visits.where(Visit.family_contact_allowed.is_not(None))),
+        plans=_count(plans.where(PlanProposal.state != "draft")),
+        plan_drafts=_count(plans.where(PlanProposal.state == "draft")),
+        complaints=_count(complaints), evidence_files=_count(evidence), sessions=sessions,
+        requests=requests_of(borrower),
+    )
+
+
+def requests_of(borrower: Borrower) -> list[DataRequest]:
+    return list(db.session.scalars(select(DataRequest).where(DataRequest.borrower_id == borrower.id)
+                                   .order_by(DataRequest.id.desc())))
+
+
+def request_for_staff(request_id: int) -> DataRequest:
+    item = db.session.get(DataRequest, request_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+QUEUE_FILTERS = ("open", "answered", "all")
+
+
+def staff_queue(which: str) -> list[DataRequest]:
+    stmt = select(DataRequest)
+    if which == "open":
+        stmt = stmt.where(DataRequest.state == rules.OPEN).order_by(DataRequest.due_on, DataRequest.id)
+    elif which == "answered":
+        stmt = stmt.where(DataRequest.state != rules.OPEN).order_by(DataRequest.answered_at.desc())
+    else:
+        stmt = stmt.order_by(DataRequest.id.desc())
+    return list(db.session.scalars(stmt.limit(200)))
+
+
+def queue_provider(staff) -> dict:
+    """Open data requests, nearest deadline first, for the staff "my work" home."""
+    count = db.session.scalar(select(func.count()).select_from(DataRequest).where(DataRequest.state == rules.OPEN))
+    today = local_today()
+    items = [{"label": _("%(ref)s · %(kind)s", ref=r.reference, kind=kind_label(r.kind)),
+              "url": url_for("staff_privacy.detail", request_id=r.id),
+              "due_text": _("Answer by %(date)s", date=fmt_date(r.due_on)),
+              "urgency": complaint_rules.urgency(r.due_on, today)} for r in staff_queue("open")[:10]]
+    return {"title": _("Data requests to answer"), "url": url_for("staff_privacy.queue"), "count": count,
+            "items": items}
+
+
+def kind_label(kind: str) -> str:
+    return {rules.CORRECTION: _("Correction"), rules.DELETION: _("Deletion")}.get(kind, kind)
+
+
+def state_label(state: str) -> str:
+    # Translators: the state of a borrower's request to correct or delete their personal information.
+    return {rules.OPEN: _("Waiting for our answer"), rules.DONE: _("Done as you asked"),
+            rules.DECLINED: _("Not done (see the reason)")}.get(state, state)
