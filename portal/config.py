@@ -187,6 +187,10 @@ def load_config(instance_path: str) -> dict:
         "REPORT_STATUS_LIMIT": _env("REPORT_STATUS_LIMIT", "10 per 15 minutes"),
         # How long a browser keeps access to a third-party report after entering its reference and secret.
         "REPORT_GRANT_MINUTES": _int("REPORT_GRANT_MINUTES", 60),
+        # Retention (portal.privacy.retention): what is deleted when. Expired codes, sessions and report grants
+        # go at once; these count from a complaint's decision and from a visitor leaving the roster.
+        "RETENTION_EVIDENCE_YEARS": _int("RETENTION_EVIDENCE_YEARS", 3),
+        "RETENTION_VISITOR_PHOTO_YEARS": _int("RETENTION_VISITOR_PHOTO_YEARS", 1),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
         # Absolute lifetime of a login session, however active it stays.
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def configure(app: Flask) -> None:
+    from portal.privacy.cli import retention_cmd
     from portal.privacy.queries import queue_provider
     from portal.privacy.routes import bp
     from portal.privacy.staff_routes import bp as staff_bp
@@ -14,3 +15,4 @@ def configure(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     register_queue(app, queue_provider)
+    app.cli.add_command(retention_cmd)

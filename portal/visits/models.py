@@ -25,6 +25,8 @@ class Visitor(Base):
     badge_number: Mapped[str] = mapped_column(String(32), unique=True)
     photo_name: Mapped[str | None] = mapped_column(String(40))  # random file name under the photo folder
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the visitor stopped being active: the retention clock of the photo (PORTAL_RETENTION_*).
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

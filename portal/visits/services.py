@@ -277,6 +277,10 @@ def add_visitor(staff: StaffUser, name: str, badge: str, photo_name: str | None)
 
 
 def set_visitor_active(staff: StaffUser, visitor: Visitor, active: bool) -> None:
+    if visitor.active and not active:
+        visitor.deactivated_at = utcnow()
+    elif active:
+        visitor.deactivated_at = None
     visitor.active = active
     db.session.flush()
     record("visitor.activated" if active else "visitor.deactivated", "visitor", visitor.id, staff=staff)

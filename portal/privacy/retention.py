@@ -1,0 +1,117 @@
+"""Retention: nothing personal is kept forever. Each rule names what goes and when; ``run`` deletes the rows
+and their files together and records counts (never contents) in the audit log.
+
+Rules (``PORTAL_RETENTION_*``): SMS codes once expired or used, login sessions once past their idle or absolute
+lifetime, third-party report grants once expired: at once; a closed complaint's evidence files
+``RETENTION_EVIDENCE_YEARS`` (3) after its decision; a visitor's photo ``RETENTION_VISITOR_PHOTO_YEARS`` (1) after
+they left the roster.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+
+from portal import uploads
+from portal.accounts.models import LoginSession, VerificationCode
+from portal.audit.services import record
+from portal.complaints import rules as complaint_rules
+from portal.complaints.models import Complaint, ComplaintEvidence, ReportGrant
+from portal.extensions import db
+from portal.orm import utcnow
+from portal.privacy.rules import cutoff
+from portal.visits import photos
+from portal.visits.models import Visitor
+
+
+@dataclass(frozen=True)
+class Policy:
+    session_idle: timedelta
+    session_max: timedelta
+    evidence_years: int
+    visitor_photo_years: int
+
+    @classmethod
+    def from_config(cls) -> Policy:
+        c = current_app.config
+        return cls(session_idle=timedelta(minutes=c["SESSION_IDLE_MINUTES"]),
+                   session_max=timedelta(hours=c["SESSION_MAX_HOURS"]),
+                   evidence_years=c["RETENTION_EVIDENCE_YEARS"], visitor_photo_years=c["RETENTION_VISITOR_PHOTO_YEARS"])
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    count: Callable[[], int]
+    purge: Callable[[], tuple[int, list[Callable[[], None]]]]  # rows deleted, file deletions after the commit
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def rules_for(now: datetime, policy: Policy) -> list[Rule]:
+    codes = or_(VerificationCode.expires_at <= now, VerificationCode.used_at.is_not(None))
+    sessions = or_(LoginSession.last_seen_at <= now - policy.session_idle,
+                   LoginSession.created_at <= now - policy.session_max)
+    evidence = (select(ComplaintEvidence.id, ComplaintEvidence.stored_name)
+                .join(Complaint, ComplaintEvidence.complaint_id == Complaint.id)
+                .where(Complaint.state.in_(sorted(complaint_rules.CLOSED)),
+                       Complaint.decided_at <= cutoff(now, years=policy.evidence_years)))
+    visitors = select(Visitor.id, Visitor.photo_name).where(
+        Visitor.active.is_(False), Visitor.photo_name.is_not(None),
+        Visitor.deactivated_at <= cutoff(now, years=policy.visitor_photo_years))
+
+    def purge_evidence():
+        found = list(db.session.execute(evidence))
+        if found:
+            db.session.execute(delete(ComplaintEvidence).where(ComplaintEvidence.id.in_([i for i, _ in found])))
+        return len(found), [lambda name=name: uploads.delete(name) for _, name in found]
+
+    def purge_photos():
+        found = list(db.session.execute(visitors))
+        if found:
+            db.session.execute(update(Visitor).where(Visitor.id.in_([i for i, _ in found])).values(photo_name=None))
+        return len(found), [lambda name=name: photos.delete_photo(name) for _, name in found]
+
+    def rows(model, where):
+        return lambda: (db.session.execute(delete(model).where(where)).rowcount, [])
+
+    return [
+        Rule("verification_codes", "SMS codes that expired or were used", lambda: _count(select(VerificationCode.id)
+             .where(codes)), rows(VerificationCode, codes)),
+        Rule("login_sessions", "login sessions past their idle or absolute lifetime",
+             lambda: _count(select(LoginSession.token_hash).where(sessions)), rows(LoginSession, sessions)),
+        Rule("report_grants", "third-party report access that expired",
+             lambda: _count(select(ReportGrant.token_hash).where(ReportGrant.expires_at <= now)),
+             rows(ReportGrant, ReportGrant.expires_at <= now)),
+        Rule("complaint_evidence", f"evidence files of complaints decided over {policy.evidence_years} years ago",
+             lambda: _count(evidence), purge_evidence),
+        Rule("visitor_photos", f"photos of visitors off the roster for over {policy.visitor_photo_years} years",
+             lambda: _count(visitors), purge_photos),
+    ]
+
+
+def due(now: datetime | None = None) -> list[tuple[Rule, int]]:
+    """What would go now, rule by rule (the dry run)."""
+    return [(rule, rule.count()) for rule in rules_for(now or utcnow(), Policy.from_config())]
+
+
+def run(now: datetime | None = None) -> dict[str, int]:
+    """Delete what is due, commit, then delete the files of the rows that went; audit the counts."""
+    counts, file_deletions = {}, []
+    for rule in rules_for(now or utcnow(), Policy.from_config()):
+        counts[rule.name], files = rule.purge()
+        file_deletions += files
+    record("retention.deleted", "retention", "", **counts)
+    db.session.commit()
+    for delete_file in file_deletions:
+        try:
+            delete_file()
+        except FileNotFoundError:
+            pass
+    return counts
