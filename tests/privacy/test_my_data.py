@@ -128,3 +128,13 @@ def test_the_reference_counts_up(client, borrower, session):
     client.post("/settings/my-data", data={"kind": "deletion", "detail": "b"})
     refs = sorted(r.reference for r in session.scalars(select(DataRequest)))
     assert all(re.fullmatch(r"DR-\d{6}", r) for r in refs) and refs[0] != refs[1]
+
+
+def test_the_demo_has_an_open_and_an_answered_request(app, session):
+    from tests.hardening.crawl import seed_demo
+
+    with app.test_request_context():
+        seed_demo(session, local_today())
+        seed_demo(session, local_today())  # seeding twice adds nothing
+    states = sorted(r.state for r in session.scalars(select(DataRequest)))
+    assert states == ["done", "open"]
