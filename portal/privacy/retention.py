@@ -21,6 +21,7 @@ from portal.audit.services import record
 from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint, ComplaintEvidence, ReportGrant
 from portal.extensions import db
+from portal.lifecycle import after_commit
 from portal.orm import utcnow
 from portal.privacy.rules import cutoff
 from portal.visits import photos
@@ -102,16 +103,13 @@ def due(now: datetime | None = None) -> list[tuple[Rule, int]]:
 
 
 def run(now: datetime | None = None) -> dict[str, int]:
-    """Delete what is due, commit, then delete the files of the rows that went; audit the counts."""
-    counts, file_deletions = {}, []
+    """Delete what is due and commit; the files of the rows that went are deleted once the commit is durable
+    (``after_commit``), so a failed run keeps rows and files together. The audit log gets the counts."""
+    counts = {}
     for rule in rules_for(now or utcnow(), Policy.from_config()):
         counts[rule.name], files = rule.purge()
-        file_deletions += files
+        for delete_file in files:
+            after_commit(delete_file)
     record("retention.deleted", "retention", "", **counts)
     db.session.commit()
-    for delete_file in file_deletions:
-        try:
-            delete_file()
-        except FileNotFoundError:
-            pass
     return counts

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms import PreferencesForm
-from portal.extensions import db
 from portal.i18n import fmt_date
 from portal.privacy import queries, services
 from portal.privacy.forms import DataRequestForm
@@ -27,7 +26,6 @@ def my_data():
     form = DataRequestForm()
     if form.validate_on_submit():
         item = services.file_request(current_user, form.kind.data, form.detail.data)
-        db.session.commit()
         flash(_("Your request %(ref)s is sent. We answer by %(date)s; the answer will be shown here.",
                 ref=item.reference, date=fmt_date(item.due_on)), "success")
         return redirect(url_for("privacy.my_data"))

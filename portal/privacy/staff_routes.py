@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.audit.services import record
-from portal.extensions import db
 from portal.i18n import local_today
 from portal.privacy import queries, services
 from portal.privacy.forms import AnswerForm
@@ -39,7 +38,6 @@ def _render(item, form=None, status=200):
 def detail(request_id: int):
     item = queries.request_for_staff(request_id)
     record("data_request.viewed", "data_request", item.reference)  # a staff read of personal data
-    db.session.commit()
     return _render(item)[0]
 
 
@@ -57,10 +55,8 @@ def answer(request_id: int):
         return _render(item, form, 422)
     try:
         services.answer_request(current_user, item, form.version.data, form.outcome.data, form.answer.data)
-    except RequestError as exc:
-        db.session.rollback()
+    except RequestError as exc:  # refused before anything was written
         flash(_PROBLEMS.get(exc.code, _PROBLEMS["stale"])(), "warning")
         return redirect(url_for("staff_privacy.detail", request_id=request_id))
-    db.session.commit()
     flash(_("The answer is saved. The borrower sees it on their data page."), "success")
     return redirect(url_for("staff_privacy.queue"))
