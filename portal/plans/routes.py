@@ -224,6 +224,7 @@ def detail(proposal_id: int):
     late = p.state == "countered" and services.dates_passed(p, "counter")
     return render_template("plans/detail.html", p=p, proposed=services.saved_schedule(p), counter=counter,
                            counter_afford=afford, actions=rules.actions_for(p.state, "borrower"),
+                           budget_left=services.budget_of(p).left_fen,
                            form=ActionForm(), counter_late=_dates_passed_text() if late else None)
 
 

@@ -94,7 +94,8 @@ def new():
             flash(_("The visit is proposed and the borrower is notified by SMS."), "success")
             return redirect(url_for("staff_visits.detail", visit_id=visit.id))
     record("loan.viewed_for_visit", "loan", loan.loan_ref)
-    return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems)
+    return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems,
+                           first_day=services.first_proposal_day(loan, local_today()), today=local_today())
 
 
 def _render_detail(visit: Visit, **forms):

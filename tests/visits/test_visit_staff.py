@@ -254,6 +254,9 @@ def test_a_visit_is_proposed_only_from_the_day_the_loan_timeline_gives(client, a
 
     first_due = local_today() - timedelta(days=days_overdue)
     loan = create_loan(create_borrower(), start=first_due - timedelta(days=30))
+    form_page = client.get(f"/staff/visits/new?loan={loan.loan_ref}").get_data(as_text=True)
+    assert ("从" in form_page.split('id="visit-day"', 1)[1].split("</p>", 1)[0]) and \
+        (("在此之前不能提出" in form_page) != allowed)
     response = client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=_proposal(roster, workday(5)))
     assert session.scalar(select(func.count()).select_from(Visit)) == (1 if allowed else 0)
     if not allowed:
