@@ -41,7 +41,8 @@ def test_nothing_due_says_so_and_shows_the_next_payment(client, create_borrower,
 def _visit(session, loan, day, state="proposed"):
     people = [Visitor(name="刘强", badge_number="BJ1024"), Visitor(name="周敏", badge_number="BJ1025")]
     start = datetime.combine(day, time(19), tzinfo=lender_tz())
-    visit = Visit(loan_id=loan.id, address="北京市东城区", window_start=start, window_end=start + timedelta(hours=1),
+    visit = Visit(loan_id=loan.id, address="北京市东城区", window_start=start,
+                  window_end=start + timedelta(hours=1),
                   purpose="核实地址", state=state, code="ABC234", visitors=people)
     session.add(visit)
     session.commit()
@@ -55,7 +56,8 @@ def test_a_visit_waiting_for_an_answer_is_marked_today_or_tomorrow(client, sessi
     visit = _visit(session, loan, local_today() + timedelta(days=1))
     login(client, me)
     page = home(client)
-    assert "明天" in page and "回复上门核实安排" in page and f'href="/visits/{visit.id}"' in home(client, raw=True)
+    assert "明天" in page and "回复上门核实安排" in page
+    assert f'href="/visits/{visit.id}"' in home(client, raw=True)
     session.get(Visit, visit.id).state = "confirmed"  # (the object was detached by the request)
     session.commit()
     assert "回复上门核实安排" not in home(client)

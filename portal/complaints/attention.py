@@ -32,7 +32,8 @@ def needs_you(borrower, today: date) -> list[Attention]:
     for c in db.session.scalars(select(Complaint).where(Complaint.id.in_(replied)).order_by(Complaint.id)):
         items.append(Attention("complaint", _("Complaint %(ref)s: staff replied on %(date)s", ref=c.reference,
                                               date=fmt_date(replied[c.id])),
-                               _("Read the reply"), url_for("complaints.detail", reference=c.reference) + "#messages-title",
+                               _("Read the reply"),
+                               url_for("complaints.detail", reference=c.reference) + "#messages-title",
                                rank=30))
     return items
 

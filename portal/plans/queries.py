@@ -126,7 +126,8 @@ def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
     for loan_id, p in agreed.items():
         lines = [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
         if p.agreed_which == "counter":
-            terms, start = rules.Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days), p.counter_start_date
+            terms = rules.Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days)
+            start = p.counter_start_date
         else:
             terms, start = rules.Terms.of(p.kind, p.months, p.deferral_days), p.start_date
         sched = rules.Schedule(terms, start or agreed_on(p), tuple(rules.Line(d, a) for d, a in lines), 0, 0)
