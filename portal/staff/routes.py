@@ -1,6 +1,8 @@
 """Staff console: login with a second factor, my-work home, the audit log."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,7 +25,9 @@ AUDIT_PAGE_SIZE = 50
 
 
 def _username_key() -> str:
-    return "staff:" + (request.form.get("username", "").strip().lower() or (request.remote_addr or ""))
+    """One budget per account however the name is typed (full-width letters, capitals, spaces around it)."""
+    name = unicodedata.normalize("NFKC", request.form.get("username", "")).strip().casefold()[:64]
+    return "staff:" + name if name else "ip:" + (request.remote_addr or "")
 
 
 @bp.route("/login", methods=["GET", "POST"])

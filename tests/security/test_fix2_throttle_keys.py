@@ -38,3 +38,11 @@ def test_fix2_code_step_counts_the_number_in_the_session_not_a_form_field(client
     last = client.post(f"{path}?step=code", data={"phone": "13900139999", "code": "999999",
                                                   "password": "another-pass-1", "confirm": "another-pass-1"})
     assert last.status_code == 429
+
+
+def test_fix2_staff_login_budget_is_per_account_however_the_name_is_typed(client, create_staff):
+    create_staff(role="agent", username="agent9")
+    spellings = itertools.cycle(["agent9", "AGENT9", " agent9 ", "ａｇｅｎｔ９"])
+    codes = [client.post("/staff/login", data={"username": next(spellings), "password": "guess-guess-1",
+                                               "otp": "000000"}).status_code for _ in range(6)]
+    assert 429 not in codes[:5] and codes[5] == 429
