@@ -62,7 +62,9 @@ def my_data(borrower: Borrower) -> MyData:
     sessions = list(db.session.scalars(select(LoginSession.created_at).where(LoginSession.borrower_id == borrower.id)
                                        .order_by(LoginSession.created_at.desc())))
     return MyData(
-        name=borrower.name, masked_id="*" * (len(borrower.id_number) - 4) + borrower.id_number[-4:], address=borrower.address,
+        # Only the last 4 characters of the ID number: enough to recognise it, not to copy it.
+        name=borrower.name, masked_id="*" * (len(borrower.id_number) - 4) + borrower.id_number[-4:],
+        address=borrower.address,
         phone=borrower.phone, locale=borrower.locale, preferred_contact=borrower.preferred_contact,
         family_contact_consent=borrower.family_contact_consent, consent_changed_at=consent_at,
         loan_refs=loans, visits=_count(visits),
