@@ -42,10 +42,11 @@ def configure_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts_bp
     from portal.health import bp as health_bp
     from portal.pages import bp as pages_bp
+    from portal.staff import borrowers as staff_borrowers
     from portal.staff.routes import bp as staff_bp
 
     for bp in (pages_bp, health_bp, accounts_bp, staff_bp):
         app.register_blueprint(bp)
     # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup).
-    for domain in (loans, rights, uploads, visits, complaints, plans, privacy):
+    for domain in (loans, rights, uploads, visits, complaints, plans, privacy, staff_borrowers):
         domain.configure(app)

@@ -6,6 +6,7 @@ import portal.audit.models  # noqa: F401,E402
 import portal.complaints.models  # noqa: F401,E402
 import portal.loans.models  # noqa: F401,E402
 import portal.plans.models  # noqa: F401,E402
+import portal.staff.borrowers.models  # noqa: F401,E402
 import portal.visits.models  # noqa: F401,E402
 
 metadata = Base.metadata

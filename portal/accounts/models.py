@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.accounts import rules
 from portal.orm import Base, UTCDateTime, utcnow
 
 LOCALES = ("zh_Hans", "zh_Hant")
@@ -33,6 +34,10 @@ class Borrower(_Principal, Base):
     __table_args__ = (
         CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name="locale"),
         CheckConstraint("preferred_contact IN ('sms', 'phone', 'portal')", name="preferred_contact"),
+        # Staff lookup (issue 14): a name prefix in either script, and the last 4 characters of the ID number,
+        # both in the order the results are listed (key-set pages).
+        Index("ix_borrowers_name_key", "name_key", "id"),
+        Index("ix_borrowers_id_tail", "id_tail", "name_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +54,12 @@ class Borrower(_Principal, Base):
     family_contact_consent: Mapped[bool] = mapped_column(default=False)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Derived search columns, kept in step with name and id_number by the listener below. The name key compares
+    # byte-wise on PostgreSQL (collation "C"), so a prefix is an index range whatever the database's locale.
+    name_key: Mapped[str] = mapped_column(
+        String(rules.NAME_KEY_LENGTH).with_variant(String(rules.NAME_KEY_LENGTH, collation="C"), "postgresql"),
+        default="")
+    id_tail: Mapped[str] = mapped_column(String(rules.ID_TAIL_LENGTH), default="")
 
     kind = "borrower"
 
@@ -59,6 +70,17 @@ class Borrower(_Principal, Base):
     @property
     def masked_phone(self) -> str:
         return self.phone[:3] + "****" + self.phone[-4:]
+
+    @property
+    def masked_name(self) -> str:
+        return rules.mask_name(self.name)
+
+
+@event.listens_for(Borrower, "before_insert")
+@event.listens_for(Borrower, "before_update")
+def _set_search_keys(_mapper, _connection, target: Borrower) -> None:
+    target.name_key = rules.name_key(target.name)
+    target.id_tail = rules.id_tail(target.id_number)
 
 
 class StaffUser(_Principal, Base):

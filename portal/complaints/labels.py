@@ -56,6 +56,8 @@ OUTCOME_LABELS = {
 }
 EVENT_LABELS = {
     "filed": _l("Complaint received"),
+    # Translators: a complaint the borrower made by phone; a staff member typed it in for them.
+    "taken_by_phone": _l("Made by phone and written down by our staff"),
     "acknowledged": _l("We confirmed we received it and are looking at it"),
     "investigating": _l("Investigation started"),
     "extended": _l("Decision deadline extended"),

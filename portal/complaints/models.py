@@ -97,13 +97,16 @@ class Complaint(Base):
     response: Mapped[str | None] = mapped_column(String(16))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A complaint the borrower made by phone, written down by this staff member (None: filed by the complainant).
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
     borrower: Mapped[Borrower | None] = relationship()
     loan: Mapped[Loan | None] = relationship()
-    assignee: Mapped[StaffUser | None] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id])
+    taken_by: Mapped[StaffUser | None] = relationship(foreign_keys=[taken_by_id])
     category_rows: Mapped[list["ComplaintCategory"]] = relationship(
         back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintCategory.category")
     messages: Mapped[list["ComplaintMessage"]] = relationship(

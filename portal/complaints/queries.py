@@ -14,6 +14,7 @@ from portal.complaints.models import (OPEN_SQL, OPEN_STATES, Complaint, Complain
 from portal.extensions import db
 
 PAGE_SIZE = 25
+HOME_LIMIT = 10  # rows of each list on the staff home
 AGES = {"lt3": (0, 2), "3to7": (3, 7), "8to15": (8, 15), "gt15": (16, None)}
 OPEN = OPEN_STATES
 # Literal SQL, identical to the partial index ix_complaints_open_queue's condition (see models.OPEN_SQL).
@@ -81,7 +82,8 @@ def open_for(staff_id: int) -> list[Complaint]:
     """Open complaints assigned to this person or to nobody, nearest deadline first (for 'my work')."""
     query = (select(Complaint).where(is_open,
                                      or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
-             .order_by(Complaint.queue_due, Complaint.id).limit(10))
+             .options(selectinload(Complaint.borrower))
+             .order_by(Complaint.queue_due, Complaint.id).limit(HOME_LIMIT))
     return list(db.session.scalars(query))
 
 
@@ -102,7 +104,9 @@ def attention(ids: list[int]) -> set[int]:
         last_word[cid] = at
     for cid, at in db.session.execute(
             select(ComplaintEvidence.complaint_id, func.max(ComplaintEvidence.at))
-            .where(ComplaintEvidence.complaint_id.in_(ids), ComplaintEvidence.added_by == "complainant")
+            .join(Complaint, Complaint.id == ComplaintEvidence.complaint_id)
+            .where(ComplaintEvidence.complaint_id.in_(ids), ComplaintEvidence.added_by == "complainant",
+                   ComplaintEvidence.at > Complaint.received_at)  # files sent with the complaint are not new word
             .group_by(ComplaintEvidence.complaint_id)).all():
         last_word[cid] = max(at, last_word.get(cid, at))
     for cid, at in db.session.execute(
@@ -112,7 +116,7 @@ def attention(ids: list[int]) -> set[int]:
     return {cid for cid, at in last_word.items() if rules.needs_attention(at, last_staff.get(cid))}
 
 
-def closed_needing_attention(staff_id: int, limit: int = 10) -> list[Complaint]:
+def _closed_needing_attention(staff_id: int):
     """Closed complaints of mine (or nobody's) with word from the complainant that no staff reply has answered:
     "not satisfied", a message or evidence (the decided complaint's page still lets them write). One query, so
     none is missed however many closed complaints were answered before; the same test as ``attention``."""
@@ -125,12 +129,22 @@ def closed_needing_attention(staff_id: int, limit: int = 10) -> list[Complaint]:
         exists().where(ComplaintMessage.complaint_id == Complaint.id, ComplaintMessage.author_kind != "staff",
                        unanswered(ComplaintMessage.complaint_id, ComplaintMessage.at)),
         exists().where(ComplaintEvidence.complaint_id == Complaint.id, ComplaintEvidence.added_by == "complainant",
+                       ComplaintEvidence.at > Complaint.received_at,
                        unanswered(ComplaintEvidence.complaint_id, ComplaintEvidence.at)),
         and_(Complaint.response == rules.NOT_SATISFIED, unanswered(Complaint.id, Complaint.responded_at)))
+    return (Complaint.state.in_(sorted(rules.CLOSED)), word,
+            or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
+
+
+def closed_needing_attention(staff_id: int, limit: int = HOME_LIMIT) -> list[Complaint]:
+    """Oldest decision first: its review window (30 days from the decision) closes first."""
     return list(db.session.scalars(
-        select(Complaint).where(Complaint.state.in_(sorted(rules.CLOSED)), word,
-                                or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
-        .order_by(Complaint.decided_at.desc(), Complaint.id.desc()).limit(limit)))
+        select(Complaint).where(*_closed_needing_attention(staff_id)).options(selectinload(Complaint.borrower))
+        .order_by(Complaint.decided_at, Complaint.id).limit(limit)))
+
+
+def count_closed_needing_attention(staff_id: int) -> int:
+    return db.session.scalar(select(func.count(Complaint.id)).where(*_closed_needing_attention(staff_id))) or 0
 
 
 def count_open_for(staff_id: int) -> int:

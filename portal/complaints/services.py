@@ -117,17 +117,21 @@ def _event(complaint: Complaint, kind: str, detail: str = "", at: datetime | Non
     complaint.events.append(ComplaintEvent(kind=kind, detail=detail, at=at or utcnow()))
 
 
-def _attach(complaint: Complaint, files: list[tuple[bytes, str]], added_by: str) -> None:
+def _attach(complaint: Complaint, files: list[tuple[bytes, str]], added_by: str,
+            at: datetime | None = None) -> None:
+    """``at``: the filing's own moment for files sent with the complaint (later files are new word for staff)."""
     for data, original in files:
         stored = uploads.save(data)
         complaint.evidence.append(ComplaintEvidence(
             stored_name=stored.name, sha256=stored.sha256, size=stored.size, mime=stored.mime,
-            original_name=uploads.clean_filename(original), added_by=added_by))
+            original_name=uploads.clean_filename(original), added_by=added_by, at=at or utcnow()))
 
 
 def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str | None = None,
-                   now: datetime | None = None, secret: str | None = None) -> tuple[Complaint, str | None]:
-    """Create a complaint (and its files); returns it with the third-party secret (None for borrowers)."""
+                   now: datetime | None = None, secret: str | None = None,
+                   taken_by: StaffUser | None = None) -> tuple[Complaint, str | None]:
+    """Create a complaint (and its files); returns it with the third-party secret (None for borrowers).
+    ``taken_by``: the staff member who wrote down a borrower's complaint made by phone."""
     now = now or utcnow()
     if not filing.categories or set(filing.categories) - set(rules.CATEGORIES):
         raise rules.RuleError("categories")
@@ -148,15 +152,20 @@ def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str
         collector_badge=filing.collector_badge, collector_phone=filing.collector_phone,
         what_happened=filing.what_happened, outcome_wanted=filing.outcome_wanted, locale=filing.locale,
         state=rules.RECEIVED, received_at=now, acknowledge_due=due.acknowledge_by, decide_due=due.decide_by,
-        idempotency_key=key or None)
+        idempotency_key=key or None, taken_by_id=taken_by.id if taken_by is not None else None)
     complaint.category_rows = [ComplaintCategory(category=c) for c in dict.fromkeys(filing.categories)]
     _event(complaint, "filed", at=now)
+    if taken_by is not None:
+        _event(complaint, "taken_by_phone", taken_by.display_name or taken_by.username, at=now)
     db.session.add(complaint)
-    _attach(complaint, filing.files, "complainant")
+    _attach(complaint, filing.files, "complainant", at=now)
     if filing.files:
         _event(complaint, "evidence_added", str(len(filing.files)), at=now)
     db.session.flush()
-    record("complaint.filed", "complaint", complaint.reference, borrower=borrower, third_party=borrower is None)
+    if taken_by is not None:
+        record("complaint.taken_by_phone", "complaint", complaint.reference, staff=taken_by, borrower_id=borrower.id)
+    else:
+        record("complaint.filed", "complaint", complaint.reference, borrower=borrower, third_party=borrower is None)
     return complaint, secret
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import uploads
 from portal.accounts.models import StaffUser
+from portal.accounts.rules import mask_name
 from portal.audit.services import record
 from portal.complaints import export, labels, queries, rules, services
 from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, StateForm, choice_list
@@ -99,7 +100,7 @@ def detail(reference: str):
             complaint = complaint_for_staff(reference)
             forms[action].form_errors.append(str(_RULE_MESSAGES.get(error.code, error.code)))
         else:
-            flash(_("Saved."), "success")
+            flash(_done_message(complaint, action), "success")
             return redirect(url_for("staff_complaints.detail", reference=reference))
     elif action is not None and action not in forms:
         abort(400)
@@ -107,6 +108,24 @@ def detail(reference: str):
     return render_template("staff/complaints/detail.html", complaint=complaint, forms=forms, action=action,
                            today=local_today(), can_extend=rules.can_extend(complaint.extension_level),
                            needs_answer=complaint.id in queries.attention([complaint.id]))
+
+
+def _done_message(complaint: Complaint, action: str) -> str:
+    """Say what the action did, not only that something was saved."""
+    if action == "assign":
+        if complaint.assignee is None:
+            return _("The complaint is no longer assigned to anyone.")
+        return _("The complaint is assigned to %(name)s.", name=complaint.assignee.display_name
+                 or complaint.assignee.username)
+    if action == "note":
+        return _("Internal note added. The complainant does not see it.")
+    if action == "reply":
+        return _("Reply sent to the complainant. They see it on their complaint page.")
+    if action == "state":
+        return _("Status changed to “%(state)s”. The complainant sees it on their complaint page.",
+                 state=labels.STATE_LABELS[complaint.state])
+    return _("Decision deadline extended to %(day)s. The complainant sees the new date and the reason.",
+             day=fmt_date(complaint.decide_due))
 
 
 def _apply(complaint: Complaint, action: str, form) -> None:
@@ -143,27 +162,38 @@ def evidence(reference: str, evidence_id: int):
     return uploads.download(item.stored_name, item.mime, export.download_name(item))
 
 
+def _who(c: Complaint) -> str:
+    """The borrower, masked, as the staff home names each row (a third party's report: the person it is about)."""
+    if c.borrower is not None:
+        return c.borrower.masked_name
+    about = mask_name(c.debtor_name) if c.debtor_name else "—"
+    return _("%(name)s (third-party report)", name=about)
+
+
 def my_work(user) -> dict:
     """'My work' provider: closed complaints with unanswered word from the complainant (not satisfied, a message,
-    evidence), then open complaints assigned to me or to nobody, nearest deadline first."""
+    evidence) and open complaints assigned to me or to nobody, nearest deadline first; ``count`` counts the same
+    two sets, of which the first rows are listed."""
     today = local_today()
-    items = []
+    rows = []
     open_ones = queries.open_for(user.id)
     waiting = queries.attention([c.id for c in open_ones])
     for c in queries.closed_needing_attention(user.id):
         word = _("Not satisfied with the outcome: answer the request") if c.response == rules.NOT_SATISFIED \
             else _("Closed, but the complainant wrote again: answer them")
-        items.append({"label": f"{c.reference} · {word}",
-                      "url": url_for("staff_complaints.detail", reference=c.reference),
-                      "due_text": fmt_date(rules.review_until(c.decided_at.astimezone(lender_tz()).date()))
-                      if c.decided_at else "", "urgency": "due-today"})
+        due = rules.review_until(c.decided_at.astimezone(lender_tz()).date()) if c.decided_at else None
+        rows.append((due, {"label": f"{c.reference} · {word}", "who": _who(c),
+                           "url": url_for("staff_complaints.detail", reference=c.reference),
+                           "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)}))
     for c in open_ones:
         due = c.next_due
         label = f"{c.reference} · {labels.STATE_LABELS[c.state]}"
         if c.id in waiting:
             label += " · " + _("new word from the complainant")
-        items.append({"label": label, "url": url_for("staff_complaints.detail", reference=c.reference),
-                      "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)})
+        rows.append((due, {"label": label, "who": _who(c),
+                           "url": url_for("staff_complaints.detail", reference=c.reference),
+                           "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)}))
+    rows.sort(key=lambda r: (r[0] is None, r[0] or today))
+    count = queries.count_open_for(user.id) + queries.count_closed_needing_attention(user.id)
     return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
-            "count": queries.count_open_for(user.id), "items": items}
-
+            "count": count, "items": [item for _due, item in rows[:queries.HOME_LIMIT]]}

@@ -86,14 +86,17 @@ def age_days(p: PlanProposal) -> int:
     return max(0, (utcnow() - p.submitted_at).days) if p.submitted_at else 0
 
 
+HOME_LIMIT = 10
+
+
 def queue_provider(staff) -> dict:
     """Plans waiting for staff, oldest first, for the "my work" home."""
     count = db.session.scalar(select(func.count()).select_from(PlanProposal)
                               .where(PlanProposal.state.in_(rules.WAITING_FOR_STAFF)))
     items = []
-    for p in staff_queue("waiting")[0][:10]:
+    for p in staff_queue("waiting")[0][:HOME_LIMIT]:  # oldest first: no plan has a set deadline, age is the order
         items.append({"label": _("Plan %(id)d · loan %(ref)s", id=p.id, ref=p.loan.loan_ref),
-                      "url": url_for("staff_plans.detail", proposal_id=p.id),
+                      "who": p.borrower.masked_name, "url": url_for("staff_plans.detail", proposal_id=p.id),
                       "due_text": _("Waiting %(days)d days", days=age_days(p)), "urgency": None})
     return {"title": _("Repayment plans to review"), "url": url_for("staff_plans.queue"), "count": count,
             "items": items}

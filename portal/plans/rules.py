@@ -357,3 +357,21 @@ def transition(state: str, action: str, actor: str, *, reason: str | None = None
 
 def actions_for(state: str, actor: str) -> list[str]:
     return [action for (s, action) in TRANSITIONS if s == state and allowed(state, action, actor)]
+
+
+# Staff decide a sent proposal straight away: a decision on a "submitted" one starts the review on the way.
+DECISIONS = ("approve", "decline", "counter")
+
+
+def decisions_for(state: str, actor: str) -> list[str]:
+    """The decisions staff may take now; for a proposal not yet under review, those of one under review."""
+    if state == "submitted" and allowed(state, "start_review", actor):
+        state = "under_review"
+    return [a for a in actions_for(state, actor) if a in DECISIONS]
+
+
+def decide(state: str, action: str, actor: str, *, reason: str | None = None) -> str:
+    """The state after a decision, passing through "under_review" when the proposal was only submitted."""
+    if state == "submitted" and action in DECISIONS:
+        state = transition(state, "start_review", actor)
+    return transition(state, action, actor, reason=reason)

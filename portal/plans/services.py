@@ -240,6 +240,12 @@ def start_review(p: PlanProposal, staff, version) -> None:
     record("plan.review_started", "plan", p.id, staff=staff)
 
 
+def _review_started(p: PlanProposal, staff) -> None:
+    """A decision on a proposal nobody opened a review of yet records the review as started by the decider."""
+    if p.state == "submitted" and rules.allowed(p.state, "start_review", staff.role):
+        record("plan.review_started", "plan", p.id, staff=staff)
+
+
 def dates_passed(p: PlanProposal, which: str, today: date | None = None) -> bool:
     """Has the first payment of this schedule already fallen due? Agreeing to it then would start the plan late."""
     first = min((x.due_date for x in p.lines_of(which)), default=None)
@@ -250,7 +256,8 @@ def approve(p: PlanProposal, staff, version, note: str = "", today: date | None 
     _check_version(p, version)
     if dates_passed(p, "proposed", today):
         raise DatesPassed()
-    p.state = rules.transition(p.state, "approve", staff.role)
+    _review_started(p, staff)
+    p.state = rules.decide(p.state, "approve", staff.role)
     _decided(p, staff, note)
     record("plan.approved", "plan", p.id, staff=staff)
     notify(p)
@@ -258,7 +265,8 @@ def approve(p: PlanProposal, staff, version, note: str = "", today: date | None 
 
 def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> None:
     _check_version(p, version)
-    p.state = rules.transition(p.state, "decline", staff.role, reason=reason)
+    _review_started(p, staff)
+    p.state = rules.decide(p.state, "decline", staff.role, reason=reason)
     p.decline_reason = reason
     _decided(p, staff, note)
     record("plan.declined", "plan", p.id, staff=staff, reason=reason)
@@ -267,7 +275,8 @@ def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> Non
 
 def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview, note: str = "") -> None:
     _check_version(p, version)
-    p.state = rules.transition(p.state, "counter", staff.role)
+    _review_started(p, staff)
+    p.state = rules.decide(p.state, "counter", staff.role)
     p.counter_kind, p.counter_months, p.counter_deferral_days = terms.kind, terms.months, terms.deferral_days
     p.counter_start_date = result.schedule.start
     _set_lines(p, "counter", result.schedule)

@@ -53,7 +53,7 @@ def _render(p, status=200, counter_preview=None, counter_error=None, **forms):
     budget = services.budget_of(p)
     return render_template(
         "staff/plans/detail.html", p=p, proposed=proposed, counter=counter, budget=budget,
-        afford=rules.affordability(budget, proposed, limits()), actions=rules.actions_for(p.state, current_user.role),
+        afford=rules.affordability(budget, proposed, limits()), actions=rules.decisions_for(p.state, current_user.role),
         counter_preview=counter_preview, counter_error=counter_error,
         counter_afford=rules.affordability(budget, counter_preview.schedule, limits()) if counter_preview else None,
         **_forms(p, **forms)), status

@@ -15,6 +15,7 @@ from typing import IO, Iterable
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
+from portal.accounts import rules as identity
 from portal.accounts.models import Borrower
 from portal.loans.importer import Rejected, parse_line
 from portal.loans.models import Instalment, Loan, Payment
@@ -117,7 +118,9 @@ def load_loans(conn: Connection, stream: IO[str], on_batch=None) -> LoadReport:
             batch["borrowers"].append({"id": bid, "name": b["name"], "phone": b["phone"], "id_number": b["id_number"],
                                        "address": b["address"], "locale": b["locale"], "locale_chosen": False,
                                        "password_hash": None, "preferred_contact": "sms",
-                                       "family_contact_consent": False, "activated_at": None, "created_at": now})
+                                       "family_contact_consent": False, "activated_at": None, "created_at": now,
+                                       "name_key": identity.name_key(b["name"]),
+                                       "id_tail": identity.id_tail(b["id_number"])})
             last_borrower = (b["id_number"], bid)
             report.borrowers += 1
         lid = ids["loans"]

@@ -14,6 +14,7 @@ QueueProvider = Callable[[object], dict]
 
 # (endpoint, label, minimum role) of the console menu; entries whose endpoint is missing are skipped.
 STAFF_NAV = [
+    ("staff_borrowers.search", _l("Find a borrower"), "agent"),
     ("staff_complaints.queue", _l("Complaints"), "agent"),
     ("staff_plans.queue", _l("Plans"), "agent"),
     ("staff_visits.queue", _l("Visits"), "agent"),

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record
 from portal.extensions import db
@@ -234,11 +235,14 @@ def set_active(visitor_id: int):
 
 def my_work(_user) -> dict:
     now = utcnow()
-    visits = list(db.session.scalars(_needs_staff(now).order_by(Visit.window_start).limit(10)))
+    today = local_today()
+    visits = list(db.session.scalars(_needs_staff(now).options(selectinload(Visit.loan).selectinload(Loan.borrower))
+                                     .order_by(Visit.window_start, Visit.id).limit(10)))
     items = [{"label": _l("Visit %(id)s · %(state)s", id=v.id, state=state_label(v)),
-              "url": url_for("staff_visits.detail", visit_id=v.id),
+              "who": v.loan.borrower.masked_name, "url": url_for("staff_visits.detail", visit_id=v.id),
               "due_text": fmt_datetime(v.window_start, "short"),
-              "urgency": "overdue" if v.window_start < now else None} for v in visits]
+              "urgency": "overdue" if v.window_start < now
+              else "due-today" if v.window_start.astimezone(lender_tz()).date() == today else None} for v in visits]
     count = db.session.scalar(select(func.count()).select_from(_needs_staff(now).subquery()))
     return {"title": _l("Visits waiting for you"), "url": url_for("staff_visits.queue"), "count": count,
             "items": items}

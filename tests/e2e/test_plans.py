@@ -59,7 +59,7 @@ def test_propose_counter_accept(page, page_hant, create_borrower, create_loan, c
     axe_check(staff)
     screenshot(staff, "plans-staff-queue-zh-Hant")
     staff.locator("table a").first.click()
-    staff.locator("form[action$='/review'] button").click()
+    # The decision forms are on the page at once: no separate "start the review" step.
     staff.check("#counter-kind-0")  # instalments
     staff.fill("form[action$='/counter'] #counter-months", "12")
     staff.fill("form[action$='/counter'] #counter-note", "建議分 12 期，每期金額較低。")

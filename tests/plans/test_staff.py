@@ -85,10 +85,7 @@ def test_agent_reviews_and_declines_but_cannot_approve_or_counter(app, login, cr
 
 def test_supervisor_approves(app, login, create_staff, proposal, outbox, client):
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    # a decision needs a review first: the state machine refuses it
-    early = boss.post(f"/staff/plans/{proposal.id}/approve", data={"approve-version": proposal.version})
-    assert early.status_code == 302 and fresh(proposal).state == "submitted"
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version})
+    # the decision is offered at once: approving a sent proposal starts the review on the way (issue 14)
     p = fresh(proposal)
     assert boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version}).status_code == 302
     assert fresh(p).state == "approved" and "plan.approved" in actions(p)
@@ -101,11 +98,7 @@ def test_supervisor_approves(app, login, create_staff, proposal, outbox, client)
 
 def test_the_decision_forms_share_no_id_and_each_note_has_its_label(app, login, create_staff, proposal, csrf_on):
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    page = text(boss.get(f"/staff/plans/{proposal.id}"))
-    token = page.split('name="review-csrf_token" type="hidden" value="')[1].split('"')[0]
-    boss.post(f"/staff/plans/{proposal.id}/review", data={"review-version": proposal.version,
-                                                          "review-csrf_token": token})
-    page = text(boss.get(f"/staff/plans/{proposal.id}"))
+    page = text(boss.get(f"/staff/plans/{proposal.id}"))  # a sent proposal: the decisions are offered at once
     ids = ids_of(page)
     assert len(ids.forms) >= 3  # approve, decline, counter-offer
     assert shared_form_ids(page) == [] and id_problems(page) == []
@@ -427,3 +420,26 @@ def test_the_service_refuses_a_second_proposal_while_a_plan_is_agreed(app, login
             services.submit(draft, terms, budget, "job_loss", "", result)
         assert exc.value.existing.id == p.id and draft.state == "draft"
         db.session.rollback()
+
+
+def test_staff_decide_a_sent_proposal_without_a_separate_review_step(app, login, create_staff, proposal, outbox):
+    agent = staff_client(app, login, create_staff(role="agent"))
+    page = text(agent.get(f"/staff/plans/{proposal.id}"))
+    assert f"/staff/plans/{proposal.id}/review" not in page  # no "start the review" button
+    assert f"/staff/plans/{proposal.id}/decline" in page and "需要主管" in page
+    response = agent.post(f"/staff/plans/{proposal.id}/decline",
+                          data={"decline-version": proposal.version, "decline-reason": "missing_information",
+                                "decline-note": "请补充收入证明"})
+    assert response.status_code == 302
+    assert fresh(proposal).state == "declined"
+    assert [a for a in actions(proposal) if a != "plan.viewed"][-2:] == ["plan.review_started", "plan.declined"]
+
+
+def test_a_supervisor_approves_a_sent_proposal_in_one_step(app, login, create_staff, proposal, outbox):
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    page = text(boss.get(f"/staff/plans/{proposal.id}"))
+    assert f"/staff/plans/{proposal.id}/approve" in page and f"/staff/plans/{proposal.id}/counter" in page
+    response = boss.post(f"/staff/plans/{proposal.id}/approve", data={"approve-version": proposal.version})
+    assert response.status_code == 302
+    assert fresh(proposal).state == "approved"
+    assert "批准" in text(boss.get(response.headers["Location"]))

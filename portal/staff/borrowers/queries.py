@@ -1,0 +1,82 @@
+"""Read models of the staff borrower pages: one borrower with everything staff need when they call."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import Borrower
+from portal.accounts.rules import mask_id_number
+from portal.complaints.models import Complaint
+from portal.extensions import db
+from portal.loans import queries as loans
+from portal.loans.models import Loan
+from portal.plans.models import PlanProposal
+from portal.staff.borrowers.models import BorrowerNote
+from portal.visits.models import Visit
+
+LIST_LIMIT = 50
+
+
+def borrower_or_404(borrower_id: int) -> Borrower:
+    borrower = db.session.get(Borrower, borrower_id)
+    if borrower is None:
+        abort(404)
+    return borrower
+
+
+def loan_of_borrower_or_404(borrower: Borrower, loan_ref: str) -> Loan:
+    return loans.loan_for_borrower(borrower, loan_ref)
+
+
+def mask_address(address: str) -> str:
+    """Enough to tell two addresses apart on the phone (the first 6 characters), never the street and number."""
+    address = address or ""
+    return address[:6] + "…" if len(address) > 6 else ("…" if address else "")
+
+
+@dataclass
+class Identity:
+    """The borrower's personal data as the page may show it: masked unless staff pressed "show"."""
+
+    phone: str
+    id_number: str
+    address: str
+    revealed: bool
+
+
+def identity(borrower: Borrower, revealed: bool) -> Identity:
+    if revealed:
+        return Identity(borrower.phone, borrower.id_number, borrower.address or "", True)
+    return Identity(borrower.masked_phone, mask_id_number(borrower.id_number), mask_address(borrower.address), False)
+
+
+@dataclass
+class BorrowerPage:
+    borrower: Borrower
+    who: Identity
+    board: loans.Dashboard  # the borrower's own loan figures: the same code as /loans
+    visits: list[Visit]
+    plans: list[PlanProposal]
+    complaints: list[Complaint]
+    notes: list[BorrowerNote]
+
+
+def borrower_page(borrower: Borrower, today: date, revealed: bool = False) -> BorrowerPage:
+    visits = db.session.scalars(select(Visit).join(Loan, Visit.loan_id == Loan.id)
+                                .where(Loan.borrower_id == borrower.id).options(selectinload(Visit.loan))
+                                .order_by(Visit.window_start.desc(), Visit.id.desc()).limit(LIST_LIMIT))
+    plans = db.session.scalars(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id,
+                                                          PlanProposal.state != "draft")
+                               .options(selectinload(PlanProposal.loan))
+                               .order_by(PlanProposal.created_at.desc(), PlanProposal.id.desc()).limit(LIST_LIMIT))
+    complaints = db.session.scalars(select(Complaint).where(Complaint.borrower_id == borrower.id)
+                                    .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(LIST_LIMIT))
+    notes = db.session.scalars(select(BorrowerNote).where(BorrowerNote.borrower_id == borrower.id)
+                               .options(selectinload(BorrowerNote.staff))
+                               .order_by(BorrowerNote.id.desc()).limit(LIST_LIMIT))
+    return BorrowerPage(borrower, identity(borrower, revealed), loans.dashboard(borrower, today), list(visits),
+                        list(plans), list(complaints), list(notes))

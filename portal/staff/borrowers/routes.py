@@ -1,0 +1,139 @@
+"""Staff pages of borrowers: ``/staff/borrowers?q=`` (lookup) and ``/staff/borrowers/<id>`` with its actions."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from portal.complaints import services as complaints
+from portal.complaints.forms import choice_list
+from portal.extensions import db
+from portal.i18n import local_today
+from portal.loans import queries as loan_queries
+from portal.loans import rules as loan_rules
+from portal.security import gate
+from portal.staff.access import require_role
+from portal.staff.borrowers import lookup, queries, services
+from portal.staff.borrowers.labels import template_helpers
+from portal.staff.borrowers.forms import LookupForm, NoteForm, PhoneComplaintForm, RevealForm
+
+bp = Blueprint("staff_borrowers", __name__, url_prefix="/staff/borrowers")
+gate(bp, kind="staff", login_endpoint="staff.login")
+bp.context_processor(template_helpers)
+
+
+@bp.route("")
+@require_role("agent")
+def search():
+    form = LookupForm(request.args)
+    after = request.args.get("after", type=int)
+    q = results = None
+    too_long = False
+    try:
+        q = lookup.parse(form.q.data)
+    except lookup.QueryTooLong:
+        too_long = True
+        form.q.errors = [_("Type at most %(max)d characters.", max=lookup.MAX_QUERY_LENGTH)]
+    if q is not None:
+        results = lookup.search(q, after)
+    if form.q.data:
+        services.searched(form.q.data, q, results, after)
+        db.session.commit()
+    return render_template("staff/borrowers/search.html", form=form, q=q, results=results, too_long=too_long,
+                           page_size=lookup.PAGE_SIZE)
+
+
+def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None = None):
+    page = queries.borrower_page(borrower, local_today(), revealed)
+    return render_template("staff/borrowers/detail.html", page=page, note_form=note_form or NoteForm(formdata=None),
+                           reveal_form=RevealForm(formdata=None), query=request.values.get("q", ""))
+
+
+@bp.route("/<int:borrower_id>")
+@require_role("agent")
+def detail(borrower_id: int):
+    borrower = queries.borrower_or_404(borrower_id)
+    services.viewed(borrower, request.args.get("q"))
+    db.session.commit()
+    return _render_page(borrower)
+
+
+@bp.route("/<int:borrower_id>/show", methods=["POST"])
+@require_role("agent")
+def show(borrower_id: int):
+    borrower = queries.borrower_or_404(borrower_id)
+    if not RevealForm().validate_on_submit():
+        return redirect(url_for("staff_borrowers.detail", borrower_id=borrower.id))
+    services.personal_data_shown(borrower)
+    db.session.commit()
+    return _render_page(borrower, revealed=True)
+
+
+@bp.route("/<int:borrower_id>/notes", methods=["POST"])
+@require_role("agent")
+def add_note(borrower_id: int):
+    borrower = queries.borrower_or_404(borrower_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_page(borrower, note_form=form)
+    services.add_note(borrower, form.body.data, current_user)
+    db.session.commit()
+    flash(_("Note added to %(name)s's file.", name=borrower.name), "success")
+    return redirect(url_for("staff_borrowers.detail", borrower_id=borrower.id, _anchor="notes"))
+
+
+@bp.route("/<int:borrower_id>/loans/<loan_ref>")
+@require_role("agent")
+def loan(borrower_id: int, loan_ref: str):
+    borrower = queries.borrower_or_404(borrower_id)
+    loan = queries.loan_of_borrower_or_404(borrower, loan_ref)
+    view = loan_queries.loan_view(borrower, loan, local_today())
+    services.loan_viewed(borrower, loan)
+    db.session.commit()
+    return render_template("staff/borrowers/loan.html", borrower=borrower, loan=loan, view=view, status=view.status,
+                           steps=loan_rules.timeline(view.status, loan_queries.timeline_settings()))
+
+
+@bp.route("/<int:borrower_id>/complaints/new", methods=["GET", "POST"])
+@require_role("agent")
+def new_complaint(borrower_id: int):
+    borrower = queries.borrower_or_404(borrower_id)
+    loans = loan_queries.loans_for_borrower(borrower)
+    form = PhoneComplaintForm()
+    form.loan.choices = choice_list([("", _("Not about one loan / not sure"))]
+                                    + [(loan.loan_ref, loan.loan_ref) for loan in loans])
+    if request.method == "GET":
+        form.token.data = secrets.token_urlsafe(24)
+        wanted = request.args.get("loan")
+        form.loan.data = wanted if any(loan.loan_ref == wanted for loan in loans) else ""
+        form.preferred_contact.data = "phone"
+    if form.validate_on_submit():
+        complaint = _take(borrower, form, loans)
+        flash(_("Complaint %(ref)s is filed in %(name)s's name as made by phone. Tell them the reference; they "
+                "can follow it on the portal.", ref=complaint.reference, name=borrower.name), "success")
+        return redirect(url_for("staff_complaints.detail", reference=complaint.reference))
+    return render_template("staff/borrowers/new_complaint.html", borrower=borrower, form=form)
+
+
+def _take(borrower, form: PhoneComplaintForm, loans):
+    loan = next((loan for loan in loans if loan.loan_ref == form.loan.data), None)
+    filing = complaints.Filing(
+        categories=form.categories.data, channel=form.channel.data, what_happened=form.what_happened.data,
+        occurred_on=form.occurred_on.data, occurred_time=form.occurred_time.data,
+        collector_name=form.collector_name.data, collector_badge=form.collector_badge.data,
+        collector_phone=form.collector_phone.data, outcome_wanted=form.outcome_wanted.data,
+        preferred_contact=form.preferred_contact.data, contact_phone=borrower.phone,
+        loan_id=loan.id if loan else None, locale=borrower.locale)
+    key = f"s{current_user.id}:{form.token.data}" if form.token.data else None
+    try:
+        complaint = services.take_complaint(borrower, filing, current_user, key)
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at once: the other request filed it
+        db.session.rollback()
+        complaint = complaints.find_by_key(key)
+        if complaint is None:
+            raise
+    return complaint

@@ -1,0 +1,105 @@
+"""The staff home ("my work"): counts match what it lists, deadline order, overdue and due-today in words,
+the borrower named (masked) on each row, and "new word" only after the last staff reply."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+
+from portal.complaints import services
+from portal.complaints.models import Complaint, ComplaintMessage
+from portal.extensions import db
+from portal.i18n import local_today
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def agent(create_staff, client, login):
+    user = create_staff(role="agent")
+    login(client, user)
+    return user
+
+
+def file(app, borrower, *, files=(), **fields) -> int:
+    with app.test_request_context():
+        complaint, _secret = services.file_complaint(services.Filing(
+            categories=["insults"], channel="phone", what_happened="骂人", files=list(files)), borrower=borrower)
+        for name, value in fields.items():
+            setattr(complaint, name, value)
+        db.session.commit()
+        return complaint.id
+
+
+def complaints_section(page: str) -> str:
+    for section in page.split('<section class="queue"')[1:]:
+        if "/staff/complaints?assignee=me" in section:
+            return section.split("</section>")[0]
+    raise AssertionError("no complaints queue on the home page")
+
+
+def test_the_count_is_the_number_of_rows_in_the_list_and_says_when_only_the_first_are_shown(
+        app, client, agent, create_borrower):
+    borrower = create_borrower(name="张伟")
+    for _ in range(12):
+        file(app, borrower)
+    closed = file(app, borrower, state="resolved", outcome_category="other")
+    with app.test_request_context():
+        c = db.session.get(Complaint, closed)
+        c.decided_at = c.received_at
+        services.respond(c, "not_satisfied")
+        db.session.commit()
+    section = complaints_section(text(client.get("/staff/")))
+    assert '<span class="count">13</span>' in section
+    assert section.count("<tr class=") == 10
+    assert "10" in section and "13" in section and "/staff/complaints?assignee=me" in section
+
+
+def test_rows_are_in_deadline_order_with_words_for_overdue_and_due_today(app, client, agent, create_borrower):
+    today = local_today()
+    borrower = create_borrower(name="陈美玲")
+    file(app, borrower, acknowledge_due=today + timedelta(days=3))
+    file(app, borrower, acknowledge_due=today - timedelta(days=2))
+    file(app, borrower, acknowledge_due=today)
+    section = complaints_section(text(client.get("/staff/")))
+    rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', section, re.S)
+    assert [cls for cls, _ in rows] == ["overdue", "due-today", ""]
+    assert "已逾期" in rows[0][1] and "今天到期" in rows[1][1]
+    assert "已逾期" not in rows[2][1] and "今天到期" not in rows[2][1]
+
+
+def test_each_row_names_the_borrower_masked(app, client, agent, create_borrower):
+    file(app, create_borrower(name="陈美玲"))
+    section = complaints_section(text(client.get("/staff/")))
+    assert "陈*玲" in section and "陈美玲" not in section
+
+
+def test_new_word_is_flagged_only_after_the_last_staff_reply(app, client, agent, create_borrower):
+    borrower = create_borrower(name="李娜")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    cid = file(app, borrower, files=[(png, "photo.png")])
+    flag = "投诉人有新消息"
+    assert flag not in text(client.get("/staff/"))  # files sent with the complaint are not new word
+    with app.test_request_context():
+        c = db.session.get(Complaint, cid)
+        c.messages.append(ComplaintMessage(author_kind="complainant", body="还在打电话"))
+        db.session.commit()
+    assert flag in text(client.get("/staff/"))
+    with app.test_request_context():
+        c = db.session.get(Complaint, cid)
+        services.reply(c, "我们正在处理", agent)
+        db.session.commit()
+    assert flag not in text(client.get("/staff/"))
+
+
+def test_a_reply_says_it_was_sent_to_the_complainant(app, client, agent, create_borrower):
+    cid = file(app, create_borrower())
+    with app.test_request_context():
+        reference, version = db.session.get(Complaint, cid).reference, db.session.get(Complaint, cid).version
+    response = client.post(f"/staff/complaints/{reference}", data={"action": "reply", "reply-body": "您好",
+                                                                    "reply-version": version})
+    assert "回复已发送给投诉人" in text(client.get(response.headers["Location"]))
