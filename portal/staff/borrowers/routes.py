@@ -41,7 +41,6 @@ def search():
         results = lookup.search(q, after)
     if form.q.data:
         services.searched(form.q.data, q, results, after)
-        db.session.commit()
     return render_template("staff/borrowers/search.html", form=form, q=q, results=results, too_long=too_long,
                            page_size=lookup.PAGE_SIZE)
 
@@ -57,7 +56,6 @@ def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None
 def detail(borrower_id: int):
     borrower = queries.borrower_or_404(borrower_id)
     services.viewed(borrower, request.args.get("q"))
-    db.session.commit()
     return _render_page(borrower)
 
 
@@ -68,7 +66,6 @@ def show(borrower_id: int):
     if not RevealForm().validate_on_submit():
         return redirect(url_for("staff_borrowers.detail", borrower_id=borrower.id))
     services.personal_data_shown(borrower)
-    db.session.commit()
     return _render_page(borrower, revealed=True)
 
 
@@ -80,7 +77,6 @@ def add_note(borrower_id: int):
     if not form.validate_on_submit():
         return _render_page(borrower, note_form=form)
     services.add_note(borrower, form.body.data, current_user)
-    db.session.commit()
     flash(_("Note added to %(name)s's file.", name=borrower.name), "success")
     return redirect(url_for("staff_borrowers.detail", borrower_id=borrower.id, _anchor="notes"))
 
@@ -92,7 +88,6 @@ def loan(borrower_id: int, loan_ref: str):
     loan = queries.loan_of_borrower_or_404(borrower, loan_ref)
     view = loan_queries.loan_view(borrower, loan, local_today())
     services.loan_viewed(borrower, loan)
-    db.session.commit()
     return render_template("staff/borrowers/loan.html", borrower=borrower, loan=loan, view=view, status=view.status,
                            steps=loan_rules.timeline(view.status, loan_queries.timeline_settings()))
 
@@ -129,10 +124,9 @@ def _take(borrower, form: PhoneComplaintForm, loans):
         loan_id=loan.id if loan else None, locale=borrower.locale)
     key = f"s{current_user.id}:{form.token.data}" if form.token.data else None
     try:
-        complaint = services.take_complaint(borrower, filing, current_user, key)
-        db.session.commit()
+        with db.session.begin_nested():
+            complaint = services.take_complaint(borrower, filing, current_user, key)
     except IntegrityError:  # the same form sent twice at once: the other request filed it
-        db.session.rollback()
         complaint = complaints.find_by_key(key)
         if complaint is None:
             raise
