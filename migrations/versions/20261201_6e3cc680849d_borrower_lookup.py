@@ -1,7 +1,7 @@
 """borrowers: search keys for the staff lookup (name in either script, last 4 of the ID number), backfilled
 
 Revision ID: 6e3cc680849d
-Revises: e5a1c0d7b3f2
+Revises: a7c4e9f1b2d5
 Create Date: 2026-12-01 10:10:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from portal.accounts import rules
 
 revision = '6e3cc680849d'
-down_revision = 'e5a1c0d7b3f2'
+down_revision = 'a7c4e9f1b2d5'
 branch_labels = None
 depends_on = None
 

@@ -196,7 +196,7 @@ def test_the_migration_backfills_the_search_keys_and_keeps_the_borrowers(empty_d
 
     from portal import migrate
 
-    migrate.upgrade(empty_database_url, "e5a1c0d7b3f2")
+    migrate.upgrade(empty_database_url, "a7c4e9f1b2d5")
     engine = create_engine(empty_database_url)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO borrowers (name, phone, id_number, address, locale, locale_chosen, "
@@ -206,7 +206,7 @@ def test_the_migration_backfills_the_search_keys_and_keeps_the_borrowers(empty_d
     with engine.connect() as conn:
         row = conn.execute(text("SELECT name, name_key, id_tail FROM borrowers")).one()
     assert tuple(row) == ("陳美玲", "陈美玲", "451X")
-    migrate.downgrade(empty_database_url, "e5a1c0d7b3f2")
+    migrate.downgrade(empty_database_url, "a7c4e9f1b2d5")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM borrowers")).scalar_one() == "陳美玲"
     engine.dispose()
