@@ -2,8 +2,8 @@
 
 Usage (PostgreSQL; the bulk loader fills a fresh database in a few minutes per million borrowers):
     .venv/bin/flask --app portal generate-data --borrowers 1000000 --out /tmp/scale-1m.jsonl
-    PORTAL_PG_PORT=54407 bash tools/pg-test.sh sh -c \
-      'PORTAL_DATABASE_URL=$PORTAL_TEST_DATABASE_URL .venv/bin/python bench/explain_lookup.py --load /tmp/scale-1m.jsonl'
+    PYTHONPATH=. PORTAL_PG_PORT=54407 bash tools/pg-test.sh sh -c 'PORTAL_DATABASE_URL=$PORTAL_TEST_DATABASE_URL \
+      .venv/bin/python bench/explain_lookup.py --load /tmp/scale-1m.jsonl'
 Without ``--load`` it uses the borrowers already in ``PORTAL_DATABASE_URL``. For each kind it prints the plan of
 the query the lookup runs (with the values of a real borrower), whether every table is reached through an index,
 and the median time of the whole lookup (``lookup.search``: the page of 20 and the loans count) over 20 runs.

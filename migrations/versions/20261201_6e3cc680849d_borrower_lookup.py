@@ -44,8 +44,8 @@ def _backfill() -> None:
                             .where(borrowers.c.id > last).order_by(borrowers.c.id).limit(BATCH)).all()
         if not rows:
             break
-        conn.execute(update, [{'b_id': r.id, 'b_name_key': rules.name_key(r.name), 'b_id_tail': rules.id_tail(r.id_number)}
-                              for r in rows])
+        conn.execute(update, [{'b_id': r.id, 'b_name_key': rules.name_key(r.name),
+                               'b_id_tail': rules.id_tail(r.id_number)} for r in rows])
         last = rows[-1].id
 
 

@@ -13,7 +13,8 @@ from portal.staff.borrowers import lookup
 
 
 def _audit(session, action):
-    return [json.loads(e.detail or "{}") for e in session.scalars(select(AuditEvent).where(AuditEvent.action == action))]
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == action))
+    return [json.loads(e.detail or "{}") for e in events]
 
 
 @pytest.fixture
