@@ -49,8 +49,12 @@ class NewPasswordForm(ActionForm, _NewPasswordFields):
 class StaffLoginForm(ActionForm):
     username = StringField(_l("Username"), filters=[stripped], validators=[_required, Length(max=64)])
     password = PasswordField(_l("Password"), validators=[_required, Length(max=128)])
-    otp = StringField(_l("6-digit code from your authenticator app"), filters=[folded],
-                      validators=[_required, Regexp(r"^[0-9]{6}$", message=_l("The code has 6 digits."))])
+    otp = StringField(
+        _l("6-digit code from your authenticator app"),
+        description=_l("Lost your phone? Enter one of your recovery codes instead."),
+        filters=[folded],
+        validators=[_required, Regexp(r"^([0-9]{6}|[0-9A-Za-z]{10})$",
+                                      message=_l("Enter the 6-digit code, or a 10-character recovery code."))])
 
 
 class PreferencesForm(ActionForm):

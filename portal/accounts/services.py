@@ -174,18 +174,28 @@ def otpauth_uri(user: StaffUser) -> str:
 
 
 def authenticate_staff(username: str, password: str, otp: str) -> StaffUser | None:
-    """Password and a TOTP code; a code (time step) can be used only once."""
+    """Password and a TOTP code (each time step usable once) or one of the member's recovery codes."""
+    from portal.accounts import team
+
     user = db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if not verify_password(user, password) or not user.active:
         return None
+    if not (otp_matches(user, otp) or team.use_recovery_code(user, otp)):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def otp_matches(user: StaffUser, otp: str) -> bool:
+    """A current TOTP code (one step of clock drift either way); each time step is claimed once."""
     totp = pyotp.TOTP(user.otp_secret)
     now = utcnow()
     for offset in (0, -1, 1):
         at = now + timedelta(seconds=30 * offset)
         step = totp.timecode(at)
         if step > user.otp_last_step and hmac.compare_digest(totp.at(at), otp):
-            return user if _use_otp_step(user, step) else None
-    return None
+            return _use_otp_step(user, step)
+    return False
 
 
 def _use_otp_step(user: StaffUser, step: int) -> bool:

@@ -22,6 +22,7 @@ STAFF_NAV = [
     ("staff_visits.roster", _l("Visitor roster"), "supervisor"),
     ("staff.audit", _l("Audit log"), "supervisor"),
     ("staff_reports.index", _l("Reports"), "supervisor"),
+    ("staff_team.index", _l("Team"), "supervisor"),
 ]
 
 
