@@ -14,12 +14,12 @@ import pyotp
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from portal.accounts.models import (STAFF_ROLES, LoginSession, StaffRecoveryCode, StaffSetupLink, StaffUser)
+from portal.accounts.models import STAFF_ROLES, StaffRecoveryCode, StaffSetupLink, StaffUser
 from portal.accounts.rules import fold
 from portal.audit.services import record
 from portal.extensions import db
 from portal.orm import utcnow
-from portal.security import hash_password
+from portal.security import end_sessions_of, hash_password
 
 SETUP_LINK_TTL = timedelta(hours=72)
 RECOVERY_CODE_COUNT = 10
@@ -77,7 +77,7 @@ def unused_recovery_codes(user: StaffUser) -> int:
 
 def end_sessions(user: StaffUser) -> None:
     """Every open session of ``user`` ends: its next request answers as logged out."""
-    db.session.execute(delete(LoginSession).where(LoginSession.staff_id == user.id))
+    end_sessions_of(user)
 
 
 def _guard_last_supervisor(user: StaffUser) -> None:
