@@ -1,4 +1,4 @@
-"""Staff console: login with a second factor, my-work home, the audit log."""
+"""Staff console: login with a second factor, my-work home."""
 from __future__ import annotations
 
 import unicodedata
@@ -6,22 +6,16 @@ import unicodedata
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.accounts import services
 from portal.accounts.forms import StaffLoginForm
-from portal.audit.models import AuditEvent
 from portal.audit.services import record
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.forms import ActionForm
-from portal.security import db_int, end_session, gate, redirect_next, start_session
-from portal.staff.access import require_role
+from portal.security import end_session, gate, redirect_next, start_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 gate(bp, kind="staff", login_endpoint="staff.login", public=frozenset({"staff.login"}))
-
-AUDIT_PAGE_SIZE = 50
 
 
 def _username_key() -> str:
@@ -60,19 +54,3 @@ def logout():
 @bp.route("/")
 def home():
     return render_template("staff/home.html")
-
-
-@bp.route("/audit")
-@require_role("supervisor")
-def audit():
-    before = request.args.get("before", type=db_int)
-    query = (select(AuditEvent).options(selectinload(AuditEvent.staff))
-             .order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE + 1))
-    if before:
-        query = query.where(AuditEvent.id < before)
-    events = list(db.session.scalars(query))
-    more = len(events) > AUDIT_PAGE_SIZE
-    events = events[:AUDIT_PAGE_SIZE]
-    record("audit.viewed", "audit", before or "")
-    return render_template("staff/audit.html", events=events,
-                           next_before=events[-1].id if more and events else None)

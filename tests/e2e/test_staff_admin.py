@@ -64,3 +64,19 @@ def test_team_administration_pages(request, create_staff, axe_check, screenshot,
     assert other.locator("main svg").count() == 1
     _check_both_widths(other, axe_check, screenshot, f"team-setup-{fixture}")
     context.close()
+
+
+@pytest.mark.parametrize("fixture", ["page", "page_hant"])
+def test_audit_log_page(request, create_staff, axe_check, screenshot, fixture):
+    page = request.getfixturevalue(fixture)
+    _log_in(page, create_staff)
+    page.goto("/staff/team")
+    page.goto("/staff/audit")
+    assert page.locator("tbody tr").count() >= 1
+    assert page.locator("tbody").inner_text().count("staff.login") == 0
+    _check_both_widths(page, axe_check, screenshot, f"audit-{fixture}")
+    page.fill("#since", "2026-03-02")
+    page.fill("#until", "2026-03-01")
+    page.locator("form.audit-filters button[type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    axe_check(page)

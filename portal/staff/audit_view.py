@@ -1,0 +1,218 @@
+"""The audit log as people read it: actor names, localised actions, objects as links, details as text.
+
+The console stands above the domains, so it is the one place that knows how to name and link each object type.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.accounts.models import Borrower, StaffUser
+from portal.audit.labels import ACTION_LABELS, ACTOR_KIND_LABELS, DETAIL_LABELS
+from portal.audit.models import AuditEvent
+from portal.complaints.labels import STATE_LABELS as COMPLAINT_STATE_LABELS
+from portal.complaints.models import Complaint
+from portal.extensions import db
+from portal.i18n import fmt_datetime, money
+from portal.loans.models import Loan
+from portal.plans.labels import DECLINE_LABELS, KIND_LABELS
+from portal.plans.models import PlanProposal
+from portal.visits.models import Visit, Visitor
+
+# Staff-side pages of a borrower, whichever the console has (the first registered endpoint wins).
+BORROWER_ENDPOINTS = ("staff_borrowers.detail",)
+
+
+def mask_name(name: str) -> str:
+    """张三 -> 张*, 欧阳娜娜 -> 欧***: enough to recognise a borrower in a list, not to identify a stranger."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else "*"
+
+
+def _borrower_url(borrower_id: int) -> str | None:
+    for endpoint in BORROWER_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, borrower_id=borrower_id)
+    return None
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    # Translators: an audit action that has no name yet; %(code)s is its internal code.
+    return str(label) if label is not None else _("did %(code)s", code=code)
+
+
+def borrower_objects(borrower_id: int) -> dict[str, list[str]]:
+    """The ids (as the audit log stores them) of a borrower's loans, complaints, plans and visits."""
+    loans = list(db.session.execute(select(Loan.id, Loan.loan_ref).where(Loan.borrower_id == borrower_id)))
+    loan_ids = [loan_id for loan_id, _ref in loans]
+    return {
+        "loan": [ref for _id, ref in loans],
+        "complaint": list(db.session.scalars(select(Complaint.reference).where(Complaint.borrower_id == borrower_id))),
+        "plan": [str(i) for i in db.session.scalars(select(PlanProposal.id)
+                                                    .where(PlanProposal.borrower_id == borrower_id))],
+        "visit": [str(i) for i in db.session.scalars(select(Visit.id).where(Visit.loan_id.in_(loan_ids)))]
+        if loan_ids else [],
+    }
+
+
+# ---- objects --------------------------------------------------------------------------------------------
+
+Resolved = dict[str, tuple[str, str | None]]  # object id -> (text, url)
+
+
+def _ints(ids: set[str]) -> list[int]:
+    return [int(i) for i in ids if i.isdigit()]
+
+
+def _complaints(ids: set[str]) -> Resolved:
+    return {ref: (ref, url_for("staff_complaints.detail", reference=ref))
+            for ref in db.session.scalars(select(Complaint.reference).where(Complaint.reference.in_(ids)))}
+
+
+def _loans(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(Loan.loan_ref, Loan.borrower_id).where(Loan.loan_ref.in_(ids)))
+    return {ref: (_("Loan %(ref)s", ref=ref), _borrower_url(borrower_id)) for ref, borrower_id in rows}
+
+
+def _plans(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(PlanProposal.id, Loan.loan_ref).join(Loan, Loan.id == PlanProposal.loan_id)
+                              .where(PlanProposal.id.in_(_ints(ids))))
+    return {str(i): (_("Plan %(id)d for loan %(ref)s", id=i, ref=ref), url_for("staff_plans.detail", proposal_id=i))
+            for i, ref in rows}
+
+
+def _visits(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(Visit.id, Loan.loan_ref).join(Loan, Loan.id == Visit.loan_id)
+                              .where(Visit.id.in_(_ints(ids))))
+    return {str(i): (_("Visit %(id)d for loan %(ref)s", id=i, ref=ref), url_for("staff_visits.detail", visit_id=i))
+            for i, ref in rows}
+
+
+def _borrowers(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(Borrower.id, Borrower.name).where(Borrower.id.in_(_ints(ids))))
+    return {str(i): (_("Borrower %(name)s", name=mask_name(name)), _borrower_url(i)) for i, name in rows}
+
+
+def _staff(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(StaffUser.id, StaffUser.display_name).where(StaffUser.id.in_(_ints(ids))))
+    return {str(i): (name, url_for("staff_team.member", staff_id=i)) for i, name in rows}
+
+
+def _visitors(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(Visitor.id, Visitor.name, Visitor.badge_number)
+                              .where(Visitor.id.in_(_ints(ids))))
+    return {str(i): (_("Visitor %(name)s (badge %(badge)s)", name=name, badge=badge),
+                     url_for("staff_visits.roster")) for i, name, badge in rows}
+
+
+def _reports(ids: set[str]) -> Resolved:
+    names = {"complaints": _("Complaint report"), "plans": _("Plan report"), "visits": _("Visit report")}
+    url = url_for("staff_reports.index") if "staff_reports.index" in current_app.view_functions else None
+    return {i: (names.get(i, i), url) for i in ids}
+
+
+RESOLVERS: dict[str, Callable[[set[str]], Resolved]] = {
+    "complaint": _complaints, "loan": _loans, "plan": _plans, "visit": _visits, "borrower": _borrowers,
+    "staff": _staff, "visitor": _visitors, "report": _reports,
+}
+
+
+# ---- details --------------------------------------------------------------------------------------------
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _value(key: str, value) -> str:
+    if isinstance(value, bool) or value in ("yes", "no"):
+        return _yes_no(value in (True, "yes"))
+    if isinstance(value, dict):
+        return "; ".join(f"{_key_label(k)}: {_value(k, v)}" for k, v in value.items() if v not in ("", None))
+    if key.endswith("_fen") and isinstance(value, int):
+        return money(value)
+    if key in ("role", "before", "after") and value in ("agent", "supervisor"):
+        return _("Supervisor") if value == "supervisor" else _("Agent")
+    if key == "state" and value in COMPLAINT_STATE_LABELS:
+        return str(COMPLAINT_STATE_LABELS[value])
+    if key == "kind" and value in KIND_LABELS:
+        return str(KIND_LABELS[value])
+    if key == "reason" and value in DECLINE_LABELS:
+        return str(DECLINE_LABELS[value])
+    if key == "sha256" and isinstance(value, str):
+        return value[:12] + "…"
+    if key in ("window", "arrived", "departed", "since", "until") and isinstance(value, str):
+        try:
+            return fmt_datetime(datetime.fromisoformat(value), "short")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _key_label(key: str) -> str:
+    label = DETAIL_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+def detail_parts(raw: str) -> list[tuple[str, str]]:
+    """The stored details as (label, text) pairs; text that is not a JSON object is shown as it is."""
+    if not raw:
+        return []
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return [(_key_label("detail"), raw)]
+    if not isinstance(data, dict):
+        return [(_key_label("detail"), str(data))]
+    return [(_key_label(k), _value(k, v)) for k, v in data.items() if v not in ("", None, [], {})]
+
+
+def detail_text(raw: str) -> str:
+    return "; ".join(f"{label}: {text}" for label, text in detail_parts(raw))
+
+
+# ---- rows -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor: str
+    actor_url: str | None
+    action: str
+    object_text: str
+    object_url: str | None
+    details: list[tuple[str, str]]
+    ip: str
+
+
+def rows(events: list[AuditEvent]) -> list[AuditRow]:
+    wanted: dict[str, set[str]] = {}
+    for e in events:
+        if e.object_type and e.object_id:
+            wanted.setdefault(e.object_type, set()).add(e.object_id)
+    resolved = {kind: RESOLVERS[kind](ids) for kind, ids in wanted.items() if kind in RESOLVERS}
+    borrower_ids = {str(e.borrower_id) for e in events if e.borrower_id}
+    borrowers = _borrowers(borrower_ids) if borrower_ids else {}
+    staff_ids = {str(e.staff_id) for e in events if e.staff_id}
+    staff = _staff(staff_ids) if staff_ids else {}
+    out = []
+    for e in events:
+        if e.staff_id:
+            actor, actor_url = staff.get(str(e.staff_id), (_("Staff member %(id)s", id=e.staff_id), None))
+        elif e.borrower_id:
+            actor, actor_url = borrowers.get(str(e.borrower_id), (_("A borrower"), None))
+        else:
+            actor, actor_url = str(ACTOR_KIND_LABELS.get(e.actor_kind, ACTOR_KIND_LABELS["public"])), None
+        text, url = resolved.get(e.object_type, {}).get(e.object_id, (e.object_id, None))
+        if e.object_type == "audit":
+            text, url = _("The audit log"), None
+        out.append(AuditRow(id=e.id, at=e.at, actor=actor, actor_url=actor_url, action=action_label(e.action),
+                            object_text=text, object_url=url, details=detail_parts(e.detail), ip=e.ip))
+    return out

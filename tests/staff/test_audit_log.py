@@ -1,0 +1,160 @@
+"""The audit log people can read: names and links, filters, keyset pages, CSV export (supervisors, audited)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.audit.services import record
+from portal.complaints import services as complaint_services
+from portal.extensions import db
+
+
+@pytest.fixture
+def lead(create_staff):
+    return create_staff(role="supervisor", username="lead", display_name="赵主管")
+
+
+def _event(app, action, obj_type="", obj_id="", *, staff=None, borrower=None, at=None, **detail):
+    with app.test_request_context():
+        event = record(action, obj_type, obj_id, staff=staff, borrower=borrower, **detail)
+        if at is not None:
+            event.at = at
+        db.session.commit()
+        return event.id
+
+
+def _complaint(app, borrower):
+    with app.test_request_context():
+        complaint, _secret = complaint_services.file_complaint(complaint_services.Filing(
+            categories=["insults"], channel="phone", what_happened="骂人", preferred_contact="portal"),
+            borrower=borrower)
+        db.session.commit()
+        return complaint.reference
+
+
+@pytest.mark.parametrize("who", ["anonymous", "borrower", "agent", "disabled"])
+@pytest.mark.parametrize("url", ["/staff/audit", "/staff/audit/export.csv"])
+def test_only_supervisors_read_or_export_the_log(client, session, login, create_borrower, create_staff, who, url):
+    if who == "borrower":
+        login(client, create_borrower())
+    elif who in ("agent", "disabled"):
+        user = create_staff(role="agent" if who == "agent" else "supervisor")
+        login(client, user)
+        if who == "disabled":
+            user.active = False
+            session.commit()
+    response = client.get(url)
+    response.close()
+    if who == "agent":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+    assert session.scalar(select(AuditEvent).where(AuditEvent.action == "audit.exported")) is None
+
+
+def test_rows_read_as_sentences_with_names_and_links(app, client, login, lead, create_staff, create_borrower,
+                                                     create_loan):
+    agent = create_staff(role="agent", display_name="钱专员")
+    borrower = create_borrower(name="欧阳娜娜")
+    loan = create_loan(borrower, loan_ref="L2026000777")
+    ref = _complaint(app, borrower)
+    _event(app, "complaint.viewed", "complaint", ref, staff=agent)
+    _event(app, "complaint.state_changed", "complaint", ref, staff=agent, state="investigating")
+    _event(app, "loan.viewed_for_visit", "loan", loan.loan_ref, staff=agent)
+    _event(app, "staff.role_changed", "staff", agent.id, staff=lead, before="agent", after="supervisor")
+    login(client, lead)
+    page = client.get("/staff/audit").get_data(as_text=True).split("<tbody>")[1]
+    assert "查看了投诉" in page and "complaint.viewed" not in page
+    assert f'href="/staff/complaints/{ref}"' in page and "钱专员" in page
+    assert "借款人 欧***" in page and "欧阳娜娜" not in page  # the borrower who filed, masked
+    assert "借款 L2026000777" in page
+    assert "状态: 调查中" in page
+    assert "原值: 客服专员" in page and "新值: 主管" in page
+    assert "{" not in page.split("</tbody>")[0]  # no raw JSON
+    hant = client.get("/staff/audit", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    assert "查看了投訴" in hant
+
+
+def test_filters_narrow_the_log(app, client, login, lead, create_staff, create_borrower, create_loan):
+    agent = create_staff(role="agent", display_name="钱专员")
+    mine, other = create_borrower(phone="13800138000"), create_borrower()
+    ref_mine, ref_other = _complaint(app, mine), _complaint(app, other)
+    _event(app, "complaint.viewed", "complaint", ref_mine, staff=agent)
+    _event(app, "complaint.viewed", "complaint", ref_other, staff=lead)
+    old = datetime(2026, 1, 10, 4, tzinfo=timezone.utc)
+    _event(app, "plan.viewed", "plan", "1", staff=agent, at=old)
+    login(client, lead)
+
+    def shown(**args):
+        page = client.get("/staff/audit", query_string=args).get_data(as_text=True)
+        return page.split("<tbody>")[1] if "<tbody>" in page else ""
+
+    assert ref_mine in shown(staff=agent.id) and ref_other not in shown(staff=agent.id)
+    assert "查看了还款方案" in shown(action="plan.viewed") and ref_mine not in shown(action="plan.viewed")
+    assert ref_other in shown(object=ref_other.lower()) and ref_mine not in shown(object=ref_other)
+    by_phone = shown(borrower="138 0013 8000")
+    assert ref_mine in by_phone and ref_other not in by_phone and "提交了投诉" in by_phone
+    assert shown(borrower="13900000000") == ""  # an unknown borrower matches nothing, not everything
+    dated = shown(since="2026-01-10", until="2026-01-10")
+    assert "查看了还款方案" in dated and ref_mine not in dated
+
+
+@pytest.mark.parametrize("args", [{"since": "2026-02-30"}, {"since": "2026-03-02", "until": "2026-03-01"},
+                                  {"borrower": "not a phone"}, {"staff": "999"}, {"action": "x" * 10000},
+                                  {"object": "'; DROP TABLE audit_events; --"}, {"object": "😀" * 3000}])
+def test_bad_filters_are_answered_and_list_nothing(app, client, login, lead, args):
+    _event(app, "staff.login", "staff", lead.id, staff=lead)
+    login(client, lead)
+    response = client.get("/staff/audit", query_string=args)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<tbody>" not in body
+    if not args.get("object", "").startswith("'"):
+        assert "error-summary" in body
+
+
+def test_keyset_pages(app, client, login, lead):
+    with app.test_request_context():
+        for i in range(120):
+            record("complaint.viewed", "complaint", f"TS-2026-{i:04d}", staff=lead)
+        db.session.commit()
+    login(client, lead)
+    first = client.get("/staff/audit", query_string={"action": "complaint.viewed"}).get_data(as_text=True)
+    assert "TS-2026-0119" in first and "TS-2026-0069" not in first and "TS-2026-0070" in first
+    link = first.split('href="/staff/audit?before=')[1].split('"')[0].replace("&amp;", "&")
+    second = client.get("/staff/audit?before=" + link).get_data(as_text=True)
+    assert "TS-2026-0069" in second and "TS-2026-0070" not in second and "TS-2026-0020" in second
+    assert "action=complaint.viewed" in link  # the filter follows the pages
+
+
+def test_csv_export_is_readable_filtered_and_audited(app, client, login, lead, session):
+    _event(app, "complaint.viewed", "complaint", "TS-2026-0001", staff=lead)
+    _event(app, "plan.declined", "plan", "=1+1", staff=lead, reason="outside_policy")
+    login(client, lead)
+    response = client.get("/staff/audit/export.csv", query_string={"action": "plan.declined"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    body = response.get_data(as_text=True)
+    response.close()  # the server closes the spooled file after sending it
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["id", "time", "actor", "action"]
+    assert len(rows) == 2 and rows[1][2] == "赵主管" and rows[1][3] == "拒绝了还款方案"
+    assert rows[1][5] == "'=1+1"  # a cell a spreadsheet would run as a formula is quoted
+    assert rows[1][8].startswith("原因: ")
+    exported = session.scalar(select(AuditEvent).where(AuditEvent.action == "audit.exported"))
+    assert exported is not None and "plan.declined" in exported.detail and exported.staff_id == lead.id
+
+
+def test_the_date_filter_uses_the_lenders_day(app, client, login, lead):
+    # 2026-01-10 23:30 in Beijing is 15:30 UTC the same day; 2026-01-11 00:30 Beijing is 16:30 UTC on the 10th.
+    _event(app, "plan.viewed", "plan", "1", staff=lead, at=datetime(2026, 1, 10, 15, 30, tzinfo=timezone.utc))
+    _event(app, "plan.viewed", "plan", "2", staff=lead, at=datetime(2026, 1, 10, 16, 30, tzinfo=timezone.utc))
+    login(client, lead)
+    page = client.get("/staff/audit", query_string={"since": "2026-01-11", "until": "2026-01-11",
+                                                    "action": "plan.viewed"}).get_data(as_text=True)
+    body = page.split("<tbody>")[1]
+    assert body.count("<tr>") == 1
