@@ -45,9 +45,10 @@ def configure_blueprints(app: Flask) -> None:
     from portal.staff import borrowers as staff_borrowers
     from portal.staff.routes import bp as staff_bp
     from portal.staff.audit_routes import bp as staff_audit_bp
+    from portal.staff.report_routes import bp as staff_reports_bp
     from portal.staff.team_routes import bp as staff_team_bp
 
-    for bp in (pages_bp, health_bp, accounts_bp, staff_bp, staff_team_bp, staff_audit_bp):
+    for bp in (pages_bp, health_bp, accounts_bp, staff_bp, staff_team_bp, staff_audit_bp, staff_reports_bp):
         app.register_blueprint(bp)
     # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup).
     for domain in (loans, rights, uploads, visits, complaints, plans, privacy, staff_borrowers):

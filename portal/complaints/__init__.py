@@ -6,13 +6,12 @@ from flask import Flask
 
 def configure(app: Flask) -> None:
     from portal.attention import register_attention
-    from portal.complaints import reports, staff_routes
+    from portal.complaints import staff_routes
     from portal.complaints.attention import needs_you
     from portal.complaints.routes import bp
     from portal.staff.queues import register_queue
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_routes.bp)
-    app.register_blueprint(reports.bp)
     register_queue(app, staff_routes.my_work)
     register_attention(app, needs_you)

@@ -80,3 +80,17 @@ def test_audit_log_page(request, create_staff, axe_check, screenshot, fixture):
     page.locator("form.audit-filters button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
     axe_check(page)
+
+
+@pytest.mark.parametrize("fixture", ["page", "page_hant"])
+def test_reports_page(request, create_staff, axe_check, screenshot, fixture):
+    page = request.getfixturevalue(fixture)
+    _log_in(page, create_staff)
+    page.goto("/staff/reports")
+    assert page.locator("main svg").count() >= 4 and page.locator("h2").count() == 3
+    _check_both_widths(page, axe_check, screenshot, f"reports-{fixture}")
+    page.fill("#since", "2026-03-02")
+    page.fill("#until", "2026-03-01")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    axe_check(page)

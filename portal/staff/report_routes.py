@@ -1,0 +1,156 @@
+"""Supervisor reports: plans, visits and complaints for a chosen date range; a table, an SVG chart and a CSV each."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, ValidationError
+from wtforms.validators import Optional
+
+from portal.audit.services import record
+from portal.complaints import queries as complaint_queries
+from portal.complaints.labels import CATEGORY_LABELS
+from portal.extensions import db
+from portal.i18n import lender_tz, local_today
+from portal.security import gate
+from portal.staff import reports
+from portal.staff.access import require_role
+
+bp = Blueprint("staff_reports", __name__, url_prefix="/staff/reports")
+gate(bp, kind="staff", login_endpoint="staff.login")
+
+DEFAULT_DAYS = 84
+SECTIONS = ("plans", "visits", "complaints")
+
+# Translators: rows of the report tables (counts).
+FIGURE_LABELS = {
+    "submitted": _l("Plans submitted"),
+    "approved": _l("Approved as proposed"),
+    "countered": _l("Answered with a counter-offer"),
+    "declined": _l("Declined"),
+    "agreed": _l("Agreed (approved, or counter-offer accepted)"),
+    "waiting": _l("Still waiting for a decision"),
+    "proposed": _l("Visits proposed"),
+    "confirmed": _l("Confirmed by the borrower"),
+    "rescheduled": _l("Rescheduled at least once"),
+    "video": _l("Borrower asked for a video check"),
+    "disputed": _l("Record disputed by the borrower"),
+    "recorded": _l("Records written"),
+    "late_records": _l("Records written more than 24 hours after the visit"),
+    "received": _l("Complaints received"),
+    "decided": _l("Decided"),
+    "decided_in_time": _l("Decided within 15 days"),
+    "open_late": _l("Still open after 15 days"),
+}
+# Translators: a share in words; the percentage is computed from the same two numbers.
+SHARE_TEXTS = {
+    "approved_of_decided": _l("%(part)d of %(whole)d decided plans approved as proposed: %(percent)s"),
+    "agreed_of_submitted": _l("%(part)d of %(whole)d submitted plans agreed: %(percent)s"),
+    "late_of_recorded": _l("%(part)d of %(whole)d visit records written late: %(percent)s"),
+    "disputed_of_recorded": _l("%(part)d of %(whole)d visit records disputed: %(percent)s"),
+    "in_time_of_due": _l("%(part)d of %(whole)d complaints whose 15 days are over decided in time: %(percent)s"),
+}
+SECTION_TITLES = {"plans": _l("Repayment plans"), "visits": _l("Visits"), "complaints": _l("Complaints")}
+
+
+class RangeForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
+
+    def validate_until(self, field) -> None:
+        since, until = self.since.data, field.data
+        if since and until and until < since:
+            raise ValidationError(_l("The end date is before the start date."))
+        if since and until and (until - since).days > reports.MAX_RANGE_DAYS:
+            raise ValidationError(_l("Choose at most three years."))
+
+
+def _range(form: RangeForm) -> tuple[date, date] | None:
+    if not form.validate():
+        return None
+    until = form.until.data or local_today()
+    since = form.since.data or until - timedelta(days=DEFAULT_DAYS - 1)
+    if since > until or (until - since).days > reports.MAX_RANGE_DAYS:
+        return None
+    return since, until
+
+
+def weekly_bars(values: list[int], width: int = 320, height: int = 120) -> list[dict]:
+    """Geometry of a vertical bar chart: x, y, width, height per value."""
+    top = max(values or [0]) or 1
+    gap = 4
+    bar_w = max((width - gap * (len(values) + 1)) / max(len(values), 1), 1)
+    return [{"x": round(gap + i * (bar_w + gap), 1), "y": round(height - round(v / top * (height - 20), 1), 1),
+             "w": round(bar_w, 1), "h": round(v / top * (height - 20), 1), "value": v} for i, v in enumerate(values)]
+
+
+def _sections(since: date, until: date) -> dict:
+    tz = lender_tz()
+    complaints = complaint_queries.report(since, until, tz)
+    return {"plans": reports.plan_report(since, until, tz), "visits": reports.visit_report(since, until, tz),
+            "complaints": reports.complaint_section(complaints), "complaint_data": complaints}
+
+
+@bp.route("")
+@require_role("supervisor")
+def index():
+    form = RangeForm(request.args)
+    chosen = _range(form)
+    if chosen is None:
+        return render_template("staff/reports.html", form=form, invalid=True)
+    since, until = chosen
+    data = _sections(since, until)
+    record("report.viewed", "report", "all", since=since.isoformat(), until=until.isoformat())
+    db.session.commit()
+    complaint_data = data["complaint_data"]
+    top = max((n for _c, n in complaint_data.categories), default=0) or 1
+    return render_template("staff/reports.html", form=form, invalid=False, since=since, until=until, data=data,
+                           week_bars=weekly_bars([w["received"] for w in complaint_data.weeks]),
+                           category_bars=[(c, n, n / top) for c, n in complaint_data.categories],
+                           category_labels=CATEGORY_LABELS, figure_labels=FIGURE_LABELS, share_texts=SHARE_TEXTS,
+                           section_titles=SECTION_TITLES, range_args={"since": since.isoformat(),
+                                                                        "until": until.isoformat()})
+
+
+@bp.route("/<section>.csv")
+@require_role("supervisor")
+def csv_export(section: str) -> Response:
+    if section not in SECTIONS:
+        abort(404)
+    chosen = _range(RangeForm(request.args))
+    if chosen is None:
+        abort(400)
+    since, until = chosen
+    data = _sections(since, until)
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(["section", "since", "until", "figure", "count", "of", "percent"])
+    part = data[section]
+    for key, value in part.figures:
+        out.writerow([section, since.isoformat(), until.isoformat(), key, value, "", ""])
+    for key, share in part.shares.items():
+        out.writerow([section, since.isoformat(), until.isoformat(), key, share.part, share.whole,
+                      "" if share.ratio is None else f"{share.ratio * 100:.1f}"])
+    if part.median_days is not None:
+        out.writerow([section, since.isoformat(), until.isoformat(), "median_days_to_decision", part.median_days,
+                      "", ""])
+    if section == "complaints":
+        complaint_data = data["complaint_data"]
+        for w in complaint_data.weeks:
+            out.writerow([section, w["week"].isoformat(), (w["week"] + timedelta(days=6)).isoformat(),
+                          "received_in_week", w["received"], "", ""])
+        for category, n in complaint_data.categories:
+            out.writerow([section, since.isoformat(), until.isoformat(), f"category:{category}", n, "", ""])
+    record("report.exported", "report", section, since=since.isoformat(), until=until.isoformat())
+    db.session.commit()
+    response = Response("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{section}-{since}-{until}.csv"'
+    return response
+

@@ -1,0 +1,161 @@
+"""Supervisor reports: plans, visits and complaints for a date range; every share's words and figure agree."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.plans.models import PlanProposal
+from portal.visits.models import Visit, VisitAnswer, VisitRecord
+
+DAY = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)  # 10:00 in the lender's time zone
+RANGE = {"since": "2026-03-01", "until": "2026-03-31"}
+
+
+@pytest.fixture
+def lead(create_staff):
+    return create_staff(role="supervisor", username="lead")
+
+
+def _plan(session, loan, state, *, decided_days=None, counter=False, submitted=DAY):
+    plan = PlanProposal(borrower_id=loan.borrower_id, loan_id=loan.id, state=state, kind="instalments",
+                        income_fen=500000, submitted_at=submitted,
+                        decided_at=submitted + timedelta(days=decided_days) if decided_days is not None else None,
+                        counter_kind="deferral" if counter else None,
+                        decline_reason="outside_policy" if state == "declined" else None)
+    session.add(plan)
+    session.commit()
+    return plan
+
+
+def _visit(session, loan, staff, *, answers=(), reschedules=0, record_after=None, disputed=False, created=DAY):
+    visit = Visit(loan_id=loan.id, address="北京市", window_start=created + timedelta(days=5),
+                  window_end=created + timedelta(days=5, hours=2), purpose="核实", state="confirmed", code="AB12",
+                  reschedule_count=reschedules, record_answer="disputed" if disputed else None, created_at=created)
+    session.add(visit)
+    session.flush()
+    for kind in answers:
+        session.add(VisitAnswer(visit_id=visit.id, kind=kind))
+    if record_after is not None:
+        left = visit.window_start + timedelta(hours=1)
+        session.add(VisitRecord(visit_id=visit.id, held=True, arrived_at=visit.window_start, departed_at=left,
+                                met="本人", identity_shown=True, outcome="已沟通", next_step="无",
+                                recorded_by_id=staff.id, recorded_at=left + record_after))
+    session.commit()
+    return visit
+
+
+@pytest.fixture
+def figures(session, create_borrower, create_loan, lead):
+    borrower = create_borrower()
+    loans = [create_loan(borrower) for _ in range(7)]
+    _plan(session, loans[0], "approved", decided_days=2)
+    _plan(session, loans[1], "declined", decided_days=4)
+    _plan(session, loans[2], "accepted", decided_days=6, counter=True)
+    _plan(session, loans[3], "submitted")
+    _plan(session, loans[4], "approved", decided_days=1, submitted=DAY - timedelta(days=30))  # before the range
+    _visit(session, loans[0], lead, answers=("confirm",), record_after=timedelta(hours=3))
+    _visit(session, loans[1], lead, answers=("remote", "confirm"), reschedules=1,
+           record_after=timedelta(hours=30), disputed=True)
+    _visit(session, loans[2], lead)
+    return loans
+
+
+def _page(client, **args):
+    return client.get("/staff/reports", query_string=args or RANGE).get_data(as_text=True)
+
+
+def _section(page, name):
+    return page.split(f'id="h-{name}"')[1].split("</section>")[0]
+
+
+def _cells(section):
+    return dict(re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", section))
+
+
+@pytest.mark.parametrize("who", ["anonymous", "borrower", "agent", "disabled"])
+@pytest.mark.parametrize("url", ["/staff/reports", "/staff/reports/plans.csv", "/staff/reports/visits.csv",
+                                 "/staff/reports/complaints.csv"])
+def test_reports_and_their_csvs_are_for_supervisors(client, session, login, create_borrower, create_staff, who,
+                                                    url):
+    if who == "borrower":
+        login(client, create_borrower())
+    elif who in ("agent", "disabled"):
+        user = create_staff(role="agent" if who == "agent" else "supervisor")
+        login(client, user)
+        if who == "disabled":
+            user.active = False
+            session.commit()
+    response = client.get(url)
+    if who == "agent":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+def test_plan_report_counts_outcomes_and_the_median(client, login, lead, figures):
+    login(client, lead)
+    plans = _section(_page(client), "plans")
+    cells = _cells(plans)
+    assert cells["提交的方案"] == "4" and cells["按原方案批准"] == "1" and cells["已拒绝"] == "1"
+    assert cells["以修改后的方案答复"] == "1" and cells["达成一致（获批准，或接受了修改后的方案）"] == "2"
+    assert cells["仍在等待决定"] == "1"
+    assert "作出决定的时间中位数：4 天" in plans  # 2, 4 and 6 days
+    assert "已决定的 3 个方案中，1 个按原方案批准：33%" in plans
+    assert "提交的 4 个方案中，2 个达成一致：50%" in plans
+    assert "<svg" in plans and plans.count("<rect") == 6
+
+
+def test_visit_report_counts_answers_disputes_and_late_records(client, login, lead, figures):
+    login(client, lead)
+    visits = _section(_page(client), "visits")
+    cells = _cells(visits)
+    assert cells["提议的上门核实"] == "3" and cells["借款人已确认"] == "2" and cells["至少改约一次"] == "1"
+    assert cells["借款人申请视频核实"] == "1" and cells["借款人对记录提出异议"] == "1"
+    assert cells["已填写的记录"] == "2" and cells["上门结束 24 小时后才填写的记录"] == "1"
+    assert "2 份上门记录中，1 份填写迟了：50%" in visits
+
+
+def test_every_share_shows_numbers_that_agree(client, login, lead, figures):
+    login(client, lead)
+    page = _page(client)
+    shares = re.findall(r'<p class="report-share">([^<]*：\d+%)</p>', page)
+    assert len(shares) == 4
+    assert "15 天期限已到的 0 件投诉中，0 件按时作出决定：—" in page  # no complaint: no percentage
+    for text in shares:
+        whole, part = (int(n) for n in re.findall(r"\d+", text.split("：")[0])[-2:])  # "…的 3 个…中，1 个…"
+        assert round(part / whole * 100) == int(re.search(r"：(\d+)%", text).group(1)), text
+
+
+def test_the_range_decides_what_counts(client, login, lead, figures):
+    login(client, lead)
+    cells = _cells(_section(_page(client, since="2026-02-01", until="2026-02-28"), "plans"))
+    assert cells["提交的方案"] == "1"
+
+
+@pytest.mark.parametrize("args", [{"since": "2026-13-01"}, {"since": "2026-03-02", "until": "2026-03-01"},
+                                  {"since": "2020-01-01", "until": "2026-01-01"}, {"until": "x" * 10000}])
+def test_bad_dates_are_answered_next_to_the_field(client, login, lead, args):
+    login(client, lead)
+    response = client.get("/staff/reports", query_string=args)
+    assert response.status_code == 200 and "error-summary" in response.get_data(as_text=True)
+    assert client.get("/staff/reports/plans.csv", query_string=args).status_code == 400
+
+
+def test_csvs_carry_numerators_and_denominators_and_are_audited(client, login, lead, figures, session):
+    login(client, lead)
+    for section in ("plans", "visits", "complaints"):
+        response = client.get(f"/staff/reports/{section}.csv", query_string=RANGE)
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        assert rows[0] == ["section", "since", "until", "figure", "count", "of", "percent"]
+        if section == "plans":
+            assert ["plans", "2026-03-01", "2026-03-31", "agreed_of_submitted", "2", "4", "50.0"] in rows
+    assert client.get("/staff/reports/secrets.csv").status_code == 404
+    exported = session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "report.exported")).all()
+    assert sorted(exported) == ["complaints", "plans", "visits"]
