@@ -1,7 +1,7 @@
 """staff team administration: last login, one-time setup links, recovery codes
 
 Revision ID: e5a1c0d7b3f2
-Revises: d21d04fe1573
+Revises: e5a1c0d2f7b3
 Create Date: 2026-12-01 10:10:00.000000
 """
 from alembic import op
@@ -11,7 +11,7 @@ from portal.orm import UTCDateTime
 
 
 revision = 'e5a1c0d7b3f2'
-down_revision = 'd21d04fe1573'
+down_revision = 'e5a1c0d2f7b3'
 branch_labels = None
 depends_on = None
 
