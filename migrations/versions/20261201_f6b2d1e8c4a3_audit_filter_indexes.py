@@ -1,14 +1,14 @@
 """audit log: indexes for the filters by object and by borrower
 
 Revision ID: f6b2d1e8c4a3
-Revises: e5a1c0d7b3f2
+Revises: 3640781ea87c
 Create Date: 2026-12-01 10:40:00.000000
 """
 from alembic import op
 
 
 revision = 'f6b2d1e8c4a3'
-down_revision = 'e5a1c0d7b3f2'
+down_revision = '3640781ea87c'
 branch_labels = None
 depends_on = None
 

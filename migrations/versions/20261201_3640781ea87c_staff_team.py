@@ -1,7 +1,7 @@
 """staff team administration: last login, one-time setup links, recovery codes
 
-Revision ID: e5a1c0d7b3f2
-Revises: e5a1c0d2f7b3
+Revision ID: 3640781ea87c
+Revises: e5a1c0d7b3f2
 Create Date: 2026-12-01 10:10:00.000000
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from portal.orm import UTCDateTime
 
 
-revision = 'e5a1c0d7b3f2'
-down_revision = 'e5a1c0d2f7b3'
+revision = '3640781ea87c'
+down_revision = 'e5a1c0d7b3f2'
 branch_labels = None
 depends_on = None
 
