@@ -7,14 +7,11 @@ import tempfile
 
 from flask import Blueprint, Response, render_template, request, send_file
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from portal.accounts.models import StaffUser
 from portal.accounts.services import borrower_by_phone
 from portal.audit import queries
 from portal.audit.labels import ACTION_LABELS
 from portal.audit.services import record
-from portal.extensions import db
 from portal.i18n import lender_tz
 from portal.security import db_int, gate
 from portal.staff import audit_view
@@ -29,8 +26,7 @@ FILTER_KEYS = ("staff", "action", "object", "borrower", "since", "until")
 
 def _form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
-    people = db.session.execute(select(StaffUser.id, StaffUser.display_name).order_by(StaffUser.display_name))
-    form.staff.choices = [("", _("Anyone"))] + [(str(i), name) for i, name in people]
+    form.staff.choices = [("", _("Anyone"))] + [(str(i), name) for i, name in audit_view.staff_names()]
     form.action.choices = [("", _("Any action"))] + sorted(((code, str(label)) for code, label in
                                                             ACTION_LABELS.items()), key=lambda c: c[1])
     return form
@@ -59,7 +55,6 @@ def index():
     before = request.args.get("before", type=db_int)
     events, next_before = queries.page(flt, before) if flt is not None else ([], None)
     record("audit.viewed", "audit", "", filters=flt.described if flt else {})
-    db.session.commit()
     args = {k: request.args[k] for k in FILTER_KEYS if request.args.get(k)}
     return render_template("staff/audit.html", form=form, rows=audit_view.rows(events), next_before=next_before,
                            filter_args=args, filtered=bool(args), invalid=flt is None)
@@ -79,7 +74,6 @@ def export() -> Response:
         return render_template("staff/audit.html", form=form, rows=[], next_before=None, filter_args={},
                                filtered=True, invalid=True), 400
     record("audit.exported", "audit", "", filters=flt.described)
-    db.session.commit()
     return send_file(_csv(flt), mimetype="text/csv", as_attachment=True, download_name="audit-log.csv",
                      max_age=0)
 
@@ -97,7 +91,6 @@ def _csv(flt: queries.AuditFilter):
             out.writerow([event.id, event.at.astimezone(tz).isoformat(timespec="seconds"), _cell(row.actor),
                           row.action, event.action, _cell(row.object_text), event.object_type,
                           _cell(event.object_id), _cell(audit_view.detail_text(event.detail)), event.ip])
-        db.session.expunge_all()
     text.flush()
     text.detach()
     spool.seek(0)

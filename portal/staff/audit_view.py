@@ -42,6 +42,11 @@ def _borrower_url(borrower_id: int) -> str | None:
     return None
 
 
+def staff_names() -> list[tuple[int, str]]:
+    """Every staff member (id, name) for the filter, disabled ones too: their past actions stay in the log."""
+    return list(db.session.execute(select(StaffUser.id, StaffUser.display_name).order_by(StaffUser.display_name)))
+
+
 def action_label(code: str) -> str:
     label = ACTION_LABELS.get(code)
     # Translators: an audit action that has no name yet; %(code)s is its internal code.

@@ -14,7 +14,6 @@ from wtforms.validators import Optional
 from portal.audit.services import record
 from portal.complaints import queries as complaint_queries
 from portal.complaints.labels import CATEGORY_LABELS
-from portal.extensions import db
 from portal.i18n import lender_tz, local_today
 from portal.security import gate
 from portal.staff import reports
@@ -108,7 +107,6 @@ def index():
     since, until = chosen
     data = _sections(since, until)
     record("report.viewed", "report", "all", since=since.isoformat(), until=until.isoformat())
-    db.session.commit()
     complaint_data = data["complaint_data"]
     top = max((n for _c, n in complaint_data.categories), default=0) or 1
     return render_template("staff/reports.html", form=form, invalid=False, since=since, until=until, data=data,
@@ -149,7 +147,6 @@ def csv_export(section: str) -> Response:
         for category, n in complaint_data.categories:
             out.writerow([section, since.isoformat(), until.isoformat(), f"category:{category}", n, "", ""])
     record("report.exported", "report", section, since=since.isoformat(), until=until.isoformat())
-    db.session.commit()
     response = Response("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{section}-{since}-{until}.csv"'
     return response

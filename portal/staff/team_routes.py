@@ -6,6 +6,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import team
 from portal.accounts.models import StaffUser
@@ -57,12 +58,12 @@ def new():
     form = NewMemberForm()
     if form.validate_on_submit():
         try:
-            user, token = team.create_member(current_user, form.username.data, form.display_name.data,
-                                             form.role.data)
-        except team.TeamRuleError:
+            with db.session.begin_nested():  # a name taken meanwhile by another supervisor is refused here
+                user, token = team.create_member(current_user, form.username.data, form.display_name.data,
+                                                 form.role.data)
+        except (team.TeamRuleError, IntegrityError):
             form.username.errors.append(_("This username is taken. Choose another."))
         else:
-            db.session.commit()
             return _show_link(user, token, "invite")
     return render_template("staff/team/new.html", form=form)
 
@@ -83,7 +84,7 @@ def member(staff_id: int):
 
 
 def _refused(user: StaffUser, error: team.TeamRuleError):
-    db.session.rollback()
+    """Nothing was written: the rule is checked before any change."""
     flash(RULE_MESSAGES.get(error.code, RULE_MESSAGES["role"])(), "error")
     return redirect(url_for("staff_team.member", staff_id=user.id))
 
@@ -98,7 +99,6 @@ def change_role(staff_id: int):
             team.change_role(current_user, user, form.role.data)
         except team.TeamRuleError as error:
             return _refused(user, error)
-        db.session.commit()
         flash(_("%(name)s is now: %(role)s.", name=user.display_name,
                 role=_("Supervisor") if user.role == "supervisor" else _("Agent")), "success")
     return redirect(url_for("staff_team.member", staff_id=user.id))
@@ -123,7 +123,6 @@ def _set_active(staff_id: int, active: bool):
             team.set_active(current_user, user, active)
         except team.TeamRuleError as error:
             return _refused(user, error)
-        db.session.commit()
         flash(_("%(name)s can log in again.", name=user.display_name) if active else
               _("%(name)s is disabled and was logged out everywhere.", name=user.display_name), "success")
     return redirect(url_for("staff_team.member", staff_id=user.id))
@@ -136,7 +135,6 @@ def reset_password(staff_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff_team.member", staff_id=user.id))
     token = team.reset_password(current_user, user)
-    db.session.commit()
     return _show_link(user, token, "reset")
 
 
@@ -147,7 +145,6 @@ def reenrol(staff_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff_team.member", staff_id=user.id))
     secret = team.reenrol_second_factor(current_user, user)
-    db.session.commit()
     return render_template("staff/team/second_factor.html", member=user, secret=secret,
                            qr=_qr(otpauth_uri(user)))
 
@@ -159,7 +156,6 @@ def recovery_codes(staff_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff_team.member", staff_id=user.id))
     codes = team.new_recovery_codes(current_user, user)
-    db.session.commit()
     return render_template("staff/team/recovery_codes.html", member=user, codes=codes)
 
 
@@ -175,7 +171,6 @@ def setup(token: str):
     if form.validate_on_submit():
         codes = team.complete_setup(link, user, form.password.data, form.otp.data)
         if codes is not None:
-            db.session.commit()
             return render_template("staff/team/setup_done.html", member=user, codes=codes)
         wrong_code = True
     invite = link.purpose == "invite"
