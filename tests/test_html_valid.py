@@ -21,10 +21,11 @@ import time
 from pathlib import Path
 
 import flask
+import pyotp
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Borrower
+from portal.accounts.models import Borrower, StaffUser
 from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint
 from portal.i18n import local_today
@@ -140,6 +141,31 @@ def journeys(new_client, session, pages: dict) -> dict:
             out["anonymous zh_Hans POST /verify-visitor (rate-limited)"] = (429, limited.get_data(as_text=True))
             break
     assert "anonymous zh_Hans POST /verify-visitor (rate-limited)" in out
+    return out | team_journey(new_client, session)
+
+
+def team_journey(new_client, session) -> dict:
+    """Team administration: a new member's one-time link used (setup, done, spent), a new authenticator secret and
+    recovery codes for a member."""
+    lead = session.scalar(select(StaffUser).where(StaffUser.role == "supervisor").order_by(StaffUser.id))
+    client = new_client(lead)
+    created = _submit(client, "/staff/team/new", {"display_name": "孙新人", "username": "newcomer", "role": "agent"})
+    assert created.status_code == 200, created.status_code
+    out = {"supervisor zh_Hans POST /staff/team/new": (200, created.get_data(as_text=True))}
+    link = re.search(r"http://localhost(/staff/setup/[A-Za-z0-9_-]+)", created.get_data(as_text=True)).group(1)
+    member = session.scalar(select(StaffUser).where(StaffUser.username == "newcomer"))
+    for action in ("second-factor", "recovery-codes"):
+        shown = _submit(client, f"/staff/team/{member.id}", {}, f"/{action}")
+        out[f"supervisor zh_Hans POST /staff/team/{member.id}/{action}"] = (shown.status_code,
+                                                                           shown.get_data(as_text=True))
+    session.expire_all()
+    secret = session.get(StaffUser, member.id).otp_secret
+    newcomer = new_client()
+    out |= {f"anonymous {k} (a setup link)": v for k, v in _get(newcomer, link).items()}
+    done = _submit(newcomer, link, {"password": "a-long-new-password-1", "confirm": "a-long-new-password-1",
+                                    "otp": pyotp.TOTP(secret).now()})
+    out["anonymous zh_Hans POST setup link"] = (done.status_code, done.get_data(as_text=True))
+    out |= {f"anonymous {k} (a spent link)": v for k, v in _get(newcomer, link).items()}
     return out
 
 
