@@ -1,7 +1,7 @@
 """staff team administration: last login, one-time setup links, recovery codes
 
 Revision ID: 3640781ea87c
-Revises: a7c4e9f1b2d5
+Revises: f3b7d2a9c4e1
 Create Date: 2026-12-01 10:10:00.000000
 """
 from alembic import op
@@ -11,7 +11,7 @@ from portal.orm import UTCDateTime
 
 
 revision = '3640781ea87c'
-down_revision = 'a7c4e9f1b2d5'
+down_revision = 'f3b7d2a9c4e1'
 branch_labels = None
 depends_on = None
 

@@ -145,7 +145,7 @@ def change_role(actor: StaffUser, user: StaffUser, role: str) -> None:
     if user.role == "supervisor":
         _guard_last_supervisor(user)
     old, user.role = user.role, role
-    record("staff.role_changed", "staff", user.id, staff=actor, before=old, after=role)
+    record("staff.role_changed", "staff", user.id, staff=actor, previous_role=old, role=role)
     db.session.flush()
 
 

@@ -14,7 +14,12 @@ ACTION_LABELS = {
     "borrower.password_reset": _l("reset their password by SMS"),
     "borrower.password_changed": _l("changed their password"),
     "borrower.family_contact_consent": _l("changed their consent to family contact"),
+    "borrower.searched": _l("searched for a borrower"),
+    "borrower.viewed": _l("viewed a borrower's page"),
+    "borrower.personal_data_shown": _l("showed a borrower's personal information"),
+    "borrower.note_added": _l("added a note about a borrower"),
     "complaint.filed": _l("filed a complaint"),
+    "complaint.taken_by_phone": _l("wrote down a complaint made by phone"),
     "complaint.information_added": _l("added information to a complaint"),
     "complaint.accepted": _l("accepted the outcome of a complaint"),
     "complaint.not_satisfied": _l("said they are not satisfied with a complaint's outcome"),
@@ -29,6 +34,7 @@ ACTION_LABELS = {
     "data_request.filed": _l("filed a personal information request"),
     "data_request.answered": _l("answered a personal information request"),
     "data_request.viewed": _l("viewed a personal information request"),
+    "loan.viewed": _l("viewed a loan"),
     "loan.viewed_for_visit": _l("viewed a loan to propose a visit"),
     "plan.submitted": _l("submitted a repayment plan"),
     "plan.review_started": _l("started reviewing a repayment plan"),
@@ -79,10 +85,15 @@ ACTION_LABELS = {
 # Translators: names of details shown in the audit log ("Reason: …").
 DETAIL_LABELS = {
     "address": _l("Address"),
-    "after": _l("New value"),
+    "after": _l("Continued after result"),
     "arrived": _l("Arrived"),
     "badge": _l("Badge number"),
-    "before": _l("Old value"),
+    "borrower_id": _l("Borrower"),
+    "fields": _l("Fields shown"),
+    "kinds": _l("Searched as"),
+    "note": _l("Note"),
+    "previous_role": _l("Previous role"),
+    "results": _l("Results"),
     "consent": _l("Consent"),
     "count": _l("Number"),
     "departed": _l("Left"),
@@ -114,6 +125,17 @@ DETAIL_LABELS = {
     "visitors": _l("Visitors"),
     "weeks": _l("Weeks"),
     "window": _l("Time"),
+}
+
+# Codes that detail values carry (lists of searched kinds, fields shown).
+VALUE_LABELS = {
+    "phone": _l("Mobile number"),
+    "id_number": _l("Resident ID number"),
+    "id_tail": _l("Last 4 characters of the ID number"),
+    "address": _l("Address"),
+    "loan_ref": _l("Loan reference"),
+    "complaint_ref": _l("Complaint reference"),
+    "name_key": _l("Name"),
 }
 
 ACTOR_KIND_LABELS = {

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts.models import Borrower, StaffUser
-from portal.audit.labels import ACTION_LABELS, ACTOR_KIND_LABELS, DETAIL_LABELS
+from portal.audit.labels import ACTION_LABELS, ACTOR_KIND_LABELS, DETAIL_LABELS, VALUE_LABELS
 from portal.audit.models import AuditEvent
 from portal.complaints.labels import STATE_LABELS as COMPLAINT_STATE_LABELS
 from portal.complaints.models import Complaint
@@ -27,6 +27,7 @@ from portal.visits.models import Visit, Visitor
 
 # Staff-side pages of a borrower, whichever the console has (the first registered endpoint wins).
 BORROWER_ENDPOINTS = ("staff_borrowers.detail",)
+LOAN_ENDPOINT = "staff_borrowers.loan"
 
 
 def mask_name(name: str) -> str:
@@ -81,9 +82,15 @@ def _complaints(ids: set[str]) -> Resolved:
             for ref in db.session.scalars(select(Complaint.reference).where(Complaint.reference.in_(ids)))}
 
 
+def _loan_url(borrower_id: int, loan_ref: str) -> str | None:
+    if LOAN_ENDPOINT in current_app.view_functions:
+        return url_for(LOAN_ENDPOINT, borrower_id=borrower_id, loan_ref=loan_ref)
+    return _borrower_url(borrower_id)
+
+
 def _loans(ids: set[str]) -> Resolved:
     rows = db.session.execute(select(Loan.loan_ref, Loan.borrower_id).where(Loan.loan_ref.in_(ids)))
-    return {ref: (_("Loan %(ref)s", ref=ref), _borrower_url(borrower_id)) for ref, borrower_id in rows}
+    return {ref: (_("Loan %(ref)s", ref=ref), _loan_url(borrower_id, ref)) for ref, borrower_id in rows}
 
 
 def _plans(ids: set[str]) -> Resolved:
@@ -138,11 +145,13 @@ def _yes_no(value: bool) -> str:
 def _value(key: str, value) -> str:
     if isinstance(value, bool) or value in ("yes", "no"):
         return _yes_no(value in (True, "yes"))
+    if isinstance(value, list):
+        return "、".join(str(VALUE_LABELS.get(v, v)) for v in value) if value else "—"
     if isinstance(value, dict):
         return "; ".join(f"{_key_label(k)}: {_value(k, v)}" for k, v in value.items() if v not in ("", None))
     if key.endswith("_fen") and isinstance(value, int):
         return money(value)
-    if key in ("role", "before", "after") and value in ("agent", "supervisor"):
+    if key in ("role", "previous_role") and value in ("agent", "supervisor"):
         return _("Supervisor") if value == "supervisor" else _("Agent")
     if key == "state" and value in COMPLAINT_STATE_LABELS:
         return str(COMPLAINT_STATE_LABELS[value])
@@ -150,6 +159,9 @@ def _value(key: str, value) -> str:
         return str(KIND_LABELS[value])
     if key == "reason" and value in DECLINE_LABELS:
         return str(DECLINE_LABELS[value])
+    if key == "borrower_id" and isinstance(value, int):
+        name = db.session.scalar(select(Borrower.name).where(Borrower.id == value))
+        return mask_name(name) if name else str(value)
     if key == "sha256" and isinstance(value, str):
         return value[:12] + "…"
     if key in ("window", "arrived", "departed", "since", "until") and isinstance(value, str):

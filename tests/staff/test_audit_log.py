@@ -66,7 +66,7 @@ def test_rows_read_as_sentences_with_names_and_links(app, client, login, lead, c
     _event(app, "complaint.viewed", "complaint", ref, staff=agent)
     _event(app, "complaint.state_changed", "complaint", ref, staff=agent, state="investigating")
     _event(app, "loan.viewed_for_visit", "loan", loan.loan_ref, staff=agent)
-    _event(app, "staff.role_changed", "staff", agent.id, staff=lead, before="agent", after="supervisor")
+    _event(app, "staff.role_changed", "staff", agent.id, staff=lead, previous_role="agent", role="supervisor")
     login(client, lead)
     page = client.get("/staff/audit").get_data(as_text=True).split("<tbody>")[1]
     assert "查看了投诉" in page and "complaint.viewed" not in page
@@ -74,7 +74,7 @@ def test_rows_read_as_sentences_with_names_and_links(app, client, login, lead, c
     assert "借款人 欧***" in page and "欧阳娜娜" not in page  # the borrower who filed, masked
     assert "借款 L2026000777" in page
     assert "状态: 调查中" in page
-    assert "原值: 客服专员" in page and "新值: 主管" in page
+    assert "原角色: 客服专员" in page and "角色: 主管" in page
     assert "{" not in page.split("</tbody>")[0]  # no raw JSON
     hant = client.get("/staff/audit", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
     assert "查看了投訴" in hant
