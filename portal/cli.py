@@ -1,4 +1,4 @@
-"""Operator commands: ``db upgrade``, ``import-loans``, ``seed-demo``, ``create-staff``, ``totp-code``."""
+"""Operator commands: ``db upgrade``, ``import-loans``, ``import-contacts``, ``seed-demo``, ``create-staff`` …"""
 from __future__ import annotations
 
 import re
@@ -55,6 +55,21 @@ def db_revision(message: str) -> None:
 def import_loans(file) -> None:
     """Import the lender's JSON Lines export (idempotent; bad lines reported; exit 1 if any rejected)."""
     from portal.loans.importer import import_lines
+
+    report = import_lines(db.session, file)
+    for number, reason in report.rejected:
+        click.echo(f"line {number}: rejected: {reason}", err=True)
+    click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+               f"rejected {len(report.rejected)}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command("import-contacts")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_contacts(file) -> None:
+    """Import the lender's contact log (JSON Lines; idempotent on contact_ref; exit 1 if any line rejected)."""
+    from portal.contacts.importer import import_lines
 
     report = import_lines(db.session, file)
     for number, reason in report.rejected:
@@ -186,7 +201,7 @@ def totp_code(username: str) -> None:
 
 def configure_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
-    for command in (import_loans, seed_demo, create_staff_cmd, set_staff_password, totp_code):
+    for command in (import_loans, import_contacts, seed_demo, create_staff_cmd, set_staff_password, totp_code):
         app.cli.add_command(command)
     from portal.scale.cli import generate_data, load_scale_data  # benchmarks (bench/)
     app.cli.add_command(generate_data)

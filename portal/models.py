@@ -12,3 +12,4 @@ import portal.visits.models  # noqa: F401,E402
 metadata = Base.metadata
 import portal.notify.models  # noqa: F401,E402
 import portal.privacy.models  # noqa: F401,E402
+import portal.contacts.models  # noqa: F401,E402

@@ -1,0 +1,169 @@
+"""``import-contacts``: the lender's contact log as JSON Lines, upserted on ``contact_ref`` (issue 16).
+
+The same rules as ``import-loans``: each line all-or-nothing, bad lines reported with their number and reason,
+importing the same file twice changes nothing (a line whose content digest is unchanged is skipped), a changed line
+updates its row (never a second one), commits in batches so a file of any size is read in bounded memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime, timezone
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.contacts.models import Contact
+from portal.contacts.rules import CHANNELS, PARTIES, InvalidNumber, normalize_number
+from portal.loans.importer import ImportReport, Rejected
+from portal.loans.models import Loan
+
+CONTACT_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+BATCH = 1000
+FIELDS = ("loan_id", "at", "channel", "answered", "duration_s", "to_number", "to_party", "from_number", "agent",
+          "agency_code", "summary", "collectors_count", "source_digest")
+
+
+def _at(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise Rejected(f"at must be an ISO 8601 time with an offset: {value!r}")
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise Rejected(f"at is not a possible time: {value!r}") from None
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise Rejected(f"at has no UTC offset (write e.g. +08:00): {value!r}")
+    return at.astimezone(timezone.utc)
+
+
+def _number(data: dict, key: str, required: bool) -> str:
+    value = data.get(key, "")
+    if value in ("", None) and not required:
+        return ""
+    if not isinstance(value, str):
+        raise Rejected(f"{key} must be a phone number as a string")
+    try:
+        return normalize_number(value)
+    except InvalidNumber:
+        raise Rejected(f"{key} is not a phone number: {value!r}") from None
+
+
+def _text(data: dict, key: str, max_len: int) -> str:
+    value = data.get(key, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or len(value.strip()) > max_len:
+        raise Rejected(f"{key} must be text of at most {max_len} characters")
+    return value.strip()
+
+
+def _count(data: dict, key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Rejected(f"{key} must be a whole number, zero or more: {value!r}")
+    return value
+
+
+def parse_line(raw: str) -> dict:
+    """Validate one line into plain values; raise Rejected with the first problem found."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise Rejected(f"not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise Rejected("a line must be one JSON object")
+    ref = data.get("contact_ref")
+    if not isinstance(ref, str) or not CONTACT_REF.match(ref):
+        raise Rejected(f"invalid contact_ref {ref!r}")
+    loan_ref = data.get("loan_ref")
+    if not isinstance(loan_ref, str) or not loan_ref:
+        raise Rejected(f"invalid loan_ref {loan_ref!r}")
+    channel = data.get("channel")
+    if channel not in CHANNELS:
+        raise Rejected(f"unknown channel {channel!r} (use one of {', '.join(CHANNELS)})")
+    party = data.get("to_party")
+    if party not in PARTIES:
+        raise Rejected(f"unknown to_party {party!r} (use one of {', '.join(PARTIES)})")
+    answered = data.get("answered")
+    if answered is not None and not isinstance(answered, bool):
+        raise Rejected(f"answered must be true, false or null: {answered!r}")
+    needs_number = channel in ("call", "sms")
+    parsed = {
+        "contact_ref": ref, "loan_ref": loan_ref, "at": _at(data.get("at")), "channel": channel,
+        "answered": answered if channel == "call" else None, "duration_s": _count(data, "duration_s"),
+        "to_number": _number(data, "to_number", needs_number), "to_party": party,
+        "from_number": _number(data, "from_number", needs_number), "agent": _text(data, "agent", 100),
+        "agency_code": _text(data, "agency_code", 32), "summary": _text(data, "summary", 200),
+        "collectors_count": _count(data, "collectors_count") if channel == "visit" else None,
+        "source_digest": hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+    }
+    return parsed
+
+
+def import_lines(session: Session, stream: IO[str]) -> ImportReport:
+    """Import every line; commit every ``BATCH`` lines; each line all-or-nothing."""
+    report = ImportReport()
+    batch: list[tuple[int, str]] = []
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        batch.append((number, raw))
+        if len(batch) == BATCH:
+            _import_batch(session, batch, report)
+            batch = []
+    if batch:
+        _import_batch(session, batch, report)
+    session.commit()
+    return report
+
+
+def _import_batch(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> None:
+    """One query for the batch's loans, one for its known contacts; each line in a savepoint."""
+    parsed: list[tuple[int, dict]] = []
+    for number, raw in lines:
+        try:
+            parsed.append((number, parse_line(raw)))
+        except Rejected as exc:
+            report.rejected.append((number, str(exc)))
+    loan_refs = {p["loan_ref"] for _, p in parsed}
+    refs = {p["contact_ref"] for _, p in parsed}
+    loans = dict(session.execute(select(Loan.loan_ref, Loan.id).where(Loan.loan_ref.in_(loan_refs))).all()) \
+        if loan_refs else {}
+    known = {c.contact_ref: c for c in session.scalars(select(Contact).where(Contact.contact_ref.in_(refs)))} \
+        if refs else {}
+    for number, p in parsed:
+        loan_id = loans.get(p.pop("loan_ref"))
+        if loan_id is None:
+            report.rejected.append((number, "unknown loan_ref (import the loan first)"))
+            continue
+        p["loan_id"] = loan_id
+        existing = known.get(p["contact_ref"])
+        if existing is not None and existing.source_digest == p["source_digest"]:
+            report.unchanged += 1
+            continue
+        try:
+            with session.begin_nested():
+                if existing is None:
+                    contact = Contact(**p)
+                    session.add(contact)
+                    known[p["contact_ref"]] = contact
+                else:
+                    for key in FIELDS:
+                        setattr(existing, key, p[key])
+                session.flush()
+        except IntegrityError as exc:
+            if existing is None:
+                known.pop(p["contact_ref"], None)
+            report.rejected.append((number, f"conflicts with data already stored ({exc.orig.__class__.__name__})"))
+            continue
+        if existing is None:
+            report.created += 1
+        else:
+            report.updated += 1
+    session.commit()
+    session.expunge_all()
