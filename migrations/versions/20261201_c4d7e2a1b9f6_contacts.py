@@ -1,7 +1,7 @@
 """contacts: the collection contact log, and the contacts a complaint is about
 
 Revision ID: c4d7e2a1b9f6
-Revises: f3b7d2a9c4e1
+Revises: f6b2d1e8c4a3
 Create Date: 2026-12-01 11:45:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import portal.orm
 
 revision = 'c4d7e2a1b9f6'
-down_revision = 'f3b7d2a9c4e1'
+down_revision = 'f6b2d1e8c4a3'
 branch_labels = None
 depends_on = None
 
