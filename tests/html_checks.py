@@ -1,6 +1,6 @@
 """HTML checks that need no Java, run over every page the crawling tests render: each id once per page, every
-``<label for>`` naming an element that exists, and no id shared by two forms of one page (the W3C checker run in
-tests/test_html_valid.py reports the rest)."""
+``<label for>``, ``aria-describedby``/``-labelledby``/``-controls`` and in-page link naming an element that exists,
+and no id shared by two forms of one page (the W3C checker run in tests/test_html_valid.py reports the rest)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -11,7 +11,12 @@ from html.parser import HTMLParser
 class Ids:
     lines: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     label_for: list[tuple[str, int]] = field(default_factory=list)
+    references: list[tuple[str, str, int]] = field(default_factory=list)  # (attribute, id, line)
     forms: list[set[str]] = field(default_factory=list)  # ids inside each <form>, in page order
+
+
+# Attributes that name other elements by id (an error summary's links too: they must land on their field).
+REFERENCE_ATTRIBUTES = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "list")
 
 
 class _Parser(HTMLParser):
@@ -33,6 +38,11 @@ class _Parser(HTMLParser):
                 self._form.add(ident)
         if tag == "label" and a.get("for") is not None:
             self.ids.label_for.append((a["for"], line))
+        for name in REFERENCE_ATTRIBUTES:
+            for target in (a.get(name) or "").split():
+                self.ids.references.append((name, target, line))
+        if tag == "a" and (a.get("href") or "").startswith("#") and len(a["href"]) > 1:
+            self.ids.references.append(("href", a["href"][1:], line))
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -47,11 +57,13 @@ def ids_of(body: str) -> Ids:
 
 
 def id_problems(body: str) -> list[str]:
-    """Duplicate ids, empty ids, and labels pointing at a missing id (each with its line)."""
+    """Duplicate ids, empty ids, and labels, ARIA references and in-page links naming a missing id (with lines)."""
     ids = ids_of(body)
     problems = [f"duplicate id {ident!r} on lines {lines}" for ident, lines in ids.lines.items() if len(lines) > 1]
     problems += [f"empty id on line {lines[0]}" for ident, lines in ids.lines.items() if not ident.strip()]
     problems += [f"<label for={target!r}> on line {line} names no element" for target, line in ids.label_for
+                 if target not in ids.lines]
+    problems += [f"{name}={target!r} on line {line} names no element" for name, target, line in ids.references
                  if target not in ids.lines]
     return problems
 

@@ -25,3 +25,12 @@ def test_a_label_for_a_missing_id_is_found():
     assert id_problems('<label for="phone">Phone</label><input id="mobile" name="phone">') == [
         "<label for='phone'> on line 1 names no element"]
     assert id_problems('<label for="phone">Phone</label><input id="phone" name="phone">') == []
+
+
+def test_references_to_a_missing_id_are_found():
+    page = ('<div class="error-summary"><a href="#amount">Amount: required</a></div>'
+            '<input id="amount-field" aria-describedby="amount-hint amount-error"><p id="amount-hint">Yuan</p>')
+    assert sorted(id_problems(page)) == ["aria-describedby='amount-error' on line 1 names no element",
+                                         "href='amount' on line 1 names no element"]
+    fixed = page.replace('href="#amount"', 'href="#amount-field"').replace(" amount-error", "")
+    assert id_problems(fixed) == []
