@@ -36,8 +36,8 @@ seed: migrate
 	$(FLASK) seed-demo --if-empty
 
 run: seed
-	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT) with a worker for the messages  (Ctrl+C stops both)"
+	FLASK=$(VENV)/bin/flask PORT=$(PORT) bash tools/run.sh
 
 ## Debian packages the browser and PostgreSQL tests need (installed when missing and we are root).
 system-deps:

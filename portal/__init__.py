@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from portal import cli, errors, i18n, navigation, numbers, security
+    from portal import cli, errors, i18n, navigation, numbers, queue, security
     from portal.extensions import csrf, db, limiter
     from portal.staff.queues import configure_staff_console
 
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_staff_console(app)
     configure_blueprints(app)
     cli.configure_cli(app)
+    queue.configure_queue(app)
     return app
 
 
@@ -41,6 +42,7 @@ def configure_blueprints(app: Flask) -> None:
     from portal import complaints, loans, plans, privacy, rights, uploads, visits
     from portal.accounts.routes import bp as accounts_bp
     from portal.health import bp as health_bp
+    from portal.notify.staff_routes import bp as messages_bp
     from portal.pages import bp as pages_bp
     from portal.staff import borrowers as staff_borrowers
     from portal.staff.routes import bp as staff_bp
@@ -48,7 +50,8 @@ def configure_blueprints(app: Flask) -> None:
     from portal.staff.report_routes import bp as staff_reports_bp
     from portal.staff.team_routes import bp as staff_team_bp
 
-    for bp in (pages_bp, health_bp, accounts_bp, staff_bp, staff_team_bp, staff_audit_bp, staff_reports_bp):
+    for bp in (pages_bp, health_bp, accounts_bp, staff_bp, staff_team_bp, staff_audit_bp, staff_reports_bp,
+               messages_bp):
         app.register_blueprint(bp)
     # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup).
     for domain in (loans, rights, uploads, visits, complaints, plans, privacy, staff_borrowers):

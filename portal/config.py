@@ -169,6 +169,10 @@ def load_config(instance_path: str) -> dict:
         # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
         "PROXY_HOPS": _int("PROXY_HOPS", 0),
         "DATABASE_URL": database_url,
+        # The task queue (portal/queue.py): a SQLite file in the instance folder, or redis://host:6379/1.
+        "QUEUE_URL": _env("QUEUE_URL") or "sqlite:///" + os.path.join(instance_path, "queue.sqlite3"),
+        # How long a worker holds an outbox row it is sending; after that another worker may take it.
+        "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 120),
         "PORTAL_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         **_messaging(env, instance_path),
         "EVIDENCE_DIR": _env("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 log = logging.getLogger(__name__)
 _KEY = "portal_lifecycle_callbacks"
@@ -33,7 +33,9 @@ class _Pending:
     on_commit: bool  # True: after_commit; False: after_rollback
 
 
-def _session(session: Session | None) -> Session:
+def _session(session: Session | scoped_session | None) -> Session:
+    if isinstance(session, scoped_session):
+        return session()
     if session is not None:
         return session
     from portal.extensions import db

@@ -79,6 +79,7 @@ def app(instance_dir, database_url):
         "EVIDENCE_DIR": str(instance_dir / "evidence"),
         "ARGON2_PARAMETERS": FAST_ARGON2,
         "SECRET_KEY": "test-secret",
+        "QUEUE_URL": "immediate:",  # outbox rows are delivered inline after the commit (worker tests: tests/notify)
     })
     with app.app_context():
         metadata.drop_all(_db.engine)

@@ -1,0 +1,161 @@
+"""The transactional outbox: every message to a person is a row written with the change that causes it.
+
+``queue_message`` adds the row in the caller's transaction and, once that commits, asks the queue to deliver it.
+A worker *claims* a row with one conditional UPDATE before sending (two workers never send one row; a claim
+expires, so a row whose worker died is taken by another), sends it through the gateway of its channel, and
+records the outcome: ``sent`` with the provider's id, or another try after a back-off (5 tries over about an
+hour), or ``failed`` (a permanent refusal at once, a temporary one after the last try). The sweep, every minute,
+enqueues whatever is due and was not (a lost enqueue, a killed worker, a retry).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from portal.lifecycle import after_commit
+from portal.notify.models import Outbox
+from portal.orm import utcnow
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("sms", "email")
+MAX_ATTEMPTS = 5
+# The wait after the 1st, 2nd, 3rd and 4th failed try: tries at 0, 1, 5, 20 and 60 minutes.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=4), timedelta(minutes=15), timedelta(minutes=40))
+CLAIM = timedelta(minutes=2)  # longer than any gateway call with its timeouts (config OUTBOX_CLAIM_SECONDS)
+SWEEP_BATCH = 500
+
+
+def queue_message(session: Session, *, channel: str, to: str, kind: str, params: dict, locale: str,
+                  borrower_id: int | None = None, send_after: datetime | None = None) -> Outbox:
+    """Add a message to the outbox in ``session``'s transaction; it is enqueued once that commits."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    row = Outbox(channel=channel, recipient=to, kind=kind, params={k: str(v) for k, v in params.items()},
+                 locale=locale, borrower_id=borrower_id, state="pending", attempts=0,
+                 next_attempt_at=send_after or utcnow())
+    session.add(row)
+    session.flush()
+    delay = (row.next_attempt_at - utcnow()).total_seconds()
+    after_commit(partial(_enqueue, current_app._get_current_object(), row.id, delay if delay > 1 else None),
+                 session)
+    return row
+
+
+def _enqueue(app, row_id: int, delay: float | None) -> None:
+    from flask import has_app_context
+
+    from portal.queue import enqueue_delivery
+
+    try:
+        if has_app_context():
+            enqueue_delivery(row_id, delay)
+        else:
+            with app.app_context():
+                enqueue_delivery(row_id, delay)
+    except Exception:  # the queue is down: the row is committed, the sweep enqueues it later
+        log.exception("outbox %s not enqueued; the sweep will find it", row_id)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before the next try after ``attempts`` failed tries (1-based)."""
+    return BACKOFF[min(attempts, len(BACKOFF)) - 1]
+
+
+def _due(now: datetime):
+    return or_((Outbox.state == "pending") & (Outbox.next_attempt_at <= now)
+               & (or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now)),
+               (Outbox.state == "sending") & (Outbox.claimed_until < now))
+
+
+def claim(session: Session, row_id: int, now: datetime | None = None) -> bool:
+    """Take row ``row_id`` for sending, if it is due and nobody holds it; commits the claim."""
+    now = now or utcnow()
+    result = session.execute(
+        update(Outbox).where(Outbox.id == row_id, _due(now))
+        .values(state="sending", claimed_until=now + _claim(), attempts=Outbox.attempts + 1)
+        .execution_options(synchronize_session=False))
+    session.commit()
+    return result.rowcount == 1
+
+
+def _claim() -> timedelta:
+    seconds = current_app.config.get("OUTBOX_CLAIM_SECONDS")
+    return timedelta(seconds=seconds) if seconds else CLAIM
+
+
+def _engine():
+    from portal.extensions import db
+
+    return db.engine
+
+
+def deliver(row_id: int, now: datetime | None = None) -> str | None:
+    """Claim, send and record one row; returns its new state (None: not ours to send now)."""
+    with Session(bind=_engine(), expire_on_commit=False) as session:
+        if not claim(session, row_id, now):
+            return None
+        row = session.get(Outbox, row_id)
+        try:
+            result = _send(row)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+            state = _failed(row, exc, now or utcnow())
+        else:
+            row.state, row.sent_at, row.claimed_until = "sent", now or utcnow(), None
+            row.provider_message_id, row.last_error = result[:120], ""
+            state = "sent"
+        session.commit()
+        if state == "pending":
+            from portal.queue import enqueue_delivery
+
+            enqueue_delivery(row_id, max((row.next_attempt_at - utcnow()).total_seconds(), 0.0) or None)
+        return state
+
+
+def _failed(row: Outbox, exc: Exception, now: datetime) -> str:
+    from portal.notify.gateways import GatewayError
+
+    permanent = isinstance(exc, GatewayError) and exc.permanent
+    code = exc.code if isinstance(exc, GatewayError) else type(exc).__name__
+    row.last_error = f"{code}: {getattr(exc, 'message', str(exc))}"[:500]
+    row.claimed_until = None
+    if permanent or row.attempts >= MAX_ATTEMPTS:
+        row.state = "failed"
+        log.warning("outbox %s failed after %s tries: %s", row.id, row.attempts, row.last_error)
+    else:
+        row.state = "pending"
+        row.next_attempt_at = now + backoff(row.attempts)
+    return row.state
+
+
+def _send(row: Outbox) -> str:
+    """Send through the configured gateway; the provider's message id."""
+    from portal.notify import gateways
+
+    req = gateways.make_request(row.channel, row.recipient, row.kind, row.locale, dict(row.params), row.id)
+    return gateways.send(current_app.config, req).provider_id
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Enqueue every row that is due and not held (periodic, idempotent); the number enqueued."""
+    from portal.queue import enqueue_delivery
+
+    now = now or utcnow()
+    with Session(bind=_engine()) as session:
+        ids = list(session.scalars(select(Outbox.id).where(_due(now)).order_by(Outbox.next_attempt_at)
+                                   .limit(SWEEP_BATCH)))
+    for row_id in ids:
+        enqueue_delivery(row_id)
+    return len(ids)
+
+
+def retry(session: Session, row: Outbox) -> None:
+    """A supervisor's retry of a failed row: five more tries, starting now (in the caller's transaction)."""
+    row.state, row.attempts, row.next_attempt_at, row.claimed_until = "pending", 0, utcnow(), None
+    session.flush()
+    after_commit(partial(_enqueue, current_app._get_current_object(), row.id, None), session)
