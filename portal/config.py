@@ -214,6 +214,8 @@ def load_config(instance_path: str) -> dict:
         "VISIT_MAX_RESCHEDULES": _int("VISIT_MAX_RESCHEDULES", 2),
         "PLAN_MAX_MONTHS": _int("PLAN_MAX_MONTHS", 60),
         "PLAN_MAX_DEFERRAL_DAYS": _int("PLAN_MAX_DEFERRAL_DAYS", 90),
+        # A plan draft started this long ago and never sent is deleted by the hourly housekeeping.
+        "PLAN_DRAFT_DAYS": _int("PLAN_DRAFT_DAYS", 30),
         "PAYMENT_ORDER": (_env("PAYMENT_ORDER", "fee,penalty,interest,principal") or "").split(","),
         # loans: the lender's process timeline, in days from an instalment's due date (design §5 "Overdue status")
         "REMINDER_DAYS_BEFORE": _int("REMINDER_DAYS_BEFORE", 3),
