@@ -1,7 +1,7 @@
 """notify: the outbox (one row per message to a person, written with the change that causes it)
 
 Revision ID: be0458f068c7
-Revises: f3b7d2a9c4e1
+Revises: c4d7e2a1b9f6
 Create Date: 2026-12-01 10:59:16.597003
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.orm
 
 
 revision = 'be0458f068c7'
-down_revision = 'f3b7d2a9c4e1'
+down_revision = 'c4d7e2a1b9f6'
 branch_labels = None
 depends_on = None
 
