@@ -47,6 +47,8 @@ ACTION_LABELS = {
     "plan.proof_downloaded": _l("downloaded a repayment plan's proof"),
     "report.viewed": _l("viewed a report"),
     "retention.deleted": _l("deleted data whose retention period had ended"),
+    "messages.viewed": _l("viewed the outbox of messages"),
+    "message.retried": _l("sent a failed message again"),
     "report.exported": _l("exported a report"),
     "staff.login": _l("logged in"),
     "staff.login_failed": _l("failed to log in"),
