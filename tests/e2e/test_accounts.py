@@ -42,6 +42,7 @@ def test_activation_then_login(request, app, create_borrower, axe_check, screens
     assert page.locator("h1").inner_text().find(name) >= 0  # greeted by name: logged in
     axe_check(page)
     screenshot(page, f"after-activation-{lang}")
+    page.locator(".menu > summary").click()  # the menu folds behind one button on a phone
     page.locator("nav form button").click()  # log out
     page.goto("/login")
     page.fill("#phone", "13600136000")

@@ -100,6 +100,7 @@ def test_complaint_and_report_journeys(page, browser, live_server, create_borrow
     page.reload()
     assert page.locator("#complaint-state").inner_text() == "已解决"
     page.locator("button[value=not_satisfied]").click()
+    page.wait_for_load_state("load")
     assert "12378" in page.content() and "12363" in page.content()
     axe_check(page)
     screenshot(page, "complaint-not-satisfied-zh-Hans")
