@@ -54,6 +54,20 @@ OUTCOME_LABELS = {
     "not_upheld_no_evidence": _l("Not upheld: the facts could not be confirmed"),
     "other": _l("Other outcome"),
 }
+# What the complainant reads: the decision in plain words, not the staff's codes (issue 13).
+OUTCOME_TEXTS = {
+    "upheld_corrected": _l("We found that the collection broke the rules. We have had it corrected, and we apologise."),
+    "upheld_staff_action": _l("We found that the collector broke the rules, and we have taken action against the "
+                              "collector or the collection agency."),
+    "upheld_charges_refunded": _l("We found that you were charged what you should not have been, and we have removed "
+                                  "or refunded those charges."),
+    "partly_upheld": _l("We found that part of what you told us broke the rules. The explanation below says which "
+                        "part and what we have done about it."),
+    "not_upheld_lawful": _l("We looked into what you told us and found that the collection kept to the rules."),
+    "not_upheld_no_evidence": _l("We looked into what you told us but could not confirm what happened. If you have "
+                                 "more evidence, you can still send it."),
+    "other": _l("Our decision is explained below."),
+}
 EVENT_LABELS = {
     "filed": _l("Complaint received"),
     # Translators: a complaint the borrower made by phone; a staff member typed it in for them.
@@ -85,5 +99,5 @@ def title(complaint) -> str:
 def template_labels() -> dict:
     return {"category_labels": CATEGORY_LABELS, "channel_labels": CHANNEL_LABELS, "relation_labels": RELATION_LABELS,
             "contact_labels": CONTACT_LABELS, "state_labels": STATE_LABELS, "outcome_labels": OUTCOME_LABELS,
-            "event_labels": EVENT_LABELS, "response_labels": RESPONSE_LABELS,
+            "outcome_texts": OUTCOME_TEXTS, "event_labels": EVENT_LABELS, "response_labels": RESPONSE_LABELS,
             "complaint_title": title}

@@ -157,7 +157,7 @@ def report_export():
     complaint = _granted()
     if complaint is None:
         abort(404)
-    return export.as_text(complaint)
+    return export.bundle(complaint, audience="third_party")
 
 
 @bp.route("/report/evidence/<int:evidence_id>")

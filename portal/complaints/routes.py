@@ -169,7 +169,7 @@ def evidence(reference: str, evidence_id: int):
 
 @bp.route("/complaints/<reference>/export")
 def export_complaint(reference: str) -> Response:
-    return export.as_text(complaint_for_borrower(reference))
+    return export.bundle(complaint_for_borrower(reference), audience="borrower")
 
 
 from portal.complaints import report_routes  # noqa: E402,F401  (public third-party pages on this blueprint)

@@ -1,7 +1,7 @@
 """Staff console for complaints: the queue, one complaint with its actions, audited evidence downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -162,12 +162,23 @@ def evidence(reference: str, evidence_id: int):
     return uploads.download(item.stored_name, item.mime, export.download_name(item))
 
 
+<<<<<<< HEAD
 def _who(c: Complaint) -> str:
     """The borrower, masked, as the staff home names each row (a third party's report: the person it is about)."""
     if c.borrower is not None:
         return c.borrower.masked_name
     about = mask_name(c.debtor_name) if c.debtor_name else "—"
     return _("%(name)s (third-party report)", name=about)
+=======
+@bp.route("/<reference>/export")
+def export_bundle(reference: str) -> Response:
+    """The evidence bundle, for sending to an outside body; every download is audited."""
+    complaint = complaint_for_staff(reference)
+    response = export.bundle(complaint, audience="staff")
+    record("complaint.exported", "complaint", complaint.reference, bytes=len(response.get_data()))
+    db.session.commit()
+    return response
+>>>>>>> 49bc6c2 (Complaints speak plainly and export an evidence bundle (design §7): the decision in plain words for the complainant ('we found that the collector broke the rules and have taken action …', no 支持/不予支持), sizes and SHA-256 behind 'technical details'; the export is a ZIP whose first file is a printable summary naming the manifest's SHA-256, then manifest.txt (SHA-256 and size of every file), the complaint with the time of day of every event, the linked visit record (not for a third party) and the evidence files; for the borrower, the third-party reporter and staff (staff downloads audited))
 
 
 def my_work(user) -> dict:

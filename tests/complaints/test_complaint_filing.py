@@ -198,8 +198,11 @@ def test_export_lists_timeline_and_evidence_hashes(client, login, create_borrowe
         complaint = make_complaint(me, files=[(png(), "p.png")])
     login(client, me)
     response = client.get(f"/complaints/{complaint.reference}/export")
-    text = response.get_data(as_text=True)
     assert response.headers["Content-Disposition"].startswith("attachment")
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as bundle:
+        text = bundle.read(f"{complaint.reference}/complaint.txt").decode()
     assert complaint.reference in text and complaint.evidence[0].sha256 in text
 
 
