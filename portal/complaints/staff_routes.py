@@ -176,7 +176,6 @@ def export_bundle(reference: str) -> Response:
     complaint = complaint_for_staff(reference)
     response = export.bundle(complaint, audience="staff")
     record("complaint.exported", "complaint", complaint.reference, bytes=len(response.get_data()))
-    db.session.commit()
     return response
 >>>>>>> 49bc6c2 (Complaints speak plainly and export an evidence bundle (design §7): the decision in plain words for the complainant ('we found that the collector broke the rules and have taken action …', no 支持/不予支持), sizes and SHA-256 behind 'technical details'; the export is a ZIP whose first file is a printable summary naming the manifest's SHA-256, then manifest.txt (SHA-256 and size of every file), the complaint with the time of day of every event, the linked visit record (not for a third party) and the evidence files; for the borrower, the third-party reporter and staff (staff downloads audited))
 
