@@ -133,7 +133,7 @@ def bundle(complaint: Complaint, *, audience: str) -> Response:
     stored = {f"evidence/{n:02d}-{download_name(item)}": item.sha256 for n, item in enumerate(complaint.evidence, 1)}
     changed = [name for name, data in files if name in stored and _sha256(data) != stored[name]]
     summary = render_template(
-        "complaints/bundle_summary.html", complaint=complaint, files=[(n, len(d), _sha256(d)) for n, d in files],
+        "complaints/_bundle_summary.html", complaint=complaint, files=[(n, len(d), _sha256(d)) for n, d in files],
         manifest_sha256=_sha256(listed), changed=changed, visit_included=any(n.startswith("visit-") for n, _ in files),
         outcome_text=labels.OUTCOME_TEXTS.get(complaint.outcome_category) if complaint.outcome_category else None,
         made_at=fmt_datetime(utcnow()), **labels.template_labels())
