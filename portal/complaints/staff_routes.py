@@ -162,14 +162,6 @@ def evidence(reference: str, evidence_id: int):
     return uploads.download(item.stored_name, item.mime, export.download_name(item))
 
 
-<<<<<<< HEAD
-def _who(c: Complaint) -> str:
-    """The borrower, masked, as the staff home names each row (a third party's report: the person it is about)."""
-    if c.borrower is not None:
-        return c.borrower.masked_name
-    about = mask_name(c.debtor_name) if c.debtor_name else "—"
-    return _("%(name)s (third-party report)", name=about)
-=======
 @bp.route("/<reference>/export")
 def export_bundle(reference: str) -> Response:
     """The evidence bundle, for sending to an outside body; every download is audited."""
@@ -177,7 +169,14 @@ def export_bundle(reference: str) -> Response:
     response = export.bundle(complaint, audience="staff")
     record("complaint.exported", "complaint", complaint.reference, bytes=len(response.get_data()))
     return response
->>>>>>> 49bc6c2 (Complaints speak plainly and export an evidence bundle (design §7): the decision in plain words for the complainant ('we found that the collector broke the rules and have taken action …', no 支持/不予支持), sizes and SHA-256 behind 'technical details'; the export is a ZIP whose first file is a printable summary naming the manifest's SHA-256, then manifest.txt (SHA-256 and size of every file), the complaint with the time of day of every event, the linked visit record (not for a third party) and the evidence files; for the borrower, the third-party reporter and staff (staff downloads audited))
+
+
+def _who(c: Complaint) -> str:
+    """The borrower, masked, as the staff home names each row (a third party's report: the person it is about)."""
+    if c.borrower is not None:
+        return c.borrower.masked_name
+    about = mask_name(c.debtor_name) if c.debtor_name else "—"
+    return _("%(name)s (third-party report)", name=about)
 
 
 def my_work(user) -> dict:

@@ -102,8 +102,10 @@ def test_the_decision_reads_in_plain_words_and_fingerprints_are_technical_detail
     complaint.state, complaint.outcome_category = "resolved", "upheld_staff_action"
     complaint.outcome_explanation, complaint.decided_at = "已对催收公司处理。", utcnow()
     session.commit()
-    for headers, plain in (({"Accept-Language": "zh-CN"}, "我们查明，催收人员违反了规定，我们已经对催收人员或催收公司采取了处理措施。"),
-                           ({"Accept-Language": "zh-TW"}, "我們查明，催收人員違反了規定，我們已經對催收人員或催收公司採取了處理措施。")):
+    for headers, plain in (({"Accept-Language": "zh-CN"}, "我们查明，催收人员违反了规定，我们已经对催收人员或催收公司"
+                                                          "采取了处理措施。"),
+                           ({"Accept-Language": "zh-TW"}, "我們查明，催收人員違反了規定，我們已經對催收人員或催收公司"
+                                                          "採取了處理措施。")):
         login(client, me)
         client.set_cookie("portal_locale", "zh_Hant" if "TW" in headers["Accept-Language"] else "zh_Hans")
         page = client.get(f"/complaints/{complaint.reference}", headers=headers).get_data(as_text=True)
