@@ -199,9 +199,21 @@ def totp_code(username: str) -> None:
     click.echo(pyotp.TOTP(user.otp_secret).now())
 
 
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Queue the reminders and staff digests due now (the worker runs this every few minutes; idempotent)."""
+    from portal.notify.reminders import run_reminders
+    from portal.orm import utcnow
+
+    counts = run_reminders(utcnow())
+    db.session.commit()
+    click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
 def configure_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
-    for command in (import_loans, import_contacts, seed_demo, create_staff_cmd, set_staff_password, totp_code):
+    for command in (import_loans, import_contacts, seed_demo, create_staff_cmd, set_staff_password, totp_code,
+                    send_reminders):
         app.cli.add_command(command)
     from portal.scale.cli import generate_data, load_scale_data  # benchmarks (bench/)
     app.cli.add_command(generate_data)

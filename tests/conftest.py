@@ -76,6 +76,7 @@ def app(instance_dir, database_url):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "SMS_OUTBOX": str(instance_dir / "sms-outbox.jsonl"),
+        "EMAIL_OUTBOX": str(instance_dir / "email-outbox.jsonl"),
         "EVIDENCE_DIR": str(instance_dir / "evidence"),
         "ARGON2_PARAMETERS": FAST_ARGON2,
         "SECRET_KEY": "test-secret",
@@ -106,9 +107,8 @@ def _clean_state(request, app, instance_dir):
     _db.session.remove()
     with app.app_context():
         _wipe(_db.engine)
-    outbox = Path(app.config["SMS_OUTBOX"])
-    if outbox.exists():
-        outbox.unlink()
+    for key in ("SMS_OUTBOX", "EMAIL_OUTBOX"):
+        Path(app.config[key]).unlink(missing_ok=True)
     limiter.reset()
     app.config["WTF_CSRF_ENABLED"] = False
 
@@ -153,6 +153,18 @@ def sms_outbox(app) -> list[dict]:
 @pytest.fixture
 def outbox(app):
     return lambda: sms_outbox(app)
+
+
+def email_outbox(app) -> list[dict]:
+    path = Path(app.config["EMAIL_OUTBOX"])
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def mailbox(app):
+    return lambda: email_outbox(app)
 
 
 # ---- factories ------------------------------------------------------------------------------------------

@@ -5,12 +5,9 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from functools import partial
-from typing import Callable
 
 import pyotp
 from flask import current_app
-from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,9 +15,7 @@ from portal.accounts.models import Borrower, StaffUser, VerificationCode
 from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
 from portal.audit.services import record
 from portal.extensions import db
-from portal.i18n import lender_name
-from portal.lifecycle import after_commit
-from portal.notify import send_sms_after_response
+from portal.notify import events
 from portal.orm import utcnow
 from portal.security import end_sessions_of, hash_password, verify_password
 
@@ -41,18 +36,10 @@ def borrower_by_phone(raw_phone: str) -> Borrower | None:
     return db.session.scalar(select(Borrower).where(Borrower.phone == phone))
 
 
-def _sms_for(borrower: Borrower, text: Callable[[], str]) -> None:
-    """Send an SMS in the borrower's own script (``text`` calls gettext inside that locale) once the current
-    transaction commits: a code whose row was rolled back is never sent."""
-    with force_locale(borrower.locale):
-        body = text()
-    after_commit(partial(send_sms_after_response, borrower.phone, body))
-
-
 def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> None:
     """Send a 6-digit code when the details match. Callers answer the same whatever happens here, and in the
     same time: every path makes a code, hashes it and runs the same UPDATE, and any SMS goes out only after the
-    answer (``send_sms_after_response``)."""
+    answer: it is an outbox row the worker sends after the commit."""
     borrower = borrower_by_phone(raw_phone)
     code = f"{secrets.randbelow(10**6):06d}"
     digest = _code_digest(code)
@@ -63,17 +50,13 @@ def request_code(raw_phone: str, purpose: str, id_tail: str | None = None) -> No
         return
     if purpose == "activate" and borrower.password_hash is not None:
         _expire_codes_of(0)
-        _sms_for(borrower, lambda: gettext(
-            "Your account is already active. Log in with your password, or reset it if you forgot it. "
-            "Nobody from %(lender)s will ask you for this message.", lender=lender_name()))
+        events.account_active_sms(borrower)
         return
     _expire_codes_of(borrower.id)
     db.session.add(VerificationCode(borrower_id=borrower.id, purpose=purpose, code_hash=digest,
                                     expires_at=utcnow() + CODE_TTL))
     db.session.flush()
-    _sms_for(borrower, lambda: gettext(
-        "Your %(lender)s code is %(code)s. It is valid for 10 minutes. Never tell it to anyone, including our "
-        "staff.", lender=lender_name(), code=code))
+    events.account_code_sms(borrower, code)
 
 
 DUMMY_ID_NUMBER = "000000000000000000"

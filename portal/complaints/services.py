@@ -19,6 +19,7 @@ from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintCou
                                       ComplaintEvidence, ComplaintExtension, ComplaintMessage, ComplaintNote)
 from portal.extensions import db
 from portal.i18n import lender_tz
+from portal.notify import events
 from portal.orm import utcnow
 
 
@@ -166,6 +167,7 @@ def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str
         record("complaint.taken_by_phone", "complaint", complaint.reference, staff=taken_by, borrower_id=borrower.id)
     else:
         record("complaint.filed", "complaint", complaint.reference, borrower=borrower, third_party=borrower is None)
+    events.complaint_sms(complaint, "filed")  # a third party who chose SMS gets the reference, never the secret
     return complaint, secret
 
 
@@ -235,6 +237,7 @@ def reply(complaint: Complaint, text: str, actor: StaffUser) -> None:
     complaint.messages.append(ComplaintMessage(author_kind="staff", staff_id=actor.id, body=text.strip()))
     db.session.flush()
     record("complaint.replied", "complaint", complaint.reference, staff=actor)
+    events.complaint_sms(complaint, "reply")
 
 
 def change_state(complaint: Complaint, new_state: str, actor: StaffUser, outcome: str | None = None,
@@ -254,6 +257,8 @@ def change_state(complaint: Complaint, new_state: str, actor: StaffUser, outcome
     db.session.flush()
     record("complaint.state_changed", "complaint", complaint.reference, staff=actor, state=new_state,
            outcome=outcome or "")
+    what = "acknowledged" if new_state == rules.ACKNOWLEDGED else "decided" if new_state in rules.CLOSED else "state"
+    events.complaint_sms(complaint, what)
 
 
 def extend(complaint: Complaint, reason: str, actor: StaffUser) -> None:
@@ -266,3 +271,4 @@ def extend(complaint: Complaint, reason: str, actor: StaffUser) -> None:
     _event(complaint, "extended", reason.strip())
     db.session.flush()
     record("complaint.extended", "complaint", complaint.reference, staff=actor, level=level)
+    events.complaint_sms(complaint, "extended", reason=reason.strip())  # design §6: the complainant is told why

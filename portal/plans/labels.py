@@ -105,21 +105,6 @@ def describe(p) -> PlanState:
                      else "", False, False, False)
 
 
-def sms_text(p, lender: str) -> str:
-    """The SMS telling the borrower of the lender's answer (the proposal's state after it), in the active locale."""
-    ref = p.loan.loan_ref
-    if p.state == "approved":
-        return _("%(lender)s: your repayment plan for loan %(ref)s is approved. Log in to the borrower portal to see "
-                 "the schedule.", lender=lender, ref=ref)
-    if p.state == "declined":
-        return _("%(lender)s: we could not approve your repayment plan for loan %(ref)s. Log in to the borrower "
-                 "portal to see why and what you can do.", lender=lender, ref=ref)
-    if p.state == "countered":
-        return _("%(lender)s: we propose other terms for your repayment plan for loan %(ref)s. Log in to the borrower "
-                 "portal to accept them or withdraw.", lender=lender, ref=ref)
-    raise ValueError(f"no SMS for a plan in state {p.state!r}")
-
-
 @dataclass(frozen=True)
 class ScheduleRow:
     due_date: object

@@ -9,17 +9,16 @@ from typing import Iterable
 from datetime import date
 from functools import partial
 
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.audit.services import record
 from portal.extensions import db
-from portal.i18n import lender_name, local_today
+from portal.i18n import local_today
 from portal.lifecycle import after_commit
 from portal.loans.models import Loan
 from portal.loans.queries import payment_order
 from portal.loans.rules import status_of
-from portal.notify import send_sms
+from portal.notify import events
 from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.forms import limits
@@ -222,17 +221,6 @@ def _check_version(p: PlanProposal, version: str | int | None) -> None:
         raise StaleProposal()
 
 
-def notify(p: PlanProposal) -> None:
-    """Tell the borrower of a decision by SMS, in their script (the text is ``labels.sms_text`` of the new state),
-    once the decision is committed: nobody is told of a decision that was not saved."""
-    from portal.plans.labels import sms_text
-
-    borrower = p.borrower
-    with force_locale(borrower.locale):
-        text = sms_text(p, lender_name())
-    after_commit(partial(send_sms, borrower.phone, text))
-
-
 def start_review(p: PlanProposal, staff, version) -> None:
     _check_version(p, version)
     p.state = rules.transition(p.state, "start_review", staff.role)
@@ -260,7 +248,7 @@ def approve(p: PlanProposal, staff, version, note: str = "", today: date | None 
     p.state = rules.decide(p.state, "approve", staff.role)
     _decided(p, staff, note)
     record("plan.approved", "plan", p.id, staff=staff)
-    notify(p)
+    events.plan_sms(p, "approved")
 
 
 def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> None:
@@ -270,7 +258,7 @@ def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> Non
     p.decline_reason = reason
     _decided(p, staff, note)
     record("plan.declined", "plan", p.id, staff=staff, reason=reason)
-    notify(p)
+    events.plan_sms(p, "declined")
 
 
 def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview, note: str = "") -> None:
@@ -282,7 +270,7 @@ def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview
     _set_lines(p, "counter", result.schedule)
     _decided(p, staff, note)
     record("plan.countered", "plan", p.id, staff=staff, kind=terms.kind, total_fen=result.schedule.total_fen)
-    notify(p)
+    events.plan_sms(p, "counter")  # with the link to accept or withdraw
 
 
 def _decided(p: PlanProposal, staff, note: str) -> None:
@@ -300,6 +288,7 @@ def accept(p: PlanProposal, borrower, version, today: date | None = None) -> Non
     p.closed_at = utcnow()
     db.session.flush()
     record("plan.accepted", "plan", p.id, borrower=borrower)
+    events.plan_sms(p, "agreed")
 
 
 def withdraw(p: PlanProposal, borrower, version) -> None:

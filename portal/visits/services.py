@@ -2,21 +2,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 
-from flask import current_app, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Borrower, StaffUser
 from portal.audit.services import record
 from portal.extensions import db
-from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
-from portal.lifecycle import after_commit
+from portal.i18n import lender_tz, local_today
 from portal.loans.models import Loan
-from portal.notify import send_sms
+from portal.notify import events
 from portal.orm import utcnow
 from portal.visits import rules
 from portal.visits.models import (Visit, VisitAnnotation, VisitAnswer, VisitDispute, Visitor, VisitRecord)
@@ -115,6 +111,7 @@ def propose_visit(staff: StaffUser, loan: Loan, *, address: str, start: datetime
     db.session.flush()
     record("visit.proposed", "visit", visit.id, staff=staff, loan=loan.loan_ref,
            window=f"{start.isoformat()}/{end.isoformat()}", visitors=[v.badge_number for v in visitors])
+    events.visit_sms(visit, "proposed")
     return visit
 
 
@@ -142,6 +139,7 @@ def schedule_reschedule(staff: StaffUser, visit: Visit, version) -> None:
     _move(visit, "schedule_reschedule")
     db.session.flush()
     record("visit.rescheduled", "visit", visit.id, staff=staff, window=visit.window_start.isoformat())
+    events.visit_sms(visit, "rescheduled")
 
 
 def cancel_visit(staff: StaffUser, visit: Visit, version, reason: str) -> None:
@@ -150,6 +148,7 @@ def cancel_visit(staff: StaffUser, visit: Visit, version, reason: str) -> None:
     db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
     db.session.flush()
     record("visit.cancelled", "visit", visit.id, staff=staff, reason=reason)
+    events.visit_sms(visit, "cancelled")
 
 
 def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived_at: datetime,
@@ -173,6 +172,7 @@ def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived
     record("visit.recorded", "visit", visit.id, staff=staff, held=held, arrived=arrived_at.isoformat(),
            departed=departed_at.isoformat(), address=visit.address, method=method,
            visitors=[v.badge_number for v in visit.visitors])
+    events.visit_sms(visit, "recorded")  # with the link to confirm or dispute the record
 
 
 def decline_remote(staff: StaffUser, visit: Visit, version, reason: str) -> None:
@@ -182,6 +182,7 @@ def decline_remote(staff: StaffUser, visit: Visit, version, reason: str) -> None
     db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
     db.session.flush()
     record("visit.remote_declined", "visit", visit.id, staff=staff, reason=reason)
+    events.visit_sms(visit, "remote_declined")
 
 
 def annotate(staff: StaffUser, visit: Visit, text: str) -> None:
@@ -304,35 +305,3 @@ def check_visitor(badge: str, code: str, today: date) -> tuple[Visitor, Visit] |
                 break
     record("visitor.checked", "visitor", visitor.id if visitor else "", result="yes" if result else "no")
     return result
-
-
-# ---- SMS (sent once the change is committed) -------------------------------------------------------------
-
-def sms_text(visit: Visit, kind: str) -> str:
-    """The SMS for ``kind`` (proposed, rescheduled, remote_declined, cancelled) in the borrower's language."""
-    borrower = visit.loan.borrower
-    with force_locale(borrower.locale):
-        when = _("%(date)s, %(start)s to %(end)s", date=fmt_date(visit.window_start, "medium"),
-                 start=fmt_time(visit.window_start), end=fmt_time(visit.window_end))
-        url = url_for("visits.detail", visit_id=visit.id, _external=True)
-        if kind == "proposed":
-            return _("%(lender)s proposes a verification visit on %(when)s. Please confirm, move it or ask for "
-                     "a video call: %(url)s", lender=_lender(borrower), when=when, url=url)
-        if kind == "remote_declined":
-            return _("%(lender)s cannot do your check by video call, so the visit stays on %(when)s. Our reason and "
-                     "your options: %(url)s", lender=_lender(borrower), when=when, url=url)
-        if kind == "rescheduled":
-            return _("%(lender)s: your visit is moved to %(when)s as you asked. Details: %(url)s",
-                     lender=_lender(borrower), when=when, url=url)
-        return _("%(lender)s: the verification visit on %(when)s is cancelled. Details: %(url)s",
-                 lender=_lender(borrower), when=when, url=url)
-
-
-def _lender(borrower: Borrower) -> str:
-    key = "LENDER_NAME_HANT" if borrower.locale == "zh_Hant" else "LENDER_NAME"
-    return current_app.config[key]
-
-
-def notify(visit: Visit, kind: str) -> None:
-    """Tell the borrower by SMS once the current transaction commits (nothing is sent for a change undone)."""
-    after_commit(partial(send_sms, visit.loan.borrower.phone, sms_text(visit, kind)))

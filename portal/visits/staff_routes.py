@@ -88,7 +88,6 @@ def new():
                 visit = services.propose_visit(current_user, loan, address=form.address.data, start=start,
                                                end=end, purpose=form.purpose.data,
                                                visitor_ids=form.visitors.data or [])
-                services.notify(visit, "proposed")
         except services.VisitError as exc:
             problems = [problem_message(code) for code in exc.codes]
         else:
@@ -117,14 +116,12 @@ def detail(visit_id: int):
     return _render_detail(_visit_or_404(visit_id))
 
 
-def _apply(visit: Visit, form, key: str, action, success: str, sms: str | None = None):
+def _apply(visit: Visit, form, key: str, action, success: str):
     if not form.validate_on_submit():
         return _render_detail(visit, **{key: form})
     try:
         with db.session.begin_nested():
             action(form)
-            if sms:
-                services.notify(visit, sms)
     except services.VisitError as exc:
         flash(problem_message(exc.codes[0]), "warning")
         return redirect(url_for("staff_visits.detail", visit_id=visit.id))
@@ -138,7 +135,7 @@ def schedule(visit_id: int):
     visit = _visit_or_404(visit_id)
     return _apply(visit, VersionForm(prefix="schedule"), "schedule",
                   lambda f: services.schedule_reschedule(current_user, visit, f.version.data),
-                  _("The new time is scheduled and the borrower is notified."), sms="rescheduled")
+                  _("The new time is scheduled and the borrower is notified."))
 
 
 @bp.route("/<int:visit_id>/cancel", methods=["POST"])
@@ -147,7 +144,7 @@ def cancel(visit_id: int):
     visit = _visit_or_404(visit_id)
     return _apply(visit, CancelForm(prefix="cancel"), "cancel",
                   lambda f: services.cancel_visit(current_user, visit, f.version.data, f.reason.data),
-                  _("The visit is cancelled and the borrower is notified."), sms="cancelled")
+                  _("The visit is cancelled and the borrower is notified."))
 
 
 @bp.route("/<int:visit_id>/decline-remote", methods=["POST"])
@@ -156,8 +153,7 @@ def decline_remote(visit_id: int):
     visit = _visit_or_404(visit_id)
     return _apply(visit, DeclineRemoteForm(prefix="decline"), "decline",
                   lambda f: services.decline_remote(current_user, visit, f.version.data, f.reason.data),
-                  _("The borrower is told that the visit stays at its time, with your reason."),
-                  sms="remote_declined")
+                  _("The borrower is told that the visit stays at its time, with your reason."))
 
 
 @bp.route("/<int:visit_id>/record", methods=["POST"])
