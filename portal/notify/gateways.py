@@ -197,8 +197,15 @@ class AliyunSms:
     templates: Mapping[str, Mapping[str, str]]
     endpoint: str = ALIYUN_ENDPOINT
     timeout_s: float = 5.0
+    _sdk: object = field(default=None, init=False, repr=False)
 
     def _client(self):
+        """One SDK client per backend (building it costs more than a call to a nearby gateway)."""
+        if self._sdk is None:
+            self._sdk = self._new_client()
+        return self._sdk
+
+    def _new_client(self):
         from alibabacloud_dysmsapi20170525.client import Client
         from alibabacloud_tea_openapi import models as open_api_models
 
@@ -271,21 +278,29 @@ class TencentSms:
     endpoint: str = TENCENT_ENDPOINT
     region: str = "ap-guangzhou"
     timeout_s: float = 5.0
+    _sdk: object = field(default=None, init=False, repr=False)
+
+    def _client(self):
+        if self._sdk is None:
+            from tencentcloud.common import credential
+            from tencentcloud.common.profile.client_profile import ClientProfile
+            from tencentcloud.common.profile.http_profile import HttpProfile
+            from tencentcloud.sms.v20210111 import sms_client
+
+            endpoint, protocol = _split_endpoint(self.endpoint, "https")
+            profile = HttpProfile(protocol=protocol, endpoint=endpoint, reqMethod="POST",
+                                  reqTimeout=max(1, round(self.timeout_s)))
+            self._sdk = sms_client.SmsClient(credential.Credential(self.secret_id, self.secret_key), self.region,
+                                             ClientProfile(httpProfile=profile))
+        return self._sdk
 
     def send(self, req: SmsRequest) -> SendResult:
-        from tencentcloud.common import credential
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
-        from tencentcloud.common.profile.client_profile import ClientProfile
-        from tencentcloud.common.profile.http_profile import HttpProfile
-        from tencentcloud.sms.v20210111 import models, sms_client
+        from tencentcloud.sms.v20210111 import models
 
         _checked(req)
         template = _template_id(self.templates, req)
-        endpoint, protocol = _split_endpoint(self.endpoint, "https")
-        profile = HttpProfile(protocol=protocol, endpoint=endpoint, reqMethod="POST",
-                              reqTimeout=max(1, round(self.timeout_s)))
-        client = sms_client.SmsClient(credential.Credential(self.secret_id, self.secret_key), self.region,
-                                      ClientProfile(httpProfile=profile))
+        client = self._client()
         request = models.SendSmsRequest()
         request.PhoneNumberSet = [req.to]
         request.SmsSdkAppId = self.sdk_app_id
