@@ -111,9 +111,9 @@ def test_plan_messages(app, client, login, create_staff, create_borrower, overdu
     login(client, borrower)
     p = fresh(propose(loan, budget=dict(BUDGET)))
     boss = staff_client(app, login, create_staff(role="supervisor"))
-    boss.post(f"/staff/plans/{p.id}/review", data={"version": p.version})
+    boss.post(f"/staff/plans/{p.id}/review", data={"review-version": p.version})
     p = fresh(p)
-    data = {"version": p.version, "kind": "instalments", "months": "12", "note": "", "send": "0"}
+    data = {"counter-version": p.version, "counter-kind": "instalments", "counter-months": "12", "send": "0"}
     digest = boss.post(f"/staff/plans/{p.id}/counter", data=data).get_data(as_text=True) \
         .split('name="digest" value="')[1].split('"')[0]
     boss.post(f"/staff/plans/{p.id}/counter", data=dict(data, send="1", digest=digest))
@@ -126,10 +126,10 @@ def test_plan_messages(app, client, login, create_staff, create_borrower, overdu
 
     other_loan = overdue_loan(borrower)
     q = fresh(propose(other_loan, budget=dict(BUDGET)))
-    boss.post(f"/staff/plans/{q.id}/review", data={"version": q.version})
+    boss.post(f"/staff/plans/{q.id}/review", data={"review-version": q.version})
     q = fresh(q)
-    boss.post(f"/staff/plans/{q.id}/decline", data={"version": q.version, "reason": "missing_information",
-                                                     "note": "请补充收入证明"})
+    boss.post(f"/staff/plans/{q.id}/decline", data={"decline-version": q.version, "decline-reason": "missing_information",
+                                                     "decline-note": "请补充收入证明"})
     assert outbox()[-1]["template"] == "plan_declined" and in_script(app, outbox()[-1], locale)
     assert kinds(outbox) == ["plan_counter", "plan_agreed", "plan_declined"]
 
