@@ -233,7 +233,7 @@ def test_at_night_codes_go_out_and_other_messages_wait_for_eight(app, client, lo
         services.change_state(db.session.get(Complaint, c.id), rules.ACKNOWLEDGED, db.session.merge(create_staff()))
         db.session.commit()
     assert kinds(outbox) == ["account_code"]  # the acknowledgement waits
-    assert [row.send_after for row in held] == [datetime(2026, 12, 2, 0, 0, tzinfo=timezone.utc)]  # 08:00 local
+    assert [row.next_attempt_at for row in held] == [datetime(2026, 12, 2, 0, 0, tzinfo=timezone.utc)]  # 08:00 local
 
 
 def _recording(fn, into: list):
