@@ -7,7 +7,6 @@ from flask import Flask
 
 from portal.config import load_config
 from portal.lifecycle import PortalFlask
-from portal.notify import configure_notify
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,7 +27,6 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.configure_i18n(app)
     numbers.configure(app)
     security.configure_security(app)
-    configure_notify(app)
     errors.configure_errors(app)
     navigation.configure_navigation(app)
     configure_staff_console(app)

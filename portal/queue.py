@@ -80,6 +80,15 @@ def _housekeeping() -> None:
     housekeeping.run()
 
 
+def _reminders() -> None:
+    from portal.extensions import db
+    from portal.notify.reminders import run_reminders
+    from portal.orm import utcnow
+
+    run_reminders(utcnow())
+    db.session.commit()
+
+
 class Queue:
     """A Huey instance with the portal's tasks registered on it."""
 
@@ -88,6 +97,8 @@ class Queue:
         self.huey = _make(url)
         self.deliver = self.huey.task(name="deliver")(_in_app(_deliver))
         self.sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep")(_in_app(_sweep))
+        # reminders and the staff digest: idempotent (a key per reminder), so a run that fires twice sends once
+        self.reminders = self.huey.periodic_task(crontab(minute="*/5"), name="reminders")(_in_app(_reminders))
         self.housekeeping = self.huey.periodic_task(crontab(minute="17"), name="housekeeping")(
             _in_app(_housekeeping))
 

@@ -128,7 +128,8 @@ def test_plan_messages(app, client, login, create_staff, create_borrower, overdu
     q = fresh(propose(other_loan, budget=dict(BUDGET)))
     boss.post(f"/staff/plans/{q.id}/review", data={"review-version": q.version})
     q = fresh(q)
-    boss.post(f"/staff/plans/{q.id}/decline", data={"decline-version": q.version, "decline-reason": "missing_information",
+    boss.post(f"/staff/plans/{q.id}/decline", data={"decline-version": q.version,
+                                                     "decline-reason": "missing_information",
                                                      "decline-note": "请补充收入证明"})
     assert outbox()[-1]["template"] == "plan_declined" and in_script(app, outbox()[-1], locale)
     assert kinds(outbox) == ["plan_counter", "plan_agreed", "plan_declined"]
