@@ -169,6 +169,8 @@ def load_config(instance_path: str) -> dict:
         # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
         "PROXY_HOPS": _int("PROXY_HOPS", 0),
         "DATABASE_URL": database_url,
+        # Links in messages are built on this, never on the request's Host header (https, required in production).
+        "BASE_URL": (_env("BASE_URL") or ("" if env == "production" else "http://127.0.0.1:5000")).rstrip("/"),
         # The task queue (portal/queue.py): a SQLite file in the instance folder, or redis://host:6379/1.
         "QUEUE_URL": _env("QUEUE_URL") or "sqlite:///" + os.path.join(instance_path, "queue.sqlite3"),
         # How long a worker holds an outbox row it is sending; after that another worker may take it.
@@ -245,6 +247,8 @@ def production_problems(config: dict, *, secret_set: bool = True) -> list[str]:
     if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         problems.append(f"{_PREFIX}RATELIMIT_STORAGE_URI must be shared by all workers (e.g. redis://), "
                         "not memory://")
+    if not config["BASE_URL"].startswith("https://"):
+        problems.append(f"{_PREFIX}BASE_URL must be set to the portal's https:// address (links in messages)")
     if config["PROXY_HOPS"] < 0:
         problems.append(f"{_PREFIX}PROXY_HOPS must be 0 or more")
     return problems

@@ -32,7 +32,7 @@ def night_hold(now: datetime, tz) -> datetime | None:
 
 def link(endpoint: str, **values) -> str:
     """An absolute link for a message: PORTAL_BASE_URL (never the request's Host header) plus the route's path."""
-    base = (current_app.config.get("PORTAL_BASE_URL") or "http://localhost:5000").rstrip("/")
+    base = current_app.config["BASE_URL"]  # PORTAL_BASE_URL (portal/config.py)
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     return base + adapter.build(endpoint, values, force_external=False)
 

@@ -199,6 +199,7 @@ def _production(monkeypatch, tmp_path, **env):
     monkeypatch.setenv("PORTAL_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:16404")  # production refuses memory://
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.cn")  # production requires an https base URL
     for name, value in env.items():
         monkeypatch.setenv("PORTAL_" + name, value)
 
@@ -213,7 +214,8 @@ GATEWAY = {"SMS_BACKEND": "aliyun", "SMS_ACCESS_KEY_ID": "id", "SMS_ACCESS_KEY_S
 
 def production_gateways() -> dict[str, str]:
     """The environment of a complete production gateway configuration (for other tests that start production)."""
-    return {"PORTAL_" + k: v for k, v in {**GATEWAY, "SMS_TEMPLATES": _all_templates()}.items()}
+    return {"PORTAL_" + k: v for k, v in {**GATEWAY, "SMS_TEMPLATES": _all_templates(),
+                                          "BASE_URL": "https://portal.example.cn"}.items()}
 
 
 def test_production_refuses_the_file_sms_backend(monkeypatch, tmp_path):
