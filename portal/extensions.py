@@ -1,7 +1,7 @@
 """Extensions created here and bound to the app in ``create_app``."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -43,6 +43,7 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "before_cursor_execute", _sqlite_before_write)
         app.extensions["portal_db_engine"] = engine
 
         @app.teardown_appcontext
@@ -62,11 +63,44 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+# Requests that only read (GET, HEAD, OPTIONS) begin DEFERRED: they read a WAL snapshot and never wait for or block
+# a writer. Everything else (other requests, CLI commands, workers) begins IMMEDIATE, taking the write lock up front:
+# a transaction that reads and then writes could otherwise fail at once with "database is locked" when another
+# writer committed meanwhile (WAL cannot upgrade a stale snapshot); waiting writers queue on the busy timeout.
+# A read-only request that writes after all (an audited staff read, a login session's last-seen time) never writes
+# inside its snapshot: before its first write the read transaction is ended and an IMMEDIATE one begun, on the same
+# connection (_sqlite_before_write). Its earlier reads are then from an older snapshot, as with READ COMMITTED on
+# PostgreSQL; its session does not autoflush (PortalFlask), so the writes come together at the commit point and the
+# write lock is held only for them.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_MODE = "portal_sqlite_mode"
+
+
+def read_only_request() -> bool:
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
 def _sqlite_begin(conn) -> None:
-    # IMMEDIATE takes the write lock up front: a transaction that reads and then writes can otherwise fail at
-    # once with "database is locked" when another writer committed meanwhile (WAL cannot upgrade its snapshot).
-    # Waiting writers queue on the busy timeout instead.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if read_only_request():
+        conn.info[_MODE] = "deferred"
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.info[_MODE] = "immediate"
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_READS = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "EXPLAIN")
+
+
+def _sqlite_before_write(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    if conn.info.get(_MODE) != "deferred" or statement.lstrip()[:8].upper().startswith(_READS):
+        return
+    # The first write (or SAVEPOINT, which a COMMIT would end) of a deferred transaction: nothing is written yet,
+    # so ending it loses nothing; the IMMEDIATE transaction waits for the write lock and reads a fresh snapshot.
+    conn.info[_MODE] = "immediate"
+    dbapi_conn = conn.connection.dbapi_connection
+    dbapi_conn.execute("COMMIT")
+    dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 def _client_ip() -> str:

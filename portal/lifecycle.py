@@ -106,6 +106,15 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
 class PortalFlask(Flask):
     """Flask with the request's one commit point around the view."""
 
+    def full_dispatch_request(self):
+        from portal.extensions import db, read_only_request
+
+        if read_only_request() and self.extensions["portal_db_engine"].dialect.name == "sqlite":
+            # A GET's few writes (an audited read, a login session's last-seen time) wait for the commit point, so
+            # the SQLite write lock is taken only for them, after the reads (see portal.extensions).
+            db.session.autoflush = False
+        return super().full_dispatch_request()
+
     def dispatch_request(self):
         from portal.extensions import db
 
