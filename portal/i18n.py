@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, request
@@ -87,21 +89,58 @@ def fen_to_decimal(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+# Formatting goes through Babel's own pattern objects, built once per locale and pattern (lru_cache): the same
+# output as babel.numbers.format_currency / babel.dates.format_date and friends, without parsing the locale and the
+# pattern on every call (a loan page formats over a hundred amounts). tests/test_i18n_formats.py holds them equal.
+@lru_cache(maxsize=None)
+def babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=None)
+def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(pattern)
+
+
+_NAMED = ("full", "long", "medium", "short")
+
+
+@lru_cache(maxsize=None)
+def _date_pattern(code: str, format: str) -> babel_dates.DateTimePattern:
+    if format in _NAMED:
+        format = babel_dates.get_date_format(format, locale=babel_locale(code)).pattern
+    return babel_dates.parse_pattern(format)
+
+
 # Every amount is in yuan: "¥1,234.56" in both scripts (issue 3). CLDR's symbol for CNY in zh_Hant_HK is "CN¥",
 # which distinguishes it from other currencies a Hong Kong reader sees; here there are no others.
 MONEY_PATTERN = "¥#,##0.00"
 
 
-def money(amount: int | Decimal) -> str:
-    """Format money with Babel for the reader's locale: ints are fen, Decimals are yuan. e.g. ``¥1,234.56``."""
+def format_money(amount: int | Decimal, code: str) -> str:
+    """``money`` for the format locale ``code``: ints are fen, Decimals are yuan."""
     value = fen_to_decimal(amount) if isinstance(amount, int) else amount
-    return babel_numbers.format_currency(value, "CNY", format=MONEY_PATTERN, locale=format_locale())
+    return _number_pattern(MONEY_PATTERN).apply(value, babel_locale(code), currency="CNY", currency_digits=True,
+                                                decimal_quantization=True, group_separator=True,
+                                                numbering_system="latn")
+
+
+def money(amount: int | Decimal) -> str:
+    """Format money for the reader's locale: ints are fen, Decimals are yuan. e.g. ``¥1,234.56``."""
+    return format_money(amount, format_locale())
+
+
+def format_day(value: date, code: str, format: str = "long") -> str:
+    """``fmt_date`` of a calendar day for the format locale ``code``."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return _date_pattern(code, format).apply(value, babel_locale(code))
 
 
 def fmt_date(value: date | datetime, format: str = "long") -> str:
     if isinstance(value, datetime):
         value = value.astimezone(lender_tz()).date()
-    return babel_dates.format_date(value, format=format, locale=format_locale())
+    return format_day(value, format_locale(), format)
 
 
 # Times read the same in both scripts, on the 24-hour clock: Hong Kong's CLDR patterns say "下午12:00" for noon and
@@ -110,23 +149,47 @@ TIME_PATTERN = "HH:mm"
 DATETIME_PATTERNS = {"short": "y/M/d HH:mm", "medium": "y年M月d日 HH:mm", "long": "y年M月d日 HH:mm"}
 
 
+def format_local_datetime(local: datetime, code: str, format: str = "medium") -> str:
+    """``fmt_datetime`` of an aware datetime already in the lender's zone, for the format locale ``code``."""
+    pattern = DATETIME_PATTERNS.get(format, format)
+    if pattern in _NAMED:  # CLDR's combined date-and-time patterns: Babel assembles them
+        return babel_dates.format_datetime(local, format=pattern, tzinfo=local.tzinfo, locale=babel_locale(code))
+    return babel_dates.parse_pattern(pattern).apply(local, babel_locale(code))
+
+
 def fmt_datetime(value: datetime, format: str = "medium") -> str:
-    local = value.astimezone(lender_tz())
-    return babel_dates.format_datetime(local, format=DATETIME_PATTERNS.get(format, format), tzinfo=lender_tz(),
-                                       locale=format_locale())
+    return format_local_datetime(value.astimezone(lender_tz()), format_locale(), format)
+
+
+def format_local_time(local: datetime, code: str, format: str = "short") -> str:
+    """``fmt_time`` of an aware datetime already in the lender's zone, for the format locale ``code``."""
+    pattern = TIME_PATTERN if format == "short" else format
+    if pattern in _NAMED:
+        return babel_dates.format_time(local, format=pattern, tzinfo=local.tzinfo, locale=babel_locale(code))
+    return babel_dates.parse_pattern(pattern).apply(local.timetz(), babel_locale(code), reference_date=local.date())
 
 
 def fmt_time(value: datetime, format: str = "short") -> str:
-    return babel_dates.format_time(value.astimezone(lender_tz()), format=TIME_PATTERN if format == "short" else format,
-                                   tzinfo=lender_tz(), locale=format_locale())
+    return format_local_time(value.astimezone(lender_tz()), format_locale(), format)
+
+
+def format_number(value: int | Decimal, code: str) -> str:
+    locale = babel_locale(code)
+    return _number_pattern(locale.decimal_formats[None].pattern).apply(
+        value, locale, decimal_quantization=True, group_separator=True, numbering_system="latn")
 
 
 def fmt_number(value: int | Decimal) -> str:
-    return babel_numbers.format_decimal(value, locale=format_locale())
+    return format_number(value, format_locale())
+
+
+def format_percentage(value: Decimal, code: str, digits: int = 2) -> str:
+    return _number_pattern("#,##0." + "0" * digits + "%").apply(
+        value, babel_locale(code), decimal_quantization=True, group_separator=True, numbering_system="latn")
 
 
 def fmt_percent(value: Decimal, digits: int = 2) -> str:
-    return babel_numbers.format_percent(value, format="#,##0." + "0" * digits + "%", locale=format_locale())
+    return format_percentage(value, format_locale(), digits)
 
 
 def configure_i18n(app: Flask) -> None:

@@ -1,0 +1,80 @@
+"""The cached formatters of portal.i18n give exactly what Babel's format_* functions give, in both locales."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from portal import i18n
+
+CODES = sorted(i18n.FORMAT_LOCALES.values())
+FEN = [0, 1, -1, 5, 49, 50, 99, 100, 101, -250, 123456, -123456, 99999999, 100000000, 1234567890123, -7]
+YUAN = [Decimal("0"), Decimal("-0.00"), Decimal("0.005"), Decimal("0.015"), Decimal("1.235"), Decimal("-1.235"),
+        Decimal("2.5"), Decimal("1234.5678"), Decimal("-99999.995"), Decimal("1000000"), Decimal("12345678901.01"),
+        Decimal("0.0049")]
+DAYS = [date(2026, 1, 1), date(2026, 12, 31), date(2024, 2, 29), date(1999, 7, 4), date(2030, 10, 10)]
+TZ = ZoneInfo("Asia/Shanghai")
+MOMENTS = [datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc) + timedelta(hours=h, minutes=7 * h)
+           for h in range(0, 26, 5)]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_money_is_babels_format_currency(code):
+    for fen in FEN:
+        expected = babel_numbers.format_currency(i18n.fen_to_decimal(fen), "CNY", format=i18n.MONEY_PATTERN,
+                                                 locale=code)
+        assert i18n.format_money(fen, code) == expected, fen
+    for yuan in YUAN:
+        expected = babel_numbers.format_currency(yuan, "CNY", format=i18n.MONEY_PATTERN, locale=code)
+        assert i18n.format_money(yuan, code) == expected, yuan
+    assert i18n.format_money(123456, code) == "¥1,234.56" and i18n.format_money(-5, code) == "-¥0.05"
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("format", ["long", "medium", "short", "full", "y年M月", "M月d日"])
+def test_dates_are_babels_format_date(code, format):
+    for day in DAYS:
+        assert i18n.format_day(day, code, format) == babel_dates.format_date(day, format=format, locale=code)
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("format", ["short", "medium", "long", "full", "y-MM-dd HH:mm:ss"])
+def test_datetimes_are_babels_format_datetime(code, format):
+    for moment in MOMENTS:
+        local = moment.astimezone(TZ)
+        assert i18n.format_local_datetime(local, code, format) == babel_dates.format_datetime(
+            local, format=i18n.DATETIME_PATTERNS.get(format, format), tzinfo=TZ, locale=code)
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("format", ["short", "medium", "long", "full", "H:mm:ss"])
+def test_times_are_babels_format_time(code, format):
+    for moment in MOMENTS:
+        local = moment.astimezone(TZ)
+        assert i18n.format_local_time(local, code, format) == babel_dates.format_time(
+            local, format=i18n.TIME_PATTERN if format == "short" else format, tzinfo=TZ, locale=code)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_numbers_and_percentages_are_babels(code):
+    for value in [0, 7, -1234567, 10**12, Decimal("3.14159"), Decimal("-0.5"), Decimal("1234.5")]:
+        assert i18n.format_number(value, code) == babel_numbers.format_decimal(value, locale=code)
+    for value in [Decimal("0"), Decimal("0.24"), Decimal("0.2449"), Decimal("-0.036"), Decimal("12.5"),
+                  Decimal("0.000049")]:
+        for digits in (0, 1, 2):
+            assert i18n.format_percentage(value, code, digits) == babel_numbers.format_percent(
+                value, format="#,##0." + "0" * digits + "%", locale=code)
+
+
+def test_each_locale_and_pattern_is_parsed_once():
+    i18n.babel_locale.cache_clear()
+    for _ in range(50):
+        for code in CODES:
+            i18n.format_money(12345, code)
+            i18n.format_day(date(2026, 12, 1), code)
+    assert i18n.babel_locale.cache_info().misses == len(CODES)
+
