@@ -27,7 +27,7 @@ def lock_app(tmp_path):
     path = tmp_path / "locks.sqlite3"
     app = create_app({
         "TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False, "SMS_OUTBOX": str(tmp_path / "sms.jsonl"),
+        "SMS_OUTBOX": str(tmp_path / "sms.jsonl"),
         "EVIDENCE_DIR": str(tmp_path / "evidence"), "SECRET_KEY": "locks-test",
     })
     app.db_path = path
@@ -110,7 +110,9 @@ def test_a_get_that_audits_after_another_writer_committed_keeps_its_audit_event(
         inside.set()
         release.wait(10)
         record("borrower.viewed", "borrower", before)  # an audited staff read of personal data
-        return str(before)
+        db.session.scalar(select(func.count()).select_from(AuditEvent))  # no autoflush: the write waits
+        free = _try_write_lock(lock_app.db_path)  # for the commit point, so the lock is still free here
+        return f"{before} {free}"
 
     base = serve(lock_app)
     with ThreadPoolExecutor(1) as pool:
@@ -121,7 +123,7 @@ def test_a_get_that_audits_after_another_writer_committed_keeps_its_audit_event(
             db.session.commit()
             db.session.remove()
         release.set()
-        assert answer.result() == b"0"
+        assert answer.result() == b"0 True"
     with lock_app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         db.session.remove()
