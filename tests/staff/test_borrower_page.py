@@ -179,3 +179,24 @@ def test_borrowers_and_anonymous_visitors_reach_no_staff_borrower_page(client, z
     login(client, zhang)
     for method, path in paths:
         assert client.open(path, method=method).headers["Location"].startswith("/staff/login")
+
+
+def test_the_page_lists_the_messages_sent_to_them_with_their_state_and_a_code_masked(app, client, agent, zhang,
+                                                                                      session, create_borrower):
+    from portal.notify.outbox import queue_message
+
+    other = create_borrower(name="李娜", phone="13700137000", id_number="110101199003077513")
+    queue_message(session, channel="sms", to=zhang.phone, kind="complaint_reply", locale="zh_Hans",
+                  params={"ref": "TS-20261201-0007", "url": "http://127.0.0.1:5000/complaints/TS-20261201-0007"},
+                  borrower_id=zhang.id)
+    queue_message(session, channel="sms", to=zhang.phone, kind="account_code", locale="zh_Hans",
+                  params={"code": "482913"}, borrower_id=zhang.id)
+    queue_message(session, channel="sms", to=other.phone, kind="plan_agreed", locale="zh_Hans",
+                  params={"ref": "P-99"}, borrower_id=other.id)
+    session.commit()
+    page = text(client.get(f"/staff/borrowers/{zhang.id}"))
+    section = page.split('id="messages-title"', 1)[1].split("</section>", 1)[0]
+    assert "TS-20261201-0007" in section and ("等待发送" in section or "已发送" in section)
+    assert "482913" not in page, "a one-time code is never shown to staff"
+    assert "P-99" not in section, "another borrower's messages are not listed"
+    assert section.count("<tr>") == 3  # the head row and the two messages

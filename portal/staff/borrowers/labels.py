@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.accounts.rules import mask_id_number
 from portal.complaints.labels import STATE_LABELS as COMPLAINT_STATES
+from portal.notify.staff_routes import STATE_LABELS as MESSAGE_STATES
 from portal.plans.labels import KIND_LABELS as PLAN_KINDS
 from portal.plans.labels import STATE_LABELS as PLAN_STATES
 from portal.visits.labels import STAFF_STATE_LABELS as VISIT_STATES
@@ -29,4 +30,4 @@ def template_helpers() -> dict:
     return {"lookup_kind_labels": LOOKUP_KIND_LABELS, "locale_labels": LOCALE_LABELS,
             "borrower_contact_labels": CONTACT_LABELS, "mask_id": mask_id_number,
             "complaint_states": COMPLAINT_STATES, "plan_kinds": PLAN_KINDS, "plan_states": PLAN_STATES,
-            "visit_states": VISIT_STATES}
+            "visit_states": VISIT_STATES, "message_states": MESSAGE_STATES}

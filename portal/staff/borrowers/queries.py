@@ -14,6 +14,8 @@ from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.loans import queries as loans
 from portal.loans.models import Loan
+from portal.notify.models import Outbox
+from portal.notify.texts import TextError, render_sms
 from portal.plans.models import PlanProposal
 from portal.staff.borrowers.models import BorrowerNote
 from portal.visits.models import Visit
@@ -63,6 +65,30 @@ class BorrowerPage:
     plans: list[PlanProposal]
     complaints: list[Complaint]
     notes: list[BorrowerNote]
+    messages: list["SentMessage"]
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One outbox row as staff read it: the words the borrower got (a code masked), its channel and state."""
+
+    row: Outbox
+    text: str
+
+
+def _message_text(row: Outbox) -> str:
+    params = {k: ("••••••" if k == "code" else v) for k, v in (row.params or {}).items()}
+    try:
+        return render_sms(row.kind, row.locale, params)
+    except TextError:
+        return row.kind
+
+
+def sent_messages(borrower: Borrower) -> list[SentMessage]:
+    """The newest messages to this borrower (SMS and e-mail, any state), as the outbox holds them."""
+    rows = db.session.scalars(select(Outbox).where(Outbox.borrower_id == borrower.id)
+                              .order_by(Outbox.created_at.desc(), Outbox.id.desc()).limit(LIST_LIMIT))
+    return [SentMessage(row, _message_text(row)) for row in rows]
 
 
 def borrower_page(borrower: Borrower, today: date, revealed: bool = False) -> BorrowerPage:
@@ -79,4 +105,4 @@ def borrower_page(borrower: Borrower, today: date, revealed: bool = False) -> Bo
                                .options(selectinload(BorrowerNote.staff))
                                .order_by(BorrowerNote.id.desc()).limit(LIST_LIMIT))
     return BorrowerPage(borrower, identity(borrower, revealed), loans.dashboard(borrower, today), list(visits),
-                        list(plans), list(complaints), list(notes))
+                        list(plans), list(complaints), list(notes), sent_messages(borrower))
