@@ -13,3 +13,4 @@ metadata = Base.metadata
 import portal.notify.models  # noqa: F401,E402
 import portal.privacy.models  # noqa: F401,E402
 import portal.contacts.models  # noqa: F401,E402
+import portal.events  # noqa: F401,E402

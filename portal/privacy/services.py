@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from portal.accounts.models import Borrower, StaffUser
 from portal.audit.services import record
+from portal.events import emit
 from portal.extensions import db
 from portal.i18n import local_today
 from portal.orm import utcnow
@@ -19,6 +20,8 @@ def file_request(borrower: Borrower, kind: str, detail: str) -> DataRequest:
     db.session.add(item)
     db.session.flush()
     record("data_request.filed", "data_request", item.reference, borrower=borrower, kind=kind)
+    emit(db.session, f"data_request.{kind}_requested", borrower_id=borrower.id,
+         data={"reference": item.reference, "kind": kind, "due_on": item.due_on.isoformat()})
     return item
 
 
@@ -34,3 +37,5 @@ def answer_request(staff: StaffUser, item: DataRequest, version: str | int | Non
     item.answered_by_id = staff.id
     db.session.flush()
     record("data_request.answered", "data_request", item.reference, staff=staff, outcome=outcome)
+    emit(db.session, "data_request.answered", borrower_id=item.borrower_id,
+         data={"reference": item.reference, "kind": item.kind, "outcome": outcome})

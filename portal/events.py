@@ -1,0 +1,41 @@
+"""Events for the lender (design §2 "connected to the lender": an event feed). A service calls ``emit`` inside
+its own transaction, so the event exists exactly when the change does: a rolled-back action emits nothing.
+
+``data`` carries the minimum the lender needs to act (PIPL Art. 6, design §6): references, states and dates,
+never free text the borrower typed, names, numbers or addresses -- the lender reads those through its own
+authorised channel if it must.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.orm import Base, UTCDateTime, utcnow
+
+TYPE_MAX = 64
+LOAN_REF_MAX = 64
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_occurred_at_id", "occurred_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(String(TYPE_MAX), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    loan_ref: Mapped[str | None] = mapped_column(String(LOAN_REF_MAX), index=True)
+    borrower_id: Mapped[int | None] = mapped_column(ForeignKey("borrowers.id", ondelete="SET NULL"), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def emit(session: Session, type: str, *, loan_ref: str | None = None, borrower_id: int | None = None,
+         data: dict[str, Any]) -> Event:
+    """Add an event to ``session``'s current transaction (no commit, no flush of its own)."""
+    if not type or len(type) > TYPE_MAX:
+        raise ValueError("event type must be 1 to 64 characters")
+    event = Event(type=type, loan_ref=loan_ref, borrower_id=borrower_id, data=dict(data), occurred_at=utcnow())
+    session.add(event)
+    return event
