@@ -1,4 +1,4 @@
-"""Localized error pages: 400, 403, 404, 405, 409 (a parallel change), 413, 429, 500, 503 and CSRF failure."""
+"""Localized error pages: 400, 403, 404, 405, 409 (a parallel change), 410, 413, 429, 500, 503 and CSRF failure."""
 from __future__ import annotations
 
 from flask import Flask, render_template, request
@@ -24,6 +24,8 @@ _MESSAGES = {
     409: (_l("Someone else changed this in the meantime"),
           _l("Nothing you sent was saved. Please go back, reload the page to see the current version and try "
              "again.")),
+    410: (_l("This link has expired"),
+          _l("Links to downloads work for a limited time. Please go back and ask for a new one.")),
     413: (_l("The file is too large"),
           _l("Each file may be at most %(mb)d MB. Please go back and choose a smaller file, or take a new photo "
              "at a lower resolution.")),

@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "complaint.viewed": _l("viewed a complaint"),
     "complaint.evidence_downloaded": _l("downloaded complaint evidence"),
     "complaint.exported": _l("downloaded a complaint's evidence bundle"),
+    "data_export.requested": _l("asked for a download of their personal information"),
+    "data_export.downloaded": _l("downloaded their personal information"),
     "data_request.filed": _l("filed a personal information request"),
     "data_request.answered": _l("answered a personal information request"),
     "data_request.viewed": _l("viewed a personal information request"),

@@ -36,3 +36,7 @@ class AnswerForm(ActionForm):
         _l("What was done, or why not (the borrower reads this)"), filters=[stripped],
         validators=[_required, Length(max=rules.ANSWER_MAX, message=_l("Use at most %(max)d characters.")),
                     no_control_chars])
+
+
+class DataExportForm(ActionForm):
+    """The "prepare my download" button (CSRF only)."""

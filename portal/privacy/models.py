@@ -44,3 +44,17 @@ class DataRequest(Base):
     @property
     def reference(self) -> str:
         return rules.reference(self.id)
+
+
+class DataExport(Base):
+    """A ZIP of everything the portal holds about one borrower; only they may download it, until ``expires_at``."""
+
+    __tablename__ = "data_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(32), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

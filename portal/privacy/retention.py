@@ -2,7 +2,7 @@
 and their files together and records counts (never contents) in the audit log.
 
 Rules (``PORTAL_RETENTION_*``): SMS codes once expired or used, login sessions once past their idle or absolute
-lifetime, third-party report grants once expired: at once; a closed complaint's evidence files
+lifetime, third-party report grants and the borrowers' data downloads once expired: at once; a closed complaint's evidence files
 ``RETENTION_EVIDENCE_YEARS`` (3) after its decision; a visitor's photo ``RETENTION_VISITOR_PHOTO_YEARS`` (1) after
 they left the roster.
 """
@@ -23,6 +23,7 @@ from portal.complaints.models import Complaint, ComplaintEvidence, ReportGrant
 from portal.extensions import db
 from portal.lifecycle import after_commit
 from portal.orm import utcnow
+from portal.privacy.models import DataExport
 from portal.privacy.rules import cutoff
 from portal.visits import photos
 from portal.visits.models import Visitor
@@ -79,6 +80,14 @@ def rules_for(now: datetime, policy: Policy) -> list[Rule]:
             db.session.execute(update(Visitor).where(Visitor.id.in_([i for i, _ in found])).values(photo_name=None))
         return len(found), [lambda name=name: photos.delete_photo(name) for _, name in found]
 
+    exports = select(DataExport.id, DataExport.stored_name).where(DataExport.expires_at <= now)
+
+    def purge_exports():
+        found = list(db.session.execute(exports))
+        if found:
+            db.session.execute(delete(DataExport).where(DataExport.id.in_([i for i, _ in found])))
+        return len(found), [lambda name=name: uploads.delete(name) for _, name in found]
+
     def rows(model, where):
         return lambda: (db.session.execute(delete(model).where(where)).rowcount, [])
 
@@ -90,6 +99,8 @@ def rules_for(now: datetime, policy: Policy) -> list[Rule]:
         Rule("report_grants", "third-party report access that expired",
              lambda: _count(select(ReportGrant.token_hash).where(ReportGrant.expires_at <= now)),
              rows(ReportGrant, ReportGrant.expires_at <= now)),
+        Rule("data_exports", "borrowers' data downloads whose 24-hour link expired", lambda: _count(exports),
+             purge_exports),
         Rule("complaint_evidence", f"evidence files of complaints decided over {policy.evidence_years} years ago",
              lambda: _count(evidence), purge_evidence),
         Rule("visitor_photos", f"photos of visitors off the roster for over {policy.visitor_photo_years} years",

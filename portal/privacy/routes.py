@@ -1,14 +1,17 @@
 """Borrower page ``/settings/my-data``: what the portal holds, in plain words, and correction/deletion requests."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms import PreferencesForm
-from portal.i18n import fmt_date
-from portal.privacy import queries, services
-from portal.privacy.forms import DataRequestForm
+from portal import uploads
+from portal.audit.services import record
+from portal.i18n import fmt_date, fmt_datetime
+from portal.orm import utcnow
+from portal.privacy import export, queries, services
+from portal.privacy.forms import DataExportForm, DataRequestForm
 from portal.security import gate
 
 bp = Blueprint("privacy", __name__)
@@ -29,4 +32,29 @@ def my_data():
         flash(_("Your request %(ref)s is sent. We answer by %(date)s; the answer will be shown here.",
                 ref=item.reference, date=fmt_date(item.due_on)), "success")
         return redirect(url_for("privacy.my_data"))
-    return render_template("privacy/my_data.html", data=queries.my_data(current_user), form=form)
+    return render_template("privacy/my_data.html", data=queries.my_data(current_user), form=form,
+                           export_form=DataExportForm(), exports=export.exports_of(current_user))
+
+
+@bp.route("/settings/my-data/export", methods=["POST"])
+def request_export():
+    """Build the ZIP of everything we hold about the borrower now (it is small: one borrower's rows and files)."""
+    if not DataExportForm().validate_on_submit():
+        abort(400)
+    item = export.create_export(current_user)
+    record("data_export.requested", "data_export", item.id, sha256=item.sha256)
+    flash(_("Your download is ready. The link works for 24 hours, until %(when)s, and only while you are logged in.",
+            when=fmt_datetime(item.expires_at, "short")), "success")
+    return redirect(url_for("privacy.my_data") + "#download-title")
+
+
+@bp.route("/settings/my-data/exports/<int:export_id>")
+def download_export(export_id: int):
+    item = export.export_for(current_user, export_id)
+    if item is None:
+        abort(404)
+    if item.expires_at <= utcnow():
+        abort(410)
+    record("data_export.downloaded", "data_export", item.id)
+    return uploads.download(item.stored_name, "application/zip",
+                            f"my-data-{item.created_at.strftime('%Y%m%d')}.zip")

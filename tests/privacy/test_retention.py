@@ -91,8 +91,8 @@ def test_retention_deletes_what_is_due_with_its_files_and_keeps_the_rest(app, se
     kept_files = [_evidence_file(session, data["recent"]), _evidence_file(session, data["open"])]
     with app.app_context():
         counts = retention.run()
-    assert counts == {"verification_codes": 1, "login_sessions": 2, "report_grants": 0, "complaint_evidence": 1,
-                      "visitor_photos": 1}
+    assert counts == {"verification_codes": 1, "login_sessions": 2, "report_grants": 0, "data_exports": 0,
+                      "complaint_evidence": 1, "visitor_photos": 1}
     session.expire_all()
     assert _count(session, VerificationCode) == 1 and _count(session, LoginSession) == 1
     assert _evidence_file(session, data["old"]) is None and not _exists(app, old_file)

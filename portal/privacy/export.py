@@ -1,0 +1,211 @@
+"""The borrower's download of everything the portal holds about them (PIPL Art. 45): a ZIP with ``data.json``
+(every row the borrower can see on their own pages) and their own evidence and proof files.
+
+Each table lists the columns it exports, by name: what the borrower's pages show, never staff names or ids,
+staff-internal notes, secrets (hashes, tokens) or anyone else's rows. A column added to a model is not exported
+until it is listed here.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets
+import zipfile
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portal import uploads
+from portal.uploads import store
+from portal.accounts.models import Borrower, LoginSession
+from portal.audit.models import AuditEvent
+from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintEvent, ComplaintEvidence,
+                                      ComplaintMessage)
+from portal.extensions import db
+from portal.lifecycle import after_rollback
+from portal.loans.models import Instalment, Loan, Payment
+from portal.orm import utcnow
+from portal.plans.models import PlanLine, PlanProof, PlanProposal
+from portal.privacy.models import DataExport, DataRequest
+from portal.visits.models import Visit, VisitAnnotation, VisitAnswer, VisitDispute, VisitRecord
+
+LINK_HOURS = 24
+FORMAT = 1
+
+BORROWER = ("name", "phone", "id_number", "address", "locale", "preferred_contact", "family_contact_consent",
+            "activated_at", "created_at")
+LOAN = ("loan_ref", "product", "principal_fen", "annual_rate", "penalty_daily_rate", "start_date")
+INSTALMENT = ("seq", "due_date", "principal_fen", "interest_fen", "fee_fen")
+PAYMENT = ("seq", "paid_on", "amount_fen")
+VISIT = ("address", "window_start", "window_end", "purpose", "state", "code", "reschedule_count",
+         "requested_start", "requested_end", "family_contact_allowed", "remote_reason", "record_answer",
+         "created_at", "answered_at")
+VISITOR = ("name", "badge_number")  # the borrower's visit page names who comes (the roster's public part)
+VISIT_ANSWER = ("kind", "detail", "slot_start", "slot_end", "created_at")
+VISIT_RECORD = ("held", "arrived_at", "departed_at", "met", "identity_shown", "outcome", "next_step",
+                "recorded_at")
+VISIT_NOTE = ("text", "created_at")  # "Notes from the lender" on the visit page
+VISIT_DISPUTE = ("text", "complaint_ref", "created_at")
+PLAN = ("state", "kind", "months", "deferral_days", "start_date", "owed_principal_fen", "owed_interest_fen",
+        "owed_penalty_fen", "owed_fee_fen", "owed_later_fen", "income_fen", "housing_fen", "food_fen",
+        "utilities_fen", "transport_fen", "medical_fen", "education_fen", "dependants_fen", "other_debts_fen",
+        "dependants", "hardship_reason", "hardship_detail", "decline_reason", "answer_note", "counter_kind",
+        "counter_months", "counter_deferral_days", "counter_start_date", "created_at", "submitted_at",
+        "decided_at", "closed_at")
+PLAN_LINE = ("which", "seq", "due_date", "amount_fen")
+FILE = ("original_name", "mime", "size", "sha256")
+COMPLAINT = ("reference", "reporter_name", "reporter_relation", "debtor_name", "contact_phone",
+             "preferred_contact", "occurred_on", "occurred_time", "channel", "collector_name", "collector_badge",
+             "collector_phone", "what_happened", "outcome_wanted", "state", "received_at", "acknowledged_at",
+             "decided_at", "acknowledge_due", "decide_due", "outcome_category", "outcome_explanation", "response",
+             "responded_at")
+COMPLAINT_MESSAGE = ("author_kind", "body", "at")  # who wrote it as "complainant" or "staff", never which staff
+COMPLAINT_EVENT = ("kind", "at")
+DATA_REQUEST = ("kind", "detail", "state", "received_at", "due_on", "answer", "answered_at")
+
+
+def _value(value):
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _row(obj, columns) -> dict:
+    return {name: _value(getattr(obj, name)) for name in columns}
+
+
+def _all(stmt) -> list:
+    return list(db.session.scalars(stmt))
+
+
+def collect(borrower: Borrower) -> tuple[dict, list[tuple[str, str]]]:
+    """The JSON document and the files to add (stored name, name inside the ZIP), for this borrower only."""
+    files: list[tuple[str, str]] = []
+
+    def file_entry(item, folder: str) -> dict:
+        inside = f"files/{folder}/{item.id}-{uploads.clean_filename(item.original_name)}"
+        files.append((item.stored_name, inside))
+        return {**_row(item, FILE), "file": inside}
+
+    loans = []
+    for loan in _all(select(Loan).where(Loan.borrower_id == borrower.id).order_by(Loan.loan_ref)):
+        loans.append({
+            **_row(loan, LOAN),
+            "schedule": [_row(i, INSTALMENT) for i in _all(select(Instalment).where(Instalment.loan_id == loan.id)
+                                                              .order_by(Instalment.seq))],
+            "payments": [_row(p, PAYMENT) for p in _all(select(Payment).where(Payment.loan_id == loan.id)
+                                                           .order_by(Payment.seq))],
+        })
+
+    visits = []
+    for visit in _all(select(Visit).join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
+                      .order_by(Visit.window_start, Visit.id)):
+        record = db.session.scalar(select(VisitRecord).where(VisitRecord.visit_id == visit.id))
+        visits.append({
+            **_row(visit, VISIT), "loan_ref": visit.loan.loan_ref,
+            "visitors": [_row(v, VISITOR) for v in visit.visitors],
+            "answers": [_row(a, VISIT_ANSWER) for a in _all(select(VisitAnswer).where(VisitAnswer.visit_id == visit.id)
+                                                               .order_by(VisitAnswer.id))],
+            "record": _row(record, VISIT_RECORD) if record is not None else None,
+            "notes_from_the_lender": [_row(n, VISIT_NOTE) for n in _all(
+                select(VisitAnnotation).where(VisitAnnotation.visit_id == visit.id).order_by(VisitAnnotation.id))],
+            "disputes": [_row(d, VISIT_DISPUTE) for d in _all(
+                select(VisitDispute).where(VisitDispute.visit_id == visit.id).order_by(VisitDispute.id))],
+        })
+
+    plans = []
+    for plan in _all(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id).order_by(PlanProposal.id)):
+        plans.append({
+            **_row(plan, PLAN), "loan_ref": plan.loan.loan_ref,
+            "lines": [_row(line, PLAN_LINE) for line in _all(select(PlanLine).where(PlanLine.proposal_id == plan.id)
+                                                              .order_by(PlanLine.which, PlanLine.seq))],
+            "proofs": [file_entry(p, "plans") for p in _all(select(PlanProof).where(PlanProof.proposal_id == plan.id)
+                                                             .order_by(PlanProof.id))],
+        })
+
+    complaints = []
+    for c in _all(select(Complaint).where(Complaint.borrower_id == borrower.id).order_by(Complaint.id)):
+        complaints.append({
+            **_row(c, COMPLAINT),
+            "categories": sorted(db.session.scalars(select(ComplaintCategory.category)
+                                                    .where(ComplaintCategory.complaint_id == c.id))),
+            "messages": [_row(m, COMPLAINT_MESSAGE) for m in _all(
+                select(ComplaintMessage).where(ComplaintMessage.complaint_id == c.id).order_by(ComplaintMessage.id))],
+            "timeline": [_row(e, COMPLAINT_EVENT) for e in _all(
+                select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id))],
+            "evidence": [file_entry(e, "complaints") for e in _all(
+                select(ComplaintEvidence).where(ComplaintEvidence.complaint_id == c.id,
+                                                ComplaintEvidence.added_by == "complainant")
+                .order_by(ComplaintEvidence.id))],
+        })
+
+    consent_changes = [a.at.isoformat() for a in _all(
+        select(AuditEvent).where(AuditEvent.borrower_id == borrower.id,
+                                 AuditEvent.action == "borrower.family_contact_consent").order_by(AuditEvent.at))]
+    logins = [{"logged_in_at": s.created_at.isoformat(), "last_seen_at": s.last_seen_at.isoformat()} for s in _all(
+        select(LoginSession).where(LoginSession.borrower_id == borrower.id).order_by(LoginSession.created_at))]
+    document = {
+        "format": FORMAT,
+        "generated_at": utcnow().isoformat(),
+        "about": "Personal information held by the borrower portal (PIPL Art. 45). Amounts *_fen are in fen "
+                 "(1/100 yuan); times are UTC.",
+        "identity_and_contact": _row(borrower, BORROWER),
+        "consent": {"family_contact_consent": borrower.family_contact_consent,
+                    "preferred_contact": borrower.preferred_contact, "changed_at": consent_changes},
+        "loans": loans,
+        "visits": visits,
+        "repayment_plans": plans,
+        "complaints": complaints,
+        "data_requests": [_row(r, DATA_REQUEST) | {"reference": r.reference} for r in _all(
+            select(DataRequest).where(DataRequest.borrower_id == borrower.id).order_by(DataRequest.id))],
+        "logins": logins,
+    }
+    return document, files
+
+
+def build_zip(borrower: Borrower) -> tuple[bytes, int]:
+    """The ZIP's bytes and how many files it carries besides data.json."""
+    document, files = collect(borrower)
+    buffer = io.BytesIO()
+    added = 0
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2))
+        for stored_name, inside in files:
+            try:
+                with uploads.open_file(stored_name) as fh:
+                    archive.writestr(inside, fh.read())
+                added += 1
+            except FileNotFoundError:
+                continue  # deleted by retention meanwhile: data.json still lists it
+    return buffer.getvalue(), added
+
+
+def create_export(borrower: Borrower) -> DataExport:
+    """Build the ZIP now and keep it for ``LINK_HOURS``; the file goes again if the transaction rolls back."""
+    data, added = build_zip(borrower)
+    name = secrets.token_hex(16)
+    store.backend().write(name, data)
+    after_rollback(lambda: uploads.delete(name))
+    now = utcnow()
+    item = DataExport(borrower_id=borrower.id, stored_name=name, size=len(data),
+                      sha256=hashlib.sha256(data).hexdigest(), created_at=now,
+                      expires_at=now + timedelta(hours=LINK_HOURS))
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def export_for(borrower: Borrower, export_id: int) -> DataExport | None:
+    """The borrower's own export, or None (someone else's id and an unknown id look the same)."""
+    item = db.session.get(DataExport, export_id)
+    return item if item is not None and item.borrower_id == borrower.id else None
+
+
+def exports_of(borrower: Borrower, now: datetime | None = None) -> list[DataExport]:
+    return _all(select(DataExport).where(DataExport.borrower_id == borrower.id,
+                                         DataExport.expires_at > (now or utcnow()))
+                .order_by(DataExport.id.desc()))
