@@ -1,7 +1,7 @@
 """events: what the lender is told (data requests first)
 
 Revision ID: b1e7c3d9a5f2
-Revises: c4d7e2a1b9f6
+Revises: be0458f068c7
 Create Date: 2026-12-01 11:50:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.orm
 
 
 revision = 'b1e7c3d9a5f2'
-down_revision = 'c4d7e2a1b9f6'
+down_revision = 'be0458f068c7'
 branch_labels = None
 depends_on = None
 
