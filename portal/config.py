@@ -196,6 +196,8 @@ def load_config(instance_path: str) -> dict:
         # Retention (portal.privacy.retention): what is deleted when. Expired codes, sessions and report grants
         # go at once; these count from a complaint's decision and from a visitor leaving the roster.
         "RETENTION_EVIDENCE_YEARS": _int("RETENTION_EVIDENCE_YEARS", 3),
+        # The parameters (the text) of sent or failed outbox messages are blanked this many days after queueing.
+        "RETENTION_OUTBOX_DAYS": _int("RETENTION_OUTBOX_DAYS", 365),
         "RETENTION_VISITOR_PHOTO_YEARS": _int("RETENTION_VISITOR_PHOTO_YEARS", 1),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
         # Absolute lifetime of a login session, however active it stays.

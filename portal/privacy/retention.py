@@ -2,9 +2,10 @@
 and their files together and records counts (never contents) in the audit log.
 
 Rules (``PORTAL_RETENTION_*``): SMS codes once expired or used, login sessions once past their idle or absolute
-lifetime, third-party report grants and the borrowers' data downloads once expired: at once; a closed complaint's evidence files
-``RETENTION_EVIDENCE_YEARS`` (3) after its decision; a visitor's photo ``RETENTION_VISITOR_PHOTO_YEARS`` (1) after
-they left the roster.
+lifetime, third-party report grants and the borrowers' data downloads once expired: at once; a closed
+complaint's evidence files ``RETENTION_EVIDENCE_YEARS`` (3) after its decision; a visitor's photo ``RETENTION_VISITOR_PHOTO_YEARS`` (1) after
+they left the roster; the text (parameters) of a sent or failed message ``RETENTION_OUTBOX_DAYS`` (365) after it
+was queued.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import String, cast, delete, func, or_, select, update
 
 from portal import uploads
 from portal.accounts.models import LoginSession, VerificationCode
@@ -22,6 +23,7 @@ from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint, ComplaintEvidence, ReportGrant
 from portal.extensions import db
 from portal.lifecycle import after_commit
+from portal.notify.models import Outbox
 from portal.orm import utcnow
 from portal.privacy.models import DataExport
 from portal.privacy.rules import cutoff
@@ -35,13 +37,15 @@ class Policy:
     session_max: timedelta
     evidence_years: int
     visitor_photo_years: int
+    outbox_days: int = 365
 
     @classmethod
     def from_config(cls) -> Policy:
         c = current_app.config
         return cls(session_idle=timedelta(minutes=c["SESSION_IDLE_MINUTES"]),
                    session_max=timedelta(hours=c["SESSION_MAX_HOURS"]),
-                   evidence_years=c["RETENTION_EVIDENCE_YEARS"], visitor_photo_years=c["RETENTION_VISITOR_PHOTO_YEARS"])
+                   evidence_years=c["RETENTION_EVIDENCE_YEARS"], visitor_photo_years=c["RETENTION_VISITOR_PHOTO_YEARS"],
+                   outbox_days=c["RETENTION_OUTBOX_DAYS"])
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,14 @@ def rules_for(now: datetime, policy: Policy) -> list[Rule]:
             db.session.execute(delete(DataExport).where(DataExport.id.in_([i for i, _ in found])))
         return len(found), [lambda name=name: uploads.delete(name) for _, name in found]
 
+    # A message's text lives in its parameters; once blanked the row stays (kind, channel, state, times).
+    old_texts = (Outbox.state.in_(("sent", "failed")), Outbox.created_at <= now - timedelta(days=policy.outbox_days),
+                 cast(Outbox.params, String) != "{}")
+
+    def purge_texts():
+        return db.session.execute(update(Outbox).where(*old_texts).values(params={})
+                                  .execution_options(synchronize_session=False)).rowcount, []
+
     def rows(model, where):
         return lambda: (db.session.execute(delete(model).where(where)).rowcount, [])
 
@@ -101,6 +113,8 @@ def rules_for(now: datetime, policy: Policy) -> list[Rule]:
              rows(ReportGrant, ReportGrant.expires_at <= now)),
         Rule("data_exports", "borrowers' data downloads whose 24-hour link expired", lambda: _count(exports),
              purge_exports),
+        Rule("outbox_texts", f"texts of messages queued over {policy.outbox_days} days ago",
+             lambda: _count(select(Outbox.id).where(*old_texts)), purge_texts),
         Rule("complaint_evidence", f"evidence files of complaints decided over {policy.evidence_years} years ago",
              lambda: _count(evidence), purge_evidence),
         Rule("visitor_photos", f"photos of visitors off the roster for over {policy.visitor_photo_years} years",

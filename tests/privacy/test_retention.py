@@ -92,7 +92,7 @@ def test_retention_deletes_what_is_due_with_its_files_and_keeps_the_rest(app, se
     with app.app_context():
         counts = retention.run()
     assert counts == {"verification_codes": 1, "login_sessions": 2, "report_grants": 0, "data_exports": 0,
-                      "complaint_evidence": 1, "visitor_photos": 1}
+                      "outbox_texts": 0, "complaint_evidence": 1, "visitor_photos": 1}
     session.expire_all()
     assert _count(session, VerificationCode) == 1 and _count(session, LoginSession) == 1
     assert _evidence_file(session, data["old"]) is None and not _exists(app, old_file)
@@ -144,3 +144,31 @@ def test_a_visitor_leaving_the_roster_starts_the_photo_clock(app, session, creat
         assert visitor.deactivated_at is not None
         set_visitor_active(staff, visitor, True)
         assert visitor.deactivated_at is None
+
+
+def test_outbox_texts_are_blanked_after_the_retention_days(app, session, create_borrower, monkeypatch):
+    from portal.notify.models import Outbox
+
+    monkeypatch.setitem(app.config, "RETENTION_OUTBOX_DAYS", 30)
+    b = create_borrower()
+    now = utcnow()
+
+    def row(state, age_days, **params):
+        item = Outbox(channel="sms", recipient=b.phone, kind="plan_approved", params=params, locale="zh_Hans",
+                      borrower_id=b.id, state=state, attempts=1, next_attempt_at=now,
+                      created_at=now - timedelta(days=age_days), sent_at=now if state == "sent" else None)
+        session.add(item)
+        return item
+
+    old_sent, old_failed = row("sent", 31, ref="PL-1"), row("failed", 31, ref="PL-2")
+    recent, waiting = row("sent", 29, ref="PL-3"), row("pending", 40, ref="PL-4")
+    session.commit()
+    ids = [old_sent.id, old_failed.id, recent.id, waiting.id]
+    with app.app_context():
+        assert dict((r.name, n) for r, n in retention.due())["outbox_texts"] == 2
+        assert retention.run()["outbox_texts"] == 2
+        assert retention.run()["outbox_texts"] == 0  # once blanked, not counted again
+    session.expire_all()
+    rows = [session.get(Outbox, i) for i in ids]
+    assert [r.params for r in rows] == [{}, {}, {"ref": "PL-3"}, {"ref": "PL-4"}]
+    assert [r.state for r in rows] == ["sent", "failed", "sent", "pending"]  # the rows stay, only the text goes
