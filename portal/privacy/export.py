@@ -26,6 +26,7 @@ from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintEve
 from portal.extensions import db
 from portal.lifecycle import after_rollback
 from portal.loans.models import Instalment, Loan, Payment
+from portal.notify.models import Outbox
 from portal.orm import utcnow
 from portal.plans.models import PlanLine, PlanProof, PlanProposal
 from portal.privacy.models import DataExport, DataRequest
@@ -63,6 +64,7 @@ COMPLAINT = ("reference", "reporter_name", "reporter_relation", "debtor_name", "
              "responded_at")
 COMPLAINT_MESSAGE = ("author_kind", "body", "at")  # who wrote it as "complainant" or "staff", never which staff
 COMPLAINT_EVENT = ("kind", "at")
+MESSAGE = ("kind", "channel", "recipient", "state", "created_at", "sent_at")  # the text may hold a used code
 DATA_REQUEST = ("kind", "detail", "state", "received_at", "due_on", "answer", "answered_at")
 
 
@@ -162,6 +164,8 @@ def collect(borrower: Borrower) -> tuple[dict, list[tuple[str, str]]]:
         "complaints": complaints,
         "data_requests": [_row(r, DATA_REQUEST) | {"reference": r.reference} for r in _all(
             select(DataRequest).where(DataRequest.borrower_id == borrower.id).order_by(DataRequest.id))],
+        "messages_sent": [_row(m, MESSAGE) for m in _all(
+            select(Outbox).where(Outbox.borrower_id == borrower.id).order_by(Outbox.created_at, Outbox.id))],
         "logins": logins,
     }
     return document, files

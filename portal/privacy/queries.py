@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import abort, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.accounts.models import Borrower, LoginSession
@@ -15,6 +16,7 @@ from portal.complaints.models import Complaint, ComplaintEvidence
 from portal.extensions import db
 from portal.i18n import fmt_date, local_today
 from portal.loans.models import Loan
+from portal.notify.models import Outbox
 from portal.plans.models import PlanProposal
 from portal.privacy import rules
 from portal.privacy.models import DataRequest
@@ -42,6 +44,8 @@ class MyData:
     evidence_files: int
     sessions: list[datetime]
     requests: list[DataRequest] = field(default_factory=list)
+    messages: list[Outbox] = field(default_factory=list)
+    messages_total: int = 0
 
 
 def _count(stmt) -> int:
@@ -72,8 +76,60 @@ def my_data(borrower: Borrower) -> MyData:
         plans=_count(plans.where(PlanProposal.state != "draft")),
         plan_drafts=_count(plans.where(PlanProposal.state == "draft")),
         complaints=_count(complaints), evidence_files=_count(evidence), sessions=sessions,
-        requests=requests_of(borrower),
+        requests=requests_of(borrower), messages=messages_of(borrower),
+        messages_total=_count(select(Outbox.id).where(Outbox.borrower_id == borrower.id)),
     )
+
+
+MESSAGES_SHOWN = 50
+
+
+def messages_of(borrower: Borrower, limit: int | None = MESSAGES_SHOWN) -> list[Outbox]:
+    """The messages the portal sent (or is sending) to the borrower, newest first."""
+    stmt = select(Outbox).where(Outbox.borrower_id == borrower.id).order_by(Outbox.created_at.desc(), Outbox.id.desc())
+    return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
+
+
+# Translators: what a message the portal sent to the borrower was about (the "messages sent" list on the data page).
+MESSAGE_KINDS = {
+    "account_code": _l("A code to activate your account or reset your password"),
+    "account_active": _l("Your account is active"),
+    "visit_proposed": _l("A visit was proposed"),
+    "visit_rescheduled": _l("A visit was moved"),
+    "visit_cancelled": _l("A visit was cancelled"),
+    "visit_remote_declined": _l("Your request for a video call instead of a visit was declined"),
+    "visit_recorded": _l("The record of a visit is ready"),
+    "visit_tomorrow": _l("Reminder: a visit tomorrow"),
+    "plan_approved": _l("Your repayment plan was approved"),
+    "plan_declined": _l("Your repayment plan was declined"),
+    "plan_counter": _l("The lender made a counter-offer to your repayment plan"),
+    "plan_agreed": _l("Your repayment plan is agreed"),
+    "instalment_due": _l("An instalment is due soon"),
+    "instalment_missed": _l("An instalment was missed"),
+    "complaint_acknowledged": _l("Your complaint was received"),
+    "complaint_extended": _l("The answer to your complaint will take longer"),
+    "complaint_reply": _l("A reply to your complaint"),
+    "complaint_decided": _l("Your complaint has been decided"),
+    "report_received": _l("Your report was received"),
+    "report_updated": _l("Your report was updated"),
+}
+# Translators: how a message was sent to the borrower.
+MESSAGE_CHANNELS = {"sms": _l("Text message (SMS)"), "email": _l("Email")}
+# Translators: where a message to the borrower stands.
+MESSAGE_STATES = {"pending": _l("Waiting to be sent"), "sending": _l("Being sent"), "sent": _l("Sent"),
+                  "failed": _l("Could not be sent")}
+
+
+def message_kind_label(kind: str) -> str:
+    return str(MESSAGE_KINDS.get(kind, _l("Another message")))
+
+
+def message_channel_label(channel: str) -> str:
+    return str(MESSAGE_CHANNELS.get(channel, channel))
+
+
+def message_state_label(state: str) -> str:
+    return str(MESSAGE_STATES.get(state, state))
 
 
 def requests_of(borrower: Borrower) -> list[DataRequest]:

@@ -21,7 +21,9 @@ gate(bp, kind="borrower", login_endpoint="accounts.login")
 @bp.context_processor
 def _labels() -> dict:
     contact = {choice.value: choice.label for choice in PreferencesForm.preferred_contact.kwargs["choices"]}
-    return {"kind_label": queries.kind_label, "state_label": queries.state_label, "contact_labels": contact}
+    return {"kind_label": queries.kind_label, "state_label": queries.state_label, "contact_labels": contact,
+            "message_kind_label": queries.message_kind_label, "message_channel_label": queries.message_channel_label,
+            "message_state_label": queries.message_state_label}
 
 
 @bp.route("/settings/my-data", methods=["GET", "POST"])
@@ -33,13 +35,13 @@ def my_data():
                 ref=item.reference, date=fmt_date(item.due_on)), "success")
         return redirect(url_for("privacy.my_data"))
     return render_template("privacy/my_data.html", data=queries.my_data(current_user), form=form,
-                           export_form=DataExportForm(), exports=export.exports_of(current_user))
+                           export_form=DataExportForm(prefix="export"), exports=export.exports_of(current_user))
 
 
 @bp.route("/settings/my-data/export", methods=["POST"])
 def request_export():
     """Build the ZIP of everything we hold about the borrower now (it is small: one borrower's rows and files)."""
-    if not DataExportForm().validate_on_submit():
+    if not DataExportForm(prefix="export").validate_on_submit():
         abort(400)
     item = export.create_export(current_user)
     record("data_export.requested", "data_export", item.id, sha256=item.sha256)

@@ -138,3 +138,24 @@ def test_the_demo_has_an_open_and_an_answered_request(app, session):
         seed_demo(session, local_today())  # seeding twice adds nothing
     states = sorted(r.state for r in session.scalars(select(DataRequest)))
     assert states == ["done", "open"]
+
+
+def test_messages_sent_are_listed_in_plain_words_in_both_scripts(client, borrower, create_borrower, session):
+    from portal.notify.models import Outbox
+    from portal.orm import utcnow
+
+    other = create_borrower(name="吴九")
+    for who, kind, state in ((borrower, "plan_approved", "sent"), (borrower, "visit_tomorrow", "failed"),
+                             (other, "complaint_reply", "sent")):
+        session.add(Outbox(channel="sms", recipient=who.phone, kind=kind, params={"ref": "PL-9"}, locale="zh_Hans",
+                           borrower_id=who.id, state=state, attempts=1, next_attempt_at=utcnow(),
+                           sent_at=utcnow() if state == "sent" else None))
+    session.commit()
+    page = _page(client)
+    assert "您的还款方案已获批准" in page and "提醒：明天有一次上门核实" in page and "未能发送" in page
+    assert "短信" in page and "投诉有了新答复" not in page  # the other borrower's message is not listed
+    borrower.locale = "zh_Hant"
+    session.merge(borrower)
+    session.commit()
+    page = _page(client)
+    assert "您的還款方案已獲批准" in page and "簡訊" in page and "未能傳送" in page
