@@ -183,6 +183,8 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": (_int("EVIDENCE_MAX_MB", 10) * 5 + 2) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(_env("RATELIMIT_ENABLED"), default=True),
+        # The lender's own promise: no collection contact while an agreed repayment plan is in force (contact log).
+        "PORTAL_CONTACT_PLAN_PROMISE": _bool(_env("CONTACT_PLAN_PROMISE"), default=True),
         "LOGIN_LIMIT_PER_IP": _env("LOGIN_LIMIT_PER_IP", "20 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         # Activation and reset: a code request plus up to 5 tries of each code.

@@ -9,6 +9,7 @@ DEMO_MODULES = [
     "portal.complaints.demo",
     "portal.visits.demo",
     "portal.plans.demo",
+    "portal.contacts.demo",
     "portal.privacy.demo",
 ]
 

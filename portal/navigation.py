@@ -8,6 +8,7 @@ BORROWER_NAV = [
     ("loans.index", _l("My loans")),
     ("visits.index", _l("Visits")),
     ("plans.index", _l("Repayment plans")),
+    ("contacts.index", _l("Contacts from collectors")),
     ("complaints.index", _l("Complaints")),
     ("rights.index", _l("Your rights")),
     ("accounts.settings", _l("Settings")),

@@ -71,6 +71,7 @@ class _FactsForm(ActionForm):
 class ComplaintForm(_FactsForm):
     loan = SelectField(_l("Which loan is it about?"), validators=[Optional()])
     visit_id = HiddenField()
+    contact_ids = HiddenField()  # contacts from the contact log this complaint is about
     preferred_contact = RadioField(_l("How should we contact you about it?"),
                                    choices=_choices(labels.CONTACT_LABELS, rules.CONTACT_METHODS), default="portal",
                                    validators=[_choose])

@@ -81,6 +81,10 @@ def new():
         if visit_id:
             form.channel.data = "visit"
             form.categories.data = ["visit_conduct"]
+        elif request.args.getlist("contact"):
+            from portal.contacts.complaint_link import prefill
+
+            prefill(form, current_user, request.args.getlist("contact"))
     files_chosen = bool(chosen(form.evidence))
     if form.validate_on_submit():
         files = read_files(form.evidence)
@@ -106,6 +110,10 @@ def _file(form: ComplaintForm, loans: list[Loan], files, key) -> Complaint:
     try:
         with db.session.begin_nested():
             complaint, _secret = services.file_complaint(filing, borrower=current_user, key=key)
+            if form.contact_ids.data:
+                from portal.contacts.complaint_link import link
+
+                link(complaint, current_user, form.contact_ids.data)
     except IntegrityError:  # the same form sent twice at once: the other request created it
         complaint = services.find_by_key(key)
         if complaint is None:

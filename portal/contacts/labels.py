@@ -1,0 +1,33 @@
+"""Words for the contact log: channels, who was contacted, and each rule with where it comes from (design §6)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+CHANNEL_LABELS = {"call": _l("Phone call"), "sms": _l("Text message"), "visit": _l("Visit"),
+                  "app": _l("App message"), "letter": _l("Letter")}
+PARTY_LABELS = {"borrower": _l("You"), "guarantor": _l("Your guarantor"), "family": _l("Your family"),
+                "employer": _l("Your employer"), "other": _l("Someone else")}
+CBA = _l("China Banking Association, consumer loan collection guideline (2026)")
+GBT = _l("National standard GB/T 45251-2025")
+# The rule each flag stands for, said plainly, and its sources. Never "illegal": which rule it does not follow.
+RULES = {
+    "night": (_l("Contact between 22:00 and 08:00. The rules say no collection at night unless you agreed."),
+              (CBA, GBT)),
+    "attempts": (_l("More than 6 unanswered calls to one number in one day. The rules allow at most 6."), (CBA,)),
+    "answered": (_l("More than 3 answered calls in one day. The rules allow at most 3."), (GBT,)),
+    "third_party": (_l("Someone other than you was contacted. They may only be asked to pass on a message and must "
+                       "learn nothing about the debt."), (CBA, GBT)),
+    "one_collector": (_l("A visit by fewer than 2 collectors. Home visits are made by at least 2."), (CBA,)),
+    "plan": (_l("Against your agreement: you were contacted while an agreed repayment plan was in force. This is "
+                "our own promise, not a law."), ()),
+}
+CARD_SOURCE = _l("Commercial bank credit card rules (2011), Art. 68")
+# The complaint form's channel for a contact's channel.
+COMPLAINT_CHANNEL = {"call": "phone", "sms": "sms", "visit": "visit", "app": "app", "letter": "other"}
+
+
+def sources(rule: str, card: bool = False) -> list:
+    found = list(RULES[rule][1])
+    if rule == "third_party" and card:
+        found.append(CARD_SOURCE)
+    return found

@@ -1,0 +1,123 @@
+"""Loaders of the contact log, always through the borrower: key-set pages, the flags of a page, one contact."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+
+from flask import abort, current_app
+from sqlalchemy import and_, or_, select
+
+from portal.contacts import rules
+from portal.contacts.models import Contact
+from portal.extensions import db
+from portal.i18n import lender_tz
+from portal.loans.models import Loan
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Page:
+    contacts: list[Contact]
+    flags: dict[int, list[str]]
+    next_key: str | None
+    month_flagged: int = 0
+    month_total: int = 0
+    cards: set[int] = field(default_factory=set)
+
+
+def _own(borrower):
+    return select(Loan.id).where(Loan.borrower_id == borrower.id)
+
+
+def _facts(borrower, start: datetime, end: datetime) -> list[rules.ContactFacts]:
+    rows = db.session.execute(
+        select(Contact.id, Contact.at, Contact.channel, Contact.to_party, Contact.to_number, Contact.answered,
+               Contact.collectors_count)
+        .where(Contact.loan_id.in_(_own(borrower)), Contact.at >= start, Contact.at < end))
+    return [rules.ContactFacts(key=r.id, at=r.at, channel=r.channel, to_party=r.to_party, to_number=r.to_number,
+                               answered=r.answered, collectors_count=r.collectors_count) for r in rows]
+
+
+def _day_bounds(first: datetime, last: datetime) -> tuple[datetime, datetime]:
+    """UTC bounds of the lender's local days from ``first`` to ``last`` (the counting rules need whole days)."""
+    tz = lender_tz()
+    start = datetime.combine(first.astimezone(tz).date(), time(0), tz)
+    end = datetime.combine(last.astimezone(tz).date() + timedelta(days=1), time(0), tz)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def plan_days(borrower) -> list:
+    """Local days an agreed repayment plan was in force on the borrower's loans (from the day it was agreed)."""
+    if not current_app.config.get("PORTAL_CONTACT_PLAN_PROMISE", True):
+        return []
+    from portal.plans.models import PlanProposal
+    from portal.plans.queries import agreed_on
+    from portal.plans.rules import AGREED_STATES
+
+    agreed = db.session.scalars(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id,
+                                                           PlanProposal.state.in_(AGREED_STATES)))
+    return [(agreed_on(p), None) for p in agreed]
+
+
+def judge(borrower, facts: list[rules.ContactFacts]) -> dict[int, list[str]]:
+    return rules.breaches(facts, lender_tz(), plan_days=plan_days(borrower),
+                          plan_promise=current_app.config.get("PORTAL_CONTACT_PLAN_PROMISE", True))
+
+
+def flags_between(borrower, start: datetime, end: datetime) -> dict[int, list[str]]:
+    return judge(borrower, _facts(borrower, start, end))
+
+
+def parse_key(raw: str | None) -> tuple[datetime, int] | None:
+    try:
+        stamp, _, ident = (raw or "").partition("_")
+        at = datetime.fromisoformat(stamp)
+        return (at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at).astimezone(timezone.utc), int(ident)
+    except ValueError:
+        return None
+
+
+def page_for(borrower, after: str | None, now: datetime) -> Page:
+    """One page of the timeline, newest first, after the key ``after`` ("<at>_<id>" of the last row shown)."""
+    stmt = select(Contact).where(Contact.loan_id.in_(_own(borrower)))
+    key = parse_key(after)
+    if key is not None:
+        at, ident = key
+        stmt = stmt.where(or_(Contact.at < at, and_(Contact.at == at, Contact.id < ident)))
+    contacts = list(db.session.scalars(stmt.order_by(Contact.at.desc(), Contact.id.desc()).limit(PAGE_SIZE + 1)))
+    next_key = None
+    if len(contacts) > PAGE_SIZE:
+        contacts = contacts[:PAGE_SIZE]
+        last = contacts[-1]
+        next_key = f"{last.at.astimezone(timezone.utc).replace(tzinfo=None).isoformat()}_{last.id}"
+    flags: dict[int, list[str]] = {}
+    if contacts:
+        flags = flags_between(borrower, *_day_bounds(contacts[-1].at, contacts[0].at))
+    tz = lender_tz()
+    month_start = datetime.combine(now.astimezone(tz).date().replace(day=1), time(0), tz).astimezone(timezone.utc)
+    month = _facts(borrower, month_start, now + timedelta(days=1))
+    month_flags = judge(borrower, month)
+    cards = {c.id for c in contacts if "信用卡" in (c.loan.product or "")}  # Art. 68 applies to card debts
+    return Page(contacts=contacts, flags=flags, next_key=next_key, month_flagged=len(month_flags),
+                month_total=len(month), cards=cards)
+
+
+def contacts_for_borrower(borrower, ids) -> list[Contact]:
+    """The borrower's own contacts among ``ids`` (others' are silently left out: they do not exist for them)."""
+    wanted = [int(i) for i in ids if str(i).isdigit()][:PAGE_SIZE]
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(Contact).where(Contact.id.in_(wanted), Contact.loan_id.in_(_own(borrower)))
+                                   .order_by(Contact.at)))
+
+
+def contact_flags(borrower, contact: Contact) -> list[str]:
+    return flags_between(borrower, *_day_bounds(contact.at, contact.at)).get(contact.id, [])
+
+
+def one_for_borrower(borrower, contact_id: int) -> Contact:
+    found = contacts_for_borrower(borrower, [contact_id])
+    if not found:
+        abort(404)
+    return found[0]
