@@ -21,7 +21,7 @@ RULES = {
     "plan": (_l("Against your agreement: you were contacted while an agreed repayment plan was in force. This is "
                 "our own promise, not a law."), ()),
 }
-CARD_SOURCE = _l("Commercial bank credit card rules (2011), Art. 68")
+CARD_SOURCE = _l("《商业银行信用卡业务监督管理办法》 Art. 68")
 # The complaint form's channel for a contact's channel.
 COMPLAINT_CHANNEL = {"call": "phone", "sms": "sms", "visit": "visit", "app": "app", "letter": "other"}
 
