@@ -74,6 +74,12 @@ def _sweep() -> None:
     outbox.sweep()
 
 
+def _build_export(export_id: int) -> None:
+    from portal.privacy import export
+
+    export.build(export_id)
+
+
 def _housekeeping() -> None:
     from portal import housekeeping
 
@@ -96,6 +102,7 @@ class Queue:
         self.url = url
         self.huey = _make(url)
         self.deliver = self.huey.task(name="deliver")(_in_app(_deliver))
+        self.build_export = self.huey.task(name="build_export")(_in_app(_build_export))
         self.sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep")(_in_app(_sweep))
         # reminders and the staff digest: idempotent (a key per reminder), so a run that fires twice sends once
         self.reminders = self.huey.periodic_task(crontab(minute="*/5"), name="reminders")(_in_app(_reminders))
@@ -115,6 +122,11 @@ def enqueue_delivery(row_id: int, delay: float | None = None) -> None:
         task.schedule(args=(row_id,), delay=delay)
     else:
         task(row_id)
+
+
+def enqueue_export(export_id: int) -> None:
+    """Ask a worker to build the borrower's data download ``export_id``."""
+    queue_of().build_export(export_id)
 
 
 def configure_queue(app: Flask) -> None:

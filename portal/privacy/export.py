@@ -1,6 +1,10 @@
 """The borrower's download of everything the portal holds about them (PIPL Art. 45): a ZIP with ``data.json``
 (every row the borrower can see on their own pages) and their own evidence and proof files.
 
+The page asks for it (``request_export``: a pending row, in the request's transaction); once that commits, the
+worker builds the ZIP (``build``, idempotent) and stores it like evidence. The link works for ``LINK_HOURS`` from
+the request, for that borrower only; the retention run deletes expired downloads, rows and files.
+
 Each table lists the columns it exports, by name: what the borrower's pages show, never staff names or ids,
 staff-internal notes, secrets (hashes, tokens) or anyone else's rows. A column added to a model is not exported
 until it is listed here.
@@ -15,7 +19,9 @@ import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from portal import uploads
 from portal.uploads import store
@@ -24,7 +30,7 @@ from portal.audit.models import AuditEvent
 from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintEvent, ComplaintEvidence,
                                       ComplaintMessage)
 from portal.extensions import db
-from portal.lifecycle import after_rollback
+from portal.lifecycle import after_commit
 from portal.loans.models import Instalment, Loan, Payment
 from portal.notify.models import Outbox
 from portal.orm import utcnow
@@ -80,13 +86,12 @@ def _row(obj, columns) -> dict:
     return {name: _value(getattr(obj, name)) for name in columns}
 
 
-def _all(stmt) -> list:
-    return list(db.session.scalars(stmt))
-
-
-def collect(borrower: Borrower) -> tuple[dict, list[tuple[str, str]]]:
+def collect(session: Session, borrower: Borrower) -> tuple[dict, list[tuple[str, str]]]:
     """The JSON document and the files to add (stored name, name inside the ZIP), for this borrower only."""
     files: list[tuple[str, str]] = []
+
+    def _all(stmt) -> list:
+        return list(session.scalars(stmt))
 
     def file_entry(item, folder: str) -> dict:
         inside = f"files/{folder}/{item.id}-{uploads.clean_filename(item.original_name)}"
@@ -106,7 +111,7 @@ def collect(borrower: Borrower) -> tuple[dict, list[tuple[str, str]]]:
     visits = []
     for visit in _all(select(Visit).join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
                       .order_by(Visit.window_start, Visit.id)):
-        record = db.session.scalar(select(VisitRecord).where(VisitRecord.visit_id == visit.id))
+        record = session.scalar(select(VisitRecord).where(VisitRecord.visit_id == visit.id))
         visits.append({
             **_row(visit, VISIT), "loan_ref": visit.loan.loan_ref,
             "visitors": [_row(v, VISITOR) for v in visit.visitors],
@@ -133,7 +138,7 @@ def collect(borrower: Borrower) -> tuple[dict, list[tuple[str, str]]]:
     for c in _all(select(Complaint).where(Complaint.borrower_id == borrower.id).order_by(Complaint.id)):
         complaints.append({
             **_row(c, COMPLAINT),
-            "categories": sorted(db.session.scalars(select(ComplaintCategory.category)
+            "categories": sorted(session.scalars(select(ComplaintCategory.category)
                                                     .where(ComplaintCategory.complaint_id == c.id))),
             "messages": [_row(m, COMPLAINT_MESSAGE) for m in _all(
                 select(ComplaintMessage).where(ComplaintMessage.complaint_id == c.id).order_by(ComplaintMessage.id))],
@@ -171,9 +176,9 @@ def collect(borrower: Borrower) -> tuple[dict, list[tuple[str, str]]]:
     return document, files
 
 
-def build_zip(borrower: Borrower) -> tuple[bytes, int]:
+def build_zip(session: Session, borrower: Borrower) -> tuple[bytes, int]:
     """The ZIP's bytes and how many files it carries besides data.json."""
-    document, files = collect(borrower)
+    document, files = collect(session, borrower)
     buffer = io.BytesIO()
     added = 0
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -188,19 +193,49 @@ def build_zip(borrower: Borrower) -> tuple[bytes, int]:
     return buffer.getvalue(), added
 
 
-def create_export(borrower: Borrower) -> DataExport:
-    """Build the ZIP now and keep it for ``LINK_HOURS``; the file goes again if the transaction rolls back."""
-    data, added = build_zip(borrower)
-    name = secrets.token_hex(16)
-    store.backend().write(name, data)
-    after_rollback(lambda: uploads.delete(name))
+def request_export(borrower: Borrower) -> DataExport:
+    """A pending download in the request's transaction; the worker is asked to build it once that commits."""
     now = utcnow()
-    item = DataExport(borrower_id=borrower.id, stored_name=name, size=len(data),
-                      sha256=hashlib.sha256(data).hexdigest(), created_at=now,
-                      expires_at=now + timedelta(hours=LINK_HOURS))
+    item = DataExport(borrower_id=borrower.id, created_at=now, expires_at=now + timedelta(hours=LINK_HOURS))
     db.session.add(item)
     db.session.flush()
+    app, export_id = current_app._get_current_object(), item.id
+    after_commit(lambda: _enqueue(app, export_id))
     return item
+
+
+def _enqueue(app, export_id: int) -> None:
+    from flask import has_app_context
+
+    from portal.queue import enqueue_export
+
+    if has_app_context():
+        enqueue_export(export_id)
+    else:
+        with app.app_context():
+            enqueue_export(export_id)
+
+
+def build(export_id: int) -> bool:
+    """Build and store the ZIP of pending download ``export_id`` (the worker's task; a second run does nothing).
+    The file is written before the row says so; if that commit fails the file is deleted again."""
+    with Session(bind=db.engine, expire_on_commit=False) as session:
+        item = session.get(DataExport, export_id)
+        if item is None or item.stored_name is not None or item.expires_at <= utcnow():
+            return False
+        borrower = session.get(Borrower, item.borrower_id)
+        data, _ = build_zip(session, borrower)
+        name = secrets.token_hex(16)
+        store.backend().write(name, data)
+        try:
+            item.stored_name, item.size, item.sha256 = name, len(data), hashlib.sha256(data).hexdigest()
+            item.ready_at = utcnow()
+            session.commit()
+        except BaseException:
+            session.rollback()
+            uploads.delete(name)
+            raise
+        return True
 
 
 def export_for(borrower: Borrower, export_id: int) -> DataExport | None:
@@ -210,6 +245,6 @@ def export_for(borrower: Borrower, export_id: int) -> DataExport | None:
 
 
 def exports_of(borrower: Borrower, now: datetime | None = None) -> list[DataExport]:
-    return _all(select(DataExport).where(DataExport.borrower_id == borrower.id,
+    return list(db.session.scalars(select(DataExport).where(DataExport.borrower_id == borrower.id,
                                          DataExport.expires_at > (now or utcnow()))
-                .order_by(DataExport.id.desc()))
+                                   .order_by(DataExport.id.desc())))

@@ -47,14 +47,16 @@ class DataRequest(Base):
 
 
 class DataExport(Base):
-    """A ZIP of everything the portal holds about one borrower; only they may download it, until ``expires_at``."""
+    """A ZIP of everything the portal holds about one borrower; only they may download it, until ``expires_at``.
+    Pending (no ``stored_name``) until the worker has built it."""
 
     __tablename__ = "data_exports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id", ondelete="CASCADE"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(32), unique=True)
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    stored_name: Mapped[str | None] = mapped_column(String(32), unique=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -90,7 +90,7 @@ def rules_for(now: datetime, policy: Policy) -> list[Rule]:
         found = list(db.session.execute(exports))
         if found:
             db.session.execute(delete(DataExport).where(DataExport.id.in_([i for i, _ in found])))
-        return len(found), [lambda name=name: uploads.delete(name) for _, name in found]
+        return len(found), [lambda name=name: uploads.delete(name) for _, name in found if name]
 
     # A message's text lives in its parameters; once blanked the row stays (kind, channel, state, times).
     old_texts = (Outbox.state.in_(("sent", "failed")), Outbox.created_at <= now - timedelta(days=policy.outbox_days),

@@ -40,12 +40,13 @@ def my_data():
 
 @bp.route("/settings/my-data/export", methods=["POST"])
 def request_export():
-    """Build the ZIP of everything we hold about the borrower now (it is small: one borrower's rows and files)."""
+    """Ask for the ZIP of everything we hold about the borrower; the worker builds it after the commit."""
     if not DataExportForm(prefix="export").validate_on_submit():
         abort(400)
-    item = export.create_export(current_user)
-    record("data_export.requested", "data_export", item.id, sha256=item.sha256)
-    flash(_("Your download is ready. The link works for 24 hours, until %(when)s, and only while you are logged in.",
+    item = export.request_export(current_user)
+    record("data_export.requested", "data_export", item.id)
+    flash(_("We are preparing your download; it usually takes a minute. Reload this page to see the link. It works "
+            "until %(when)s, and only while you are logged in.",
             when=fmt_datetime(item.expires_at, "short")), "success")
     return redirect(url_for("privacy.my_data") + "#download-title")
 
@@ -53,10 +54,10 @@ def request_export():
 @bp.route("/settings/my-data/exports/<int:export_id>")
 def download_export(export_id: int):
     item = export.export_for(current_user, export_id)
-    if item is None:
+    if item is None or item.stored_name is None:
         abort(404)
     if item.expires_at <= utcnow():
         abort(410)
-    record("data_export.downloaded", "data_export", item.id)
+    record("data_export.downloaded", "data_export", item.id, sha256=item.sha256)
     return uploads.download(item.stored_name, "application/zip",
                             f"my-data-{item.created_at.strftime('%Y%m%d')}.zip")

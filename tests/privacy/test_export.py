@@ -1,5 +1,6 @@
 """The download of everything the portal holds about the borrower: a ZIP with data.json and their own files,
-only for them, for 24 hours, audited; expired downloads go with the retention run (rows and files)."""
+built by the worker (tests: the queue runs tasks inline after the commit), only for them, for 24 hours, audited;
+expired downloads go with the retention run (rows and files)."""
 from __future__ import annotations
 
 import io
@@ -164,3 +165,36 @@ def test_without_a_csrf_token_nothing_is_built(client, two, login, session, csrf
     login(client, two[0])
     assert client.post("/settings/my-data/export").status_code in (400, 403)
     assert session.scalar(select(func.count()).select_from(DataExport)) == 0
+
+
+def test_the_worker_builds_a_pending_download_once(app, session, two, monkeypatch):
+    from portal.privacy import export
+
+    mine, *_ = two
+    monkeypatch.setattr("portal.queue.enqueue_export", lambda export_id: None)  # the queue is down
+    with app.test_request_context():
+        item_id = export.request_export(mine).id
+        session.commit()
+    item = session.get(DataExport, item_id)
+    assert item.stored_name is None and item.ready_at is None
+    session.rollback()  # the worker writes from its own connection: the test holds no transaction meanwhile
+    assert export.build(item_id) is True
+    session.expire_all()
+    built = session.get(DataExport, item_id)
+    name = built.stored_name
+    assert name and built.size > 0 and built.ready_at is not None
+    session.rollback()
+    assert export.build(item_id) is False  # a second run (a retried task) changes nothing
+    session.expire_all()
+    assert session.get(DataExport, item_id).stored_name == name
+
+
+def test_a_pending_download_has_no_link_yet(app, client, two, login, session, monkeypatch):
+    mine, *_ = two
+    monkeypatch.setattr("portal.queue.enqueue_export", lambda export_id: None)
+    login(client, mine)
+    item = _ask(client)
+    assert item.stored_name is None
+    assert client.get(f"/settings/my-data/exports/{item.id}").status_code == 404
+    page = client.get("/settings/my-data").get_data(as_text=True)
+    assert f"/settings/my-data/exports/{item.id}" not in page and "正在准备" in page
