@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "complaint.assigned": _l("assigned a complaint"),
     "complaint.note_added": _l("added an internal note to a complaint"),
     "complaint.replied": _l("replied to a complainant"),
+    "complaint.review_answered": _l("answered a complainant's review request"),
     "complaint.state_changed": _l("changed a complaint's status"),
     "complaint.extended": _l("extended a complaint's deadline"),
     "complaint.queue_viewed": _l("viewed the complaint queue"),

@@ -79,6 +79,9 @@ def seed(session, today: date) -> None:
         refused.outcome_explanation = "我们调取了当天全部通话录音，没有找到相关内容。如有录音请补充。"
         refused.response = "not_satisfied"
         refused.responded_at = _at(today, 27)
+        refused.decision_seen_at = _at(today, 28)
+        refused.review_requested_at = refused.responded_at
+        refused.review_reason = "那通电话是用私人号码打的，不在你们调取的录音里。请查这个号码。"
         refused.events += [ComplaintEvent(kind="not_upheld", at=refused.decided_at),
                            ComplaintEvent(kind="not_satisfied", at=refused.responded_at)]
     make(None, 2, ["third_parties", "threats"], "phone", "有人打电话给我，说我儿子欠钱，如果不替他还就去我家。",

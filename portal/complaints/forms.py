@@ -94,6 +94,12 @@ class FollowUpForm(ActionForm):
     evidence = MultipleFileField(_l("Add evidence (optional)"))
 
 
+class ReviewRequestForm(ActionForm):
+    """"Not satisfied": why, which opens a review request staff must answer."""
+    reason = _text(_l("Why are you not satisfied with our decision?"), rules.REVIEW_REASON_MAX, required=True,
+                   description=_l("Say what you think we got wrong and what you want us to look at again."))
+
+
 class StatusLookupForm(ActionForm):
     reference = StringField(_l("Reference number"), filters=[stripped], validators=[_required, Length(max=30)],
                             description=_l("It looks like TS-20261122-0042."))
@@ -115,6 +121,11 @@ class NoteForm(_Versioned):
 
 class ReplyForm(_Versioned):
     body = _text(_l("Reply to the complainant"), 5000, required=True)
+
+
+class ReviewAnswerForm(_Versioned):
+    body = _text(_l("Answer to the review request (the complainant reads it)"), rules.REVIEW_ANSWER_MAX,
+                 required=True)
 
 
 class StateForm(_Versioned):

@@ -79,7 +79,8 @@ EVENT_LABELS = {
     "not_upheld": _l("Decision: not upheld"),
     "evidence_added": _l("Evidence added"),
     "accepted": _l("You accepted the outcome"),
-    "not_satisfied": _l("You said you are not satisfied"),
+    "not_satisfied": _l("You said you are not satisfied and asked for a review"),
+    "review_answered": _l("We answered your review request"),
 }
 RESPONSE_LABELS = {
     "accepted": _l("Accepted the outcome"),

@@ -96,6 +96,14 @@ class Complaint(Base):
     outcome_explanation: Mapped[str] = mapped_column(Text, default="")
     response: Mapped[str | None] = mapped_column(String(16))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the decision was first shown to the complainant: the 30 days to ask for a review count from here.
+    decision_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Not satisfied": the complainant's review request (why) and staff's answer to it.
+    review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    review_answer: Mapped[str] = mapped_column(Text, default="")
+    review_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A complaint the borrower made by phone, written down by this staff member (None: filed by the complainant).
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
@@ -107,6 +115,7 @@ class Complaint(Base):
     loan: Mapped[Loan | None] = relationship()
     assignee: Mapped[StaffUser | None] = relationship(foreign_keys=[assignee_id])
     taken_by: Mapped[StaffUser | None] = relationship(foreign_keys=[taken_by_id])
+    review_answered_by: Mapped[StaffUser | None] = relationship(foreign_keys=[review_answered_by_id])
     category_rows: Mapped[list["ComplaintCategory"]] = relationship(
         back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintCategory.category")
     messages: Mapped[list["ComplaintMessage"]] = relationship(
@@ -132,6 +141,11 @@ class Complaint(Base):
     @property
     def is_closed(self) -> bool:
         return self.state in rules.CLOSED
+
+    @property
+    def review_pending(self) -> bool:
+        """A review request staff have not answered yet."""
+        return self.review_requested_at is not None and self.review_answered_at is None
 
     @property
     def next_due(self) -> date | None:

@@ -109,11 +109,11 @@ def attention(ids: list[int]) -> set[int]:
                    ComplaintEvidence.at > Complaint.received_at)  # files sent with the complaint are not new word
             .group_by(ComplaintEvidence.complaint_id)).all():
         last_word[cid] = max(at, last_word.get(cid, at))
-    for cid, at in db.session.execute(
-            select(Complaint.id, Complaint.responded_at)
-            .where(Complaint.id.in_(ids), Complaint.response == rules.NOT_SATISFIED)).all():
-        last_word[cid] = max(at, last_word.get(cid, at))
-    return {cid for cid, at in last_word.items() if rules.needs_attention(at, last_staff.get(cid))}
+    waiting = {cid for cid, at in last_word.items() if rules.needs_attention(at, last_staff.get(cid))}
+    # A review request ("not satisfied", with why) waits for staff's answer to it; a reply does not answer it.
+    waiting.update(db.session.scalars(select(Complaint.id).where(
+        Complaint.id.in_(ids), Complaint.review_requested_at.is_not(None), Complaint.review_answered_at.is_(None))))
+    return waiting
 
 
 def _closed_needing_attention(staff_id: int):
@@ -131,7 +131,7 @@ def _closed_needing_attention(staff_id: int):
         exists().where(ComplaintEvidence.complaint_id == Complaint.id, ComplaintEvidence.added_by == "complainant",
                        ComplaintEvidence.at > Complaint.received_at,
                        unanswered(ComplaintEvidence.complaint_id, ComplaintEvidence.at)),
-        and_(Complaint.response == rules.NOT_SATISFIED, unanswered(Complaint.id, Complaint.responded_at)))
+        and_(Complaint.review_requested_at.is_not(None), Complaint.review_answered_at.is_(None)))
     return (Complaint.state.in_(sorted(rules.CLOSED)), word,
             or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
 

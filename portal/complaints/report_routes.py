@@ -15,7 +15,7 @@ from portal.complaints import export, grants, services
 from portal.complaints.files import chosen, read_files
 from portal.complaints.forms import FollowUpForm, ReportForm, StatusLookupForm
 from portal.complaints.models import Complaint, ComplaintEvidence
-from portal.complaints.routes import bp, handle_follow_up
+from portal.complaints.routes import bp, handle_follow_up, review_form_for
 from portal.extensions import db, limiter
 from portal.forms import ActionForm
 from portal.i18n import current_locale
@@ -144,11 +144,14 @@ def report_status():
     if complaint is None:
         return render_template("complaints/report_lookup.html", form=lookup, failed=failed)
     form = FollowUpForm() if action in ("follow_up", "respond") else FollowUpForm(formdata=None)
-    if action in ("follow_up", "respond") and handle_follow_up(complaint, form):
+    review_form = review_form_for(action == "respond")
+    if action in ("follow_up", "respond") and handle_follow_up(complaint, form, review_form):
         return redirect(url_for("complaints.report_status"))
+    if request.method == "GET":
+        services.mark_decision_seen(complaint)
     return render_template("complaints/report_status.html", complaint=complaint, form=form,
                            evidence_url=lambda item: url_for("complaints.report_evidence", evidence_id=item.id),
-                           respond_form=ActionForm(formdata=None),
+                           respond_form=ActionForm(formdata=None), review_form=review_form,
                            files_lost=action == "follow_up" and bool(chosen(form.evidence)))
 
 

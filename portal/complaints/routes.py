@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from portal import uploads
 from portal.complaints import export, labels, rules, services
 from portal.complaints.files import chosen, read_files
-from portal.complaints.forms import ComplaintForm, FollowUpForm, choice_list
+from portal.complaints.forms import ComplaintForm, FollowUpForm, ReviewRequestForm, choice_list
 from portal.complaints.models import Complaint, ComplaintEvidence
 from portal.extensions import db
 from portal.visits.services import borrower_visit
 from portal.forms import ActionForm
-from portal.i18n import current_locale, lender_tz
+from portal.i18n import current_locale
 from portal.loans.models import Loan
 from portal.security import gate
 
@@ -29,13 +29,12 @@ gate(bp, kind="borrower", login_endpoint="accounts.login",
 
 @bp.app_context_processor
 def _labels() -> dict:
-    def review_until(decided_at):
-        return rules.review_until(rules.local_date(decided_at, lender_tz()))
 
     def evidence_link(complaint):
         return lambda item: url_for("complaints.evidence", reference=complaint.reference, evidence_id=item.id)
 
-    return {**labels.template_labels(), "review_until": review_until, "evidence_link": evidence_link}
+    return {**labels.template_labels(), "review_until": services.review_until,
+            "can_request_review": services.can_request_review, "evidence_link": evidence_link}
 
 
 def complaint_for_borrower(reference: str) -> Complaint:
@@ -126,26 +125,45 @@ def _file(form: ComplaintForm, loans: list[Loan], files, key) -> Complaint:
 def detail(reference: str):
     complaint = complaint_for_borrower(reference)
     form = FollowUpForm()
+    review_form = review_form_for(request.method == "POST" and request.form.get("action") == "respond")
     if request.method == "POST":
-        if handle_follow_up(complaint, form):
+        if handle_follow_up(complaint, form, review_form):
             return redirect(url_for("complaints.detail", reference=reference))
+    else:
+        services.mark_decision_seen(complaint)
     return render_template("complaints/detail.html", complaint=complaint, form=form,
-                           respond_form=ActionForm(formdata=None),
+                           respond_form=ActionForm(formdata=None), review_form=review_form,
                            files_lost=request.method == "POST" and bool(chosen(form.evidence)))
 
 
-def handle_follow_up(complaint: Complaint, form: FollowUpForm) -> bool:
-    """Reply/add evidence, or accept / say not satisfied. True when something was saved."""
+def review_form_for(bound: bool) -> ReviewRequestForm:
+    return ReviewRequestForm() if bound else ReviewRequestForm(formdata=None)
+
+
+def handle_follow_up(complaint: Complaint, form: FollowUpForm, review_form: ReviewRequestForm) -> bool:
+    """Reply/add evidence, or accept / say not satisfied and why (a review request). True when something was saved."""
     response = request.form.get("response")
     if response:
-        if not ActionForm().validate_on_submit():
+        if response == rules.NOT_SATISFIED:
+            if not review_form.validate_on_submit():
+                return False
+        elif not ActionForm().validate_on_submit():
             abort(400)
         try:
             with db.session.begin_nested():
-                services.respond(complaint, response)
-        except rules.RuleError:
-            flash(_("This answer is not possible at this stage."), "error")
+                services.respond(complaint, response, review_form.reason.data or "")
+        except rules.RuleError as error:
+            if error.code == "review_too_late":
+                review_form.reason.errors = [_("The 30 days to ask for a review have passed. You can still turn "
+                                               "to the bodies listed below.")]
+            elif error.code in ("reason_required", "reason_too_long"):
+                review_form.reason.errors = [_("Tell us why you are not satisfied.")]
+            else:
+                flash(_("This answer is not possible at this stage."), "error")
             return False
+        if response == rules.NOT_SATISFIED:
+            flash(_("Your review request has been received. We will answer you on this page."), "success")
+            return True
         flash(_("Thank you. Your answer has been recorded."), "success")
         return True
     if not form.validate_on_submit():

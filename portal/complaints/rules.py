@@ -40,6 +40,8 @@ RESPONSES = (ACCEPTED, NOT_SATISFIED)
 # Days from receipt to the decision at extension level 0, 1, 2; the last is the hard stop.
 DECISION_DAYS = (15, 30, 60)
 REVIEW_DAYS = 30
+REVIEW_REASON_MAX = 2000
+REVIEW_ANSWER_MAX = 5000
 MAX_FILES_PER_SUBMISSION = 5
 MAX_FILES_PER_COMPLAINT = 20
 
@@ -151,9 +153,27 @@ def decided_in_time(received_on: date, decided_on: date, days: int = DECISION_DA
     return (decided_on - received_on).days <= days
 
 
-def review_until(decided_on: date) -> date:
-    """A complainant who disagrees may ask for a review within 30 days of the decision."""
-    return decided_on + timedelta(days=REVIEW_DAYS)
+def review_until(shown_on: date) -> date:
+    """A complainant who disagrees may ask for a review within 30 days of *receiving* the decision (design §6):
+    counted from the day the decision was first shown to them, never from the day it was made. The last day on
+    which the request is still on time."""
+    return shown_on + timedelta(days=REVIEW_DAYS)
+
+
+def can_request_review(shown_on: date | None, today: date) -> bool:
+    """Within the 30 days from the day the decision was shown; not yet shown: the 30 days have not started."""
+    return shown_on is None or today <= review_until(shown_on)
+
+
+def check_review_request(state: str, response: str | None, shown_on: date | None, today: date, reason: str) -> None:
+    if not can_respond(state, response):
+        raise RuleError("respond")
+    if not reason.strip():
+        raise RuleError("reason_required")
+    if len(reason.strip()) > REVIEW_REASON_MAX:
+        raise RuleError("reason_too_long")
+    if not can_request_review(shown_on, today):
+        raise RuleError("review_too_late")
 
 
 def needs_attention(complainant_last, staff_last) -> bool:

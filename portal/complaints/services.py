@@ -18,7 +18,7 @@ from portal.complaints import rules
 from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintCounter, ComplaintEvent,
                                       ComplaintEvidence, ComplaintExtension, ComplaintMessage, ComplaintNote)
 from portal.extensions import db
-from portal.i18n import lender_tz
+from portal.i18n import lender_tz, local_today
 from portal.notify import events
 from portal.orm import utcnow
 
@@ -186,15 +186,60 @@ def add_information(complaint: Complaint, text: str, files: list[tuple[bytes, st
     record("complaint.information_added", "complaint", complaint.reference, files=len(files))
 
 
-def respond(complaint: Complaint, response: str) -> None:
-    """The complainant accepts the outcome or says they are not satisfied."""
+def mark_decision_seen(complaint: Complaint) -> None:
+    """The complainant's own page shows the decision: remember the first time (the review window starts here)."""
+    if complaint.is_closed and complaint.decision_seen_at is None:
+        complaint.decision_seen_at = utcnow()
+        db.session.flush()
+
+
+def review_until(complaint: Complaint):
+    """The last day to ask for a review (None while the decision has not been shown)."""
+    if complaint.decision_seen_at is None:
+        return None
+    return rules.review_until(rules.local_date(complaint.decision_seen_at, lender_tz()))
+
+
+def can_request_review(complaint: Complaint) -> bool:
+    seen = complaint.decision_seen_at
+    return rules.can_respond(complaint.state, complaint.response) and rules.can_request_review(
+        rules.local_date(seen, lender_tz()) if seen else None, local_today())
+
+
+def respond(complaint: Complaint, response: str, reason: str = "") -> None:
+    """The complainant accepts the outcome, or says they are not satisfied and why: a review request staff answer,
+    refused after the 30 days from when the decision was shown."""
     if response not in rules.RESPONSES or not rules.can_respond(complaint.state, complaint.response):
         raise rules.RuleError("respond")
+    now = utcnow()
+    if response == rules.NOT_SATISFIED:
+        seen = complaint.decision_seen_at
+        rules.check_review_request(complaint.state, complaint.response,
+                                   rules.local_date(seen, lender_tz()) if seen else None, local_today(), reason)
+        complaint.review_requested_at = now
+        complaint.review_reason = reason.strip()
+    if complaint.decision_seen_at is None:  # answering it means it was shown
+        complaint.decision_seen_at = now
     complaint.response = response
-    complaint.responded_at = utcnow()
-    _event(complaint, response)
+    complaint.responded_at = now
+    _event(complaint, response, at=now)
     db.session.flush()
     record("complaint." + response, "complaint", complaint.reference)
+
+
+def answer_review(complaint: Complaint, text: str, actor: StaffUser) -> None:
+    """Staff answer the complainant's review request, once; the complainant reads it on their page."""
+    if not complaint.review_pending:
+        raise rules.RuleError("no_review")
+    if not text.strip():
+        raise rules.RuleError("empty")
+    now = utcnow()
+    complaint.review_answer = text.strip()
+    complaint.review_answered_at = now
+    complaint.review_answered_by_id = actor.id
+    _event(complaint, "review_answered", at=now)
+    db.session.flush()
+    record("complaint.review_answered", "complaint", complaint.reference, staff=actor)
 
 
 def create_complaint_from_visit_dispute(borrower: Borrower, visit, text: str) -> Complaint:

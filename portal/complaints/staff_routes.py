@@ -13,7 +13,7 @@ from portal.accounts.models import StaffUser
 from portal.accounts.rules import mask_name
 from portal.audit.services import record
 from portal.complaints import export, labels, queries, rules, services
-from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, StateForm, choice_list
+from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, ReviewAnswerForm, StateForm, choice_list
 from portal.complaints.models import Complaint, ComplaintEvidence
 from portal.extensions import db
 from portal.i18n import fmt_date, lender_tz, local_today
@@ -34,6 +34,7 @@ _RULE_MESSAGES = {
     "extension_approval": _l("Extending to 60 days is for especially complex cases and needs a supervisor's "
                              "approval. Ask a supervisor to extend it."),
     "empty": _l("This field is required."),
+    "no_review": _l("There is no review request waiting for an answer."),
 }
 
 
@@ -71,7 +72,8 @@ def _forms(complaint: Complaint, bind: str | None = None) -> dict:
         return form
 
     forms = {"assign": make(AssignForm, "assign"), "note": make(NoteForm, "note"), "reply": make(ReplyForm, "reply"),
-             "state": make(StateForm, "state"), "extend": make(ExtendForm, "extend")}
+             "state": make(StateForm, "state"), "extend": make(ExtendForm, "extend"),
+             "review": make(ReviewAnswerForm, "review")}
     forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _staff_choices())
     order = {s: i for i, s in enumerate(rules.STATES)}
     targets = [(s, labels.STATE_LABELS[s]) for s in sorted(rules.TRANSITIONS[complaint.state], key=order.get)]
@@ -121,6 +123,8 @@ def _done_message(complaint: Complaint, action: str) -> str:
         return _("Internal note added. The complainant does not see it.")
     if action == "reply":
         return _("Reply sent to the complainant. They see it on their complaint page.")
+    if action == "review":
+        return _("Answer to the review request sent. The complainant sees it on their complaint page.")
     if action == "state":
         return _("Status changed to “%(state)s”. The complainant sees it on their complaint page.",
                  state=labels.STATE_LABELS[complaint.state])
@@ -148,6 +152,8 @@ def _apply(complaint: Complaint, action: str, form) -> None:
                               form.explanation.data or "")
     elif action == "extend":
         services.extend(complaint, form.reason.data, current_user)
+    elif action == "review":
+        services.answer_review(complaint, form.body.data, current_user)
 
 
 @bp.route("/<reference>/evidence/<int:evidence_id>")
@@ -188,12 +194,16 @@ def my_work(user) -> dict:
     open_ones = queries.open_for(user.id)
     waiting = queries.attention([c.id for c in open_ones])
     for c in queries.closed_needing_attention(user.id):
-        word = _("Not satisfied with the outcome: answer the request") if c.response == rules.NOT_SATISFIED \
-            else _("Closed, but the complainant wrote again: answer them")
-        due = rules.review_until(c.decided_at.astimezone(lender_tz()).date()) if c.decided_at else None
-        rows.append((due, {"label": f"{c.reference} · {word}", "who": _who(c),
-                           "url": url_for("staff_complaints.detail", reference=c.reference),
-                           "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)}))
+        if c.review_pending:  # ordered by the day it was asked for; the law sets no date for the answer
+            word = _("Review requested on %(day)s: answer the request", day=fmt_date(c.review_requested_at))
+            rows.append((rules.local_date(c.review_requested_at, lender_tz()),
+                         {"label": f"{c.reference} · {word}", "who": _who(c),
+                          "url": url_for("staff_complaints.detail", reference=c.reference) + "#review-title",
+                          "due_text": "", "urgency": None}))
+            continue
+        rows.append((None, {"label": f"{c.reference} · " + _("Closed, but the complainant wrote again: answer them"),
+                            "who": _who(c), "url": url_for("staff_complaints.detail", reference=c.reference),
+                            "due_text": "", "urgency": None}))
     for c in open_ones:
         due = c.next_due
         label = f"{c.reference} · {labels.STATE_LABELS[c.state]}"

@@ -185,11 +185,20 @@ def test_follow_up_reply_evidence_and_answer(client, login, create_borrower, mak
     from portal.orm import utcnow
     complaint.decided_at = utcnow()
     session.commit()
-    client.post(url, data={"action": "respond", "response": "not_satisfied"})
+    assert client.get(url).status_code == 200  # the decision is shown: the 30 days for a review start now
+    # "not satisfied" without saying why is refused next to the field
+    page = client.post(url, data={"action": "respond", "response": "not_satisfied", "reason": "  "})
+    assert page.status_code == 200 and 'id="reason-error"' in page.get_data(as_text=True)
     session.expire_all()
-    assert session.get(Complaint, complaint.id).response == "not_satisfied"
+    assert session.get(Complaint, complaint.id).response is None
+    client.post(url, data={"action": "respond", "response": "not_satisfied", "reason": "催收员的电话录音没有被听"})
+    session.expire_all()
+    stored = session.get(Complaint, complaint.id)
+    assert stored.response == "not_satisfied" and stored.review_reason == "催收员的电话录音没有被听"
+    assert stored.review_requested_at is not None and stored.review_answered_at is None
     page = client.get(url).get_data(as_text=True)
-    assert "12378" in page and "12363" in page and "110" in page and "30" in page
+    assert "12378" in page and "12363" in page and "110" in page
+    assert "催收员的电话录音没有被听" in page and 'id="review-status"' in page
 
 
 def test_export_lists_timeline_and_evidence_hashes(client, login, create_borrower, make_complaint, app):

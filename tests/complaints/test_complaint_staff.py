@@ -274,7 +274,9 @@ def test_a_not_satisfied_answer_reaches_staff_after_the_complaint_is_closed(app,
     stored.decided_at = stored.received_at
     session.commit()
     login(client, me)
-    client.post(f"/complaints/{complaint.reference}", data={"action": "respond", "response": "not_satisfied"})
+    client.get(f"/complaints/{complaint.reference}")
+    client.post(f"/complaints/{complaint.reference}",
+                data={"action": "respond", "response": "not_satisfied", "reason": "没有联系我核实"})
     assert _reload(session, complaint).response == "not_satisfied"
     staff = app.test_client()
     login(staff, create_staff())

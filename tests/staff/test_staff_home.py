@@ -51,7 +51,7 @@ def test_the_count_is_the_number_of_rows_in_the_list_and_says_when_only_the_firs
     with app.test_request_context():
         c = db.session.get(Complaint, closed)
         c.decided_at = c.received_at
-        services.respond(c, "not_satisfied")
+        services.respond(c, "not_satisfied", "没有核实")
         db.session.commit()
     section = complaints_section(text(client.get("/staff/")))
     assert '<span class="count">13</span>' in section
