@@ -3,7 +3,8 @@ and their files together and records counts (never contents) in the audit log.
 
 Rules (``PORTAL_RETENTION_*``): SMS codes once expired or used, login sessions once past their idle or absolute
 lifetime, third-party report grants and the borrowers' data downloads once expired: at once; a closed
-complaint's evidence files ``RETENTION_EVIDENCE_YEARS`` (3) after its decision; a visitor's photo ``RETENTION_VISITOR_PHOTO_YEARS`` (1) after
+complaint's evidence files ``RETENTION_EVIDENCE_YEARS`` (3) after its decision; a visitor's photo
+``RETENTION_VISITOR_PHOTO_YEARS`` (1) after
 they left the roster; the text (parameters) of a sent or failed message ``RETENTION_OUTBOX_DAYS`` (365) after it
 was queued.
 """
