@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import sms_outbox
 
@@ -32,14 +33,14 @@ def test_activation_then_login(request, app, create_borrower, axe_check, screens
     page.fill("#phone", "１３６ ００１３ ６０００")  # full-width digits and spaces, as people type them
     page.fill("#id_tail", b.id_number[-6:])
     page.locator("form.form button[type=submit]").click()
-    assert "step=code" in page.url
+    page.wait_for_url(re.compile(r"step=code"))
     code = re.search(r"\b(\d{6})\b", _first_sms(app)["text"]).group(1)
     page.fill("#code", code)
     page.fill("#password", "my-new-password")
     page.fill("#confirm", "my-new-password")
     axe_check(page)
     page.locator("form.form button[type=submit]").click()
-    assert page.locator("h1").inner_text().find(name) >= 0  # greeted by name: logged in
+    expect(page.locator("h1")).to_contain_text(name)  # greeted by name: logged in
     axe_check(page)
     screenshot(page, f"after-activation-{lang}")
     page.locator(".menu > summary").click()  # the menu folds behind one button on a phone
@@ -48,7 +49,7 @@ def test_activation_then_login(request, app, create_borrower, axe_check, screens
     page.fill("#phone", "13600136000")
     page.fill("#password", "my-new-password")
     page.locator("form.form button[type=submit]").click()
-    assert name in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text(name)
 
 
 def test_login_form_errors_are_announced_and_keep_input(page, create_borrower, axe_check, screenshot):
