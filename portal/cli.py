@@ -50,19 +50,23 @@ def db_revision(message: str) -> None:
     migrate.revision(current_app.config["DATABASE_URL"], message)
 
 
-@click.command("import-loans")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
-def import_loans(file) -> None:
-    """Import the lender's JSON Lines export (idempotent; bad lines reported; exit 1 if any rejected)."""
-    from portal.loans.importer import import_lines
-
-    report = import_lines(db.session, file)
+def _report_import(report) -> None:
+    """The same summary for every JSON Lines import: rejected lines with reasons on stderr, exit 1 if any."""
     for number, reason in report.rejected:
         click.echo(f"line {number}: rejected: {reason}", err=True)
     click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
                f"rejected {len(report.rejected)}")
     if not report.ok:
         sys.exit(1)
+
+
+@click.command("import-loans")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_loans(file) -> None:
+    """Import the lender's JSON Lines export (idempotent; bad lines reported; exit 1 if any rejected)."""
+    from portal.loans.importer import import_lines
+
+    _report_import(import_lines(db.session, file))
 
 
 @click.command("import-contacts")
@@ -71,13 +75,7 @@ def import_contacts(file) -> None:
     """Import the lender's contact log (JSON Lines; idempotent on contact_ref; exit 1 if any line rejected)."""
     from portal.contacts.importer import import_lines
 
-    report = import_lines(db.session, file)
-    for number, reason in report.rejected:
-        click.echo(f"line {number}: rejected: {reason}", err=True)
-    click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-               f"rejected {len(report.rejected)}")
-    if not report.ok:
-        sys.exit(1)
+    _report_import(import_lines(db.session, file))
 
 
 DEMO_STAFF = [
