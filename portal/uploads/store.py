@@ -1,7 +1,8 @@
 """A small upload store: sniff the type from the bytes, save under a random name, open, delete, download.
 
 The backend is a directory outside the static files (config ``EVIDENCE_DIR``); ``DirectoryBackend`` is the only
-implementation, and anything with the same four methods (an object store) could replace it.
+implementation, and anything with the same methods (an object store) could replace it. ``write_stream`` copies a
+file object in chunks, so a large file (a console import of up to 200 MB) is never held in memory.
 
 Rows and files together or not at all: files saved during a request stay *pending* until the database session
 commits. When the request ends without a commit (validation error, exception, rollback), its pending files are
@@ -10,9 +11,11 @@ deleted in a teardown.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
+import shutil
 import tempfile
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Protocol
@@ -30,6 +33,7 @@ EVIDENCE_KINDS = IMAGES | PDF | AUDIO
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic",
               "application/pdf": "pdf", "audio/mp4": "m4a", "audio/mpeg": "mp3", "audio/amr": "amr",
               "audio/aac": "aac", "audio/x-wav": "wav"}
+CHUNK = 1024 * 1024
 _NAME = re.compile(r"^[0-9a-f]{32}$")
 _PENDING = "_uploads_pending"
 
@@ -52,6 +56,7 @@ class StoredFile:
 
 class Backend(Protocol):
     def write(self, name: str, data: bytes) -> None: ...
+    def write_stream(self, name: str, stream: BinaryIO) -> None: ...
     def open(self, name: str) -> BinaryIO: ...
     def delete(self, name: str) -> None: ...
     def exists(self, name: str) -> bool: ...
@@ -69,12 +74,15 @@ class DirectoryBackend:
         return os.path.join(self.root, name[:2], name)
 
     def write(self, name: str, data: bytes) -> None:
+        self.write_stream(name, io.BytesIO(data))
+
+    def write_stream(self, name: str, stream: BinaryIO) -> None:
         path = self._path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                shutil.copyfileobj(stream, fh, CHUNK)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o600)
@@ -170,6 +178,34 @@ def save(data: bytes, allowed: Iterable[str] = EVIDENCE_KINDS) -> StoredFile:
     if has_app_context():
         g.setdefault(_PENDING, []).append(name)
     return StoredFile(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), mime=mime)
+
+
+class _Hashing(io.RawIOBase):
+    """Reads through ``stream``, counting the bytes and hashing them on the way."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.size, self.digest = stream, 0, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        buffer[:len(data)] = data
+        self.size += len(data)
+        self.digest.update(data)
+        return len(data)
+
+
+def save_stream(stream: BinaryIO, mime: str) -> StoredFile:
+    """Store a file object under a new random name, copied in chunks (never whole in memory); the caller has
+    checked it. Pending until the request's session commits, like ``save``."""
+    name = secrets.token_hex(16)
+    reader = _Hashing(stream)
+    backend().write_stream(name, reader)  # type: ignore[arg-type]
+    if has_app_context():
+        g.setdefault(_PENDING, []).append(name)
+    return StoredFile(name=name, sha256=reader.digest.hexdigest(), size=reader.size, mime=mime)
 
 
 def open_file(name: str) -> BinaryIO:

@@ -83,3 +83,22 @@ def test_download_is_always_an_attachment(app):
         assert response.get_data() == png()
         response.close()
         uploads.delete(stored.name)
+
+
+def test_save_stream_copies_in_chunks_and_hashes(app):
+    import hashlib
+    import io
+
+    data = b'{"a": 1}\n' * 300_000  # 2.7 MB: several chunks
+    with app.test_request_context():
+        stored = uploads.save_stream(io.BytesIO(data), "application/x-ndjson")
+        db.session.commit()
+        assert stored.size == len(data) and stored.sha256 == hashlib.sha256(data).hexdigest()
+        with uploads.open_file(stored.name) as fh:
+            assert fh.read() == data
+        uploads.delete(stored.name)
+    with app.test_request_context():  # a request that ends without a commit keeps no file
+        pending = uploads.save_stream(io.BytesIO(b"x\n"), "application/x-ndjson")
+        uploads.discard_pending()
+        with pytest.raises(FileNotFoundError):
+            uploads.open_file(pending.name)
