@@ -29,13 +29,13 @@ FIELDS = ("loan_id", "at", "channel", "answered", "duration_s", "to_number", "to
 
 def _at(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise Rejected(f"at must be an ISO 8601 time with an offset: {value!r}")
+        raise Rejected(f"at must be an ISO 8601 time with an offset: {value!r}", "at")
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
-        raise Rejected(f"at is not a possible time: {value!r}") from None
+        raise Rejected(f"at is not a possible time: {value!r}", "at") from None
     if at.tzinfo is None or at.utcoffset() is None:
-        raise Rejected(f"at has no UTC offset (write e.g. +08:00): {value!r}")
+        raise Rejected(f"at has no UTC offset (write e.g. +08:00): {value!r}", "at")
     return at.astimezone(timezone.utc)
 
 
@@ -44,11 +44,11 @@ def _number(data: dict, key: str, required: bool) -> str:
     if value in ("", None) and not required:
         return ""
     if not isinstance(value, str):
-        raise Rejected(f"{key} must be a phone number as a string")
+        raise Rejected(f"{key} must be a phone number as a string", key)
     try:
         return normalize_number(value)
     except InvalidNumber:
-        raise Rejected(f"{key} is not a phone number: {value!r}") from None
+        raise Rejected(f"{key} is not a phone number: {value!r}", key) from None
 
 
 def _text(data: dict, key: str, max_len: int) -> str:
@@ -56,7 +56,7 @@ def _text(data: dict, key: str, max_len: int) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str) or len(value.strip()) > max_len:
-        raise Rejected(f"{key} must be text of at most {max_len} characters")
+        raise Rejected(f"{key} must be text of at most {max_len} characters", key)
     return value.strip()
 
 
@@ -65,7 +65,7 @@ def _count(data: dict, key: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise Rejected(f"{key} must be a whole number, zero or more: {value!r}")
+        raise Rejected(f"{key} must be a whole number, zero or more: {value!r}", key)
     return value
 
 
@@ -79,19 +79,19 @@ def parse_line(raw: str) -> dict:
         raise Rejected("a line must be one JSON object")
     ref = data.get("contact_ref")
     if not isinstance(ref, str) or not CONTACT_REF.match(ref):
-        raise Rejected(f"invalid contact_ref {ref!r}")
+        raise Rejected(f"invalid contact_ref {ref!r}", "contact_ref")
     loan_ref = data.get("loan_ref")
     if not isinstance(loan_ref, str) or not loan_ref:
-        raise Rejected(f"invalid loan_ref {loan_ref!r}")
+        raise Rejected(f"invalid loan_ref {loan_ref!r}", "loan_ref")
     channel = data.get("channel")
     if channel not in CHANNELS:
-        raise Rejected(f"unknown channel {channel!r} (use one of {', '.join(CHANNELS)})")
+        raise Rejected(f"unknown channel {channel!r} (use one of {', '.join(CHANNELS)})", "channel")
     party = data.get("to_party")
     if party not in PARTIES:
-        raise Rejected(f"unknown to_party {party!r} (use one of {', '.join(PARTIES)})")
+        raise Rejected(f"unknown to_party {party!r} (use one of {', '.join(PARTIES)})", "to_party")
     answered = data.get("answered")
     if answered is not None and not isinstance(answered, bool):
-        raise Rejected(f"answered must be true, false or null: {answered!r}")
+        raise Rejected(f"answered must be true, false or null: {answered!r}", "answered")
     needs_number = channel in ("call", "sms")
     parsed = {
         "contact_ref": ref, "loan_ref": loan_ref, "at": _at(data.get("at")), "channel": channel,

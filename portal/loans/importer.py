@@ -26,7 +26,15 @@ BATCH = 500
 
 
 class Rejected(ValueError):
-    """A line that cannot be imported; the message is the reason shown to the operator."""
+    """A line that cannot be imported; the message is the reason shown to the operator.
+
+    ``field`` names the part of the record at fault as a dotted path (``borrower.phone``, ``schedule.0.due_date``:
+    list items counted from 0), or is ``None`` when the reason concerns the record as a whole.
+    """
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.field = field
 
 
 @dataclass
@@ -41,17 +49,18 @@ class ImportReport:
         return not self.rejected
 
 
-def _fen(value: Any, what: str, *, positive: bool = False) -> int:
+def _fen(value: Any, what: str, *, positive: bool = False, field: str | None = None) -> int:
+    field = field or what
     if not isinstance(value, str):
-        raise Rejected(f"{what} must be a decimal string such as \"1000.00\"")
+        raise Rejected(f"{what} must be a decimal string such as \"1000.00\"", field)
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise Rejected(f"{what} is not a number: {value!r}") from None
+        raise Rejected(f"{what} is not a number: {value!r}", field) from None
     if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise Rejected(f"{what} must have at most 2 decimal places: {value!r}")
+        raise Rejected(f"{what} must have at most 2 decimal places: {value!r}", field)
     if amount < 0 or (positive and amount == 0):
-        raise Rejected(f"{what} must be {'positive' if positive else 'zero or more'}: {value!r}")
+        raise Rejected(f"{what} must be {'positive' if positive else 'zero or more'}: {value!r}", field)
     return int(amount * 100)
 
 
@@ -61,21 +70,21 @@ def _rate(value: Any, what: str, ceiling: Decimal) -> Decimal:
     except InvalidOperation:
         rate = None
     if rate is None or not rate.is_finite() or not (0 <= rate <= ceiling):
-        raise Rejected(f"{what} must be a decimal string between 0 and {ceiling}: {value!r}")
+        raise Rejected(f"{what} must be a decimal string between 0 and {ceiling}: {value!r}", what)
     return rate
 
 
-def _date(value: Any, what: str) -> date:
+def _date(value: Any, what: str, field: str | None = None) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise Rejected(f"{what} must be an ISO date (YYYY-MM-DD): {value!r}") from None
+        raise Rejected(f"{what} must be an ISO date (YYYY-MM-DD): {value!r}", field or what) from None
 
 
-def _text(obj: dict, key: str, what: str, max_len: int, required: bool = True) -> str:
+def _text(obj: dict, key: str, what: str, max_len: int, required: bool = True, field: str | None = None) -> str:
     value = obj.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > max_len:
-        raise Rejected(f"{what} is missing or longer than {max_len} characters")
+        raise Rejected(f"{what} is missing or longer than {max_len} characters", field or key)
     return value.strip()
 
 
@@ -89,52 +98,55 @@ def parse_line(raw: str) -> dict:
         raise Rejected("a line must be one JSON object")
     loan_ref = data.get("loan_ref")
     if not isinstance(loan_ref, str) or not LOAN_REF.match(loan_ref):
-        raise Rejected(f"invalid loan_ref {loan_ref!r}")
+        raise Rejected(f"invalid loan_ref {loan_ref!r}", "loan_ref")
     b = data.get("borrower")
     if not isinstance(b, dict):
-        raise Rejected("borrower is missing")
+        raise Rejected("borrower is missing", "borrower")
     try:
         phone = normalize_phone(b.get("phone") if isinstance(b.get("phone"), str) else "")
     except InvalidPhone:
-        raise Rejected(f"invalid phone {b.get('phone')!r}") from None
+        raise Rejected(f"invalid phone {b.get('phone')!r}", "borrower.phone") from None
     try:
         id_number = normalize_id_number(b.get("id_number") if isinstance(b.get("id_number"), str) else "")
     except InvalidIdNumber as exc:
-        raise Rejected(f"invalid resident ID number ({exc})") from None
+        raise Rejected(f"invalid resident ID number ({exc})", "borrower.id_number") from None
     locale = b.get("locale", "zh_Hans")
     if locale not in LOCALES:
-        raise Rejected(f"unknown locale {locale!r} (use zh_Hans or zh_Hant)")
+        raise Rejected(f"unknown locale {locale!r} (use zh_Hans or zh_Hant)", "borrower.locale")
     principal = _fen(data.get("principal"), "principal", positive=True)
     start = _date(data.get("start_date"), "start_date")
     schedule = data.get("schedule")
     if not isinstance(schedule, list) or not schedule:
-        raise Rejected("schedule must be a non-empty list")
+        raise Rejected("schedule must be a non-empty list", "schedule")
     rows = []
     for i, item in enumerate(schedule, 1):
         if not isinstance(item, dict):
-            raise Rejected(f"schedule item {i} must be an object")
+            raise Rejected(f"schedule item {i} must be an object", f"schedule.{i - 1}")
         rows.append({
-            "due_date": _date(item.get("due_date"), f"schedule item {i} due_date"),
-            "principal_fen": _fen(item.get("principal"), f"schedule item {i} principal"),
-            "interest_fen": _fen(item.get("interest", "0.00"), f"schedule item {i} interest"),
-            "fee_fen": _fen(item.get("fee", "0.00"), f"schedule item {i} fee"),
+            "due_date": _date(item.get("due_date"), f"schedule item {i} due_date", f"schedule.{i - 1}.due_date"),
+            "principal_fen": _fen(item.get("principal"), f"schedule item {i} principal",
+                                  field=f"schedule.{i - 1}.principal"),
+            "interest_fen": _fen(item.get("interest", "0.00"), f"schedule item {i} interest",
+                                 field=f"schedule.{i - 1}.interest"),
+            "fee_fen": _fen(item.get("fee", "0.00"), f"schedule item {i} fee", field=f"schedule.{i - 1}.fee"),
         })
     dues = [r["due_date"] for r in rows]
     if dues != sorted(set(dues)) or dues[0] <= start:
-        raise Rejected("schedule due dates must be after start_date and strictly increasing")
+        raise Rejected("schedule due dates must be after start_date and strictly increasing", "schedule")
     total = sum(r["principal_fen"] for r in rows)
     if total != principal:
         raise Rejected(f"schedule principal sums to {Decimal(total) / 100:.2f}, not the principal "
-                       f"{Decimal(principal) / 100:.2f}")
+                       f"{Decimal(principal) / 100:.2f}", "schedule")
     payments = data.get("payments", [])
     if not isinstance(payments, list):
-        raise Rejected("payments must be a list")
+        raise Rejected("payments must be a list", "payments")
     paid = []
     for i, item in enumerate(payments, 1):
         if not isinstance(item, dict):
-            raise Rejected(f"payment {i} must be an object")
-        paid.append({"paid_on": _date(item.get("paid_on"), f"payment {i} paid_on"),
-                     "amount_fen": _fen(item.get("amount"), f"payment {i} amount", positive=True)})
+            raise Rejected(f"payment {i} must be an object", f"payments.{i - 1}")
+        paid.append({"paid_on": _date(item.get("paid_on"), f"payment {i} paid_on", f"payments.{i - 1}.paid_on"),
+                     "amount_fen": _fen(item.get("amount"), f"payment {i} amount", positive=True,
+                                        field=f"payments.{i - 1}.amount")})
     paid.sort(key=lambda p: p["paid_on"])
     return {
         "loan_ref": loan_ref,
@@ -145,8 +157,10 @@ def parse_line(raw: str) -> dict:
         "start_date": start,
         "schedule": rows,
         "payments": paid,
-        "borrower": {"name": _text(b, "name", "borrower name", 100), "phone": phone, "id_number": id_number,
-                     "address": _text(b, "address", "borrower address", 500, required=False),
+        "borrower": {"name": _text(b, "name", "borrower name", 100, field="borrower.name"), "phone": phone,
+                     "id_number": id_number,
+                     "address": _text(b, "address", "borrower address", 500, required=False,
+                                      field="borrower.address"),
                      "locale": locale},
         "digest": hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
     }
@@ -156,9 +170,9 @@ def _match_borrower(session: Session, info: dict) -> Borrower:
     by_phone = session.scalar(select(Borrower).where(Borrower.phone == info["phone"]))
     by_id = session.scalar(select(Borrower).where(Borrower.id_number == info["id_number"]))
     if by_phone is not None and by_id is not None and by_phone.id != by_id.id:
-        raise Rejected("phone and ID number belong to two different borrowers")
+        raise Rejected("phone and ID number belong to two different borrowers", "borrower.phone")
     if by_phone is not None and by_id is None:
-        raise Rejected("this phone number is registered to a borrower with another ID number")
+        raise Rejected("this phone number is registered to a borrower with another ID number", "borrower.phone")
     borrower = by_id
     if borrower is None:
         borrower = Borrower(phone=info["phone"], id_number=info["id_number"], name=info["name"],
@@ -180,7 +194,7 @@ def _apply(session: Session, parsed: dict) -> str:
         return "unchanged"
     borrower = _match_borrower(session, parsed["borrower"])
     if loan is not None and loan.borrower_id != borrower.id:
-        raise Rejected("this loan_ref belongs to another borrower")
+        raise Rejected("this loan_ref belongs to another borrower", "loan_ref")
     terms = {k: parsed[k] for k in ("product", "principal_fen", "annual_rate", "penalty_daily_rate", "start_date")}
     instalments = [Instalment(seq=i, **row) for i, row in enumerate(parsed["schedule"], 1)]
     payments = [Payment(seq=i, **row) for i, row in enumerate(parsed["payments"], 1)]

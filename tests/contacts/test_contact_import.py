@@ -110,3 +110,17 @@ def test_batches_commit_and_repeat_in_one_file_is_one_row(app, session, loan, tm
     assert (report.created, report.updated, report.rejected) == (7, 1, [])
     assert count(session) == 7
     assert session.scalar(select(Contact.answered).where(Contact.contact_ref == "C-1")) is True
+
+
+@pytest.mark.parametrize("over, field", [
+    ({"at": "2026-02-30T10:00:00+08:00"}, "at"), ({"channel": "email"}, "channel"), ({"to_party": "x"}, "to_party"),
+    ({"to_number": "12345"}, "to_number"), ({"answered": "yes"}, "answered"), ({"duration_s": -1}, "duration_s"),
+    ({"summary": "长" * 201}, "summary"), ({"contact_ref": ""}, "contact_ref"), ({"loan_ref": 7}, "loan_ref"),
+])
+def test_rejections_name_the_field_at_fault(over, field):
+    from portal.contacts.importer import parse_line
+    from portal.loans.importer import Rejected
+
+    with pytest.raises(Rejected) as caught:
+        parse_line(json.dumps(record(**over), ensure_ascii=False))
+    assert caught.value.field == field

@@ -161,3 +161,31 @@ def test_batches_take_the_fast_path_and_replay_a_failing_batch_line_by_line(app,
     assert session.scalar(select(func.count()).select_from(Instalment)) == 12
     assert session.scalar(select(Instalment.interest_fen).join(Loan).where(Loan.loan_ref == "R2",
                                                                            Instalment.seq == 1)) == 4400
+
+
+def test_rejections_name_the_field_at_fault():
+    """Each reason says which part of the record is wrong (the API answers per field with it)."""
+    import pytest
+
+    from portal.loans.importer import Rejected, parse_line
+
+    schedule = record()["schedule"]
+    cases = [
+        (record(phone="12345"), "borrower.phone"),
+        (record(id_number="110101199003074515"), "borrower.id_number"),
+        (record(locale="en"), "borrower.locale"),
+        (record(principal="3000.001"), "principal"),
+        (record(start_date="2024-02-30"), "start_date"),
+        (record(schedule=[*schedule[:2], {**schedule[2], "due_date": "2024-04-31"}]), "schedule.2.due_date"),
+        (record(schedule=[{**schedule[0], "interest": "1.234"}, *schedule[1:]]), "schedule.0.interest"),
+        (record(schedule=schedule[:2]), "schedule"),
+        (record(payments=[{"paid_on": "2024-02-14", "amount": "-1"}]), "payments.0.amount"),
+        (record(loan_ref="bad ref"), "loan_ref"),
+    ]
+    for data, field in cases:
+        with pytest.raises(Rejected) as caught:
+            parse_line(json.dumps(data, ensure_ascii=False))
+        assert caught.value.field == field, (field, str(caught.value))
+    with pytest.raises(Rejected) as caught:
+        parse_line("{not json")
+    assert caught.value.field is None
