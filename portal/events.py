@@ -3,11 +3,15 @@ its own transaction, so the event exists exactly when the change does: a rolled-
 
 ``data`` carries the minimum the lender needs to act (PIPL Art. 6, design §6): references, states and dates,
 never free text the borrower typed, names, numbers or addresses -- the lender reads those through its own
-authorised channel if it must.
+authorised channel if it must. Every type and the shape of its ``data`` are in the catalog, ``portal/event_types.py``.
+
+Other domains (the webhooks' outbox) follow events through ``subscribe``: a subscriber is called with the session
+and the new event, in the same transaction, so what it writes commits or rolls back with the change.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
@@ -17,6 +21,7 @@ from portal.orm import Base, UTCDateTime, utcnow
 
 TYPE_MAX = 64
 LOAN_REF_MAX = 64
+_subscribers: list[Callable[[Session, "Event"], None]] = []
 
 
 class Event(Base):
@@ -31,11 +36,28 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+def utc_iso(value: datetime) -> str:
+    """A time for an event's data: ISO 8601 in UTC (``2026-12-01T08:30:00+00:00``)."""
+    return value.astimezone(timezone.utc).isoformat()
+
+
+def subscribe(fn: Callable[[Session, Event], None]) -> None:
+    """Call ``fn(session, event)`` for every event emitted from now on (once, however often it is registered)."""
+    if fn not in _subscribers:
+        _subscribers.append(fn)
+
+
 def emit(session: Session, type: str, *, loan_ref: str | None = None, borrower_id: int | None = None,
          data: dict[str, Any]) -> Event:
-    """Add an event to ``session``'s current transaction (no commit, no flush of its own)."""
+    """Add an event to ``session``'s current transaction (no commit of its own). ``type`` must be in the catalog
+    and ``data`` must match its schema (``portal.event_types.check``)."""
+    from portal.event_types import check
+
     if not type or len(type) > TYPE_MAX:
         raise ValueError("event type must be 1 to 64 characters")
+    check(type, data)
     event = Event(type=type, loan_ref=loan_ref, borrower_id=borrower_id, data=dict(data), occurred_at=utcnow())
     session.add(event)
+    for fn in _subscribers:
+        fn(session, event)
     return event

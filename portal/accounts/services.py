@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.accounts.feed import family_consent_event
 from portal.accounts.models import Borrower, StaffUser, VerificationCode
 from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
 from portal.audit.services import record
@@ -117,10 +118,13 @@ def update_preferences(borrower: Borrower, locale: str, preferred_contact: str, 
     borrower.locale = locale
     borrower.locale_chosen = True
     borrower.preferred_contact = preferred_contact
-    if borrower.family_contact_consent != family_contact:
+    changed = borrower.family_contact_consent != family_contact
+    if changed:
         record("borrower.family_contact_consent", "borrower", borrower.id, borrower=borrower,
                consent=family_contact)
     borrower.family_contact_consent = family_contact
+    if changed:
+        family_consent_event(borrower)
 
 
 def change_password(user: Borrower | StaffUser, password: str) -> None:

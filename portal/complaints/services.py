@@ -15,6 +15,7 @@ from portal import uploads
 from portal.accounts.models import Borrower, StaffUser
 from portal.audit.services import record
 from portal.complaints import rules
+from portal.complaints.feed import complaint_event
 from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintCounter, ComplaintEvent,
                                       ComplaintEvidence, ComplaintExtension, ComplaintMessage, ComplaintNote)
 from portal.extensions import db
@@ -167,6 +168,7 @@ def file_complaint(filing: Filing, *, borrower: Borrower | None = None, key: str
         record("complaint.taken_by_phone", "complaint", complaint.reference, staff=taken_by, borrower_id=borrower.id)
     else:
         record("complaint.filed", "complaint", complaint.reference, borrower=borrower, third_party=borrower is None)
+    complaint_event(complaint, "complaint.filed")
     events.complaint_sms(complaint, "filed")  # a third party who chose SMS gets the reference, never the secret
     return complaint, secret
 
@@ -225,6 +227,8 @@ def respond(complaint: Complaint, response: str, reason: str = "") -> None:
     _event(complaint, response, at=now)
     db.session.flush()
     record("complaint." + response, "complaint", complaint.reference)
+    if response == rules.NOT_SATISFIED:
+        complaint_event(complaint, "complaint.review_requested")
 
 
 def answer_review(complaint: Complaint, text: str, actor: StaffUser) -> None:
@@ -302,6 +306,8 @@ def change_state(complaint: Complaint, new_state: str, actor: StaffUser, outcome
     db.session.flush()
     record("complaint.state_changed", "complaint", complaint.reference, staff=actor, state=new_state,
            outcome=outcome or "")
+    if new_state in rules.CLOSED:
+        complaint_event(complaint, "complaint.decided")
     what = "acknowledged" if new_state == rules.ACKNOWLEDGED else "decided" if new_state in rules.CLOSED else "state"
     events.complaint_sms(complaint, what)
 

@@ -21,6 +21,7 @@ from portal.loans.rules import status_of
 from portal.notify import events
 from portal.orm import utcnow
 from portal.plans import rules
+from portal.plans.feed import plan_event
 from portal.plans.forms import limits
 from portal.plans.models import PlanLine, PlanProof, PlanProposal
 from portal.uploads import IMAGES, PDF, UploadError, clean_filename, delete, save
@@ -169,6 +170,7 @@ def submit(draft: PlanProposal, terms: rules.Terms, budget: rules.Budget, hardsh
     db.session.flush()
     record("plan.submitted", "plan", draft.id, borrower=draft.borrower, kind=terms.kind,
            total_fen=result.schedule.total_fen)
+    plan_event(draft, "plan.submitted")
     return draft
 
 
@@ -248,6 +250,7 @@ def approve(p: PlanProposal, staff, version, note: str = "", today: date | None 
     p.state = rules.decide(p.state, "approve", staff.role)
     _decided(p, staff, note)
     record("plan.approved", "plan", p.id, staff=staff)
+    plan_event(p, "plan.approved")
     events.plan_sms(p, "approved")
 
 
@@ -258,6 +261,7 @@ def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> Non
     p.decline_reason = reason
     _decided(p, staff, note)
     record("plan.declined", "plan", p.id, staff=staff, reason=reason)
+    plan_event(p, "plan.declined")
     events.plan_sms(p, "declined")
 
 
@@ -270,6 +274,7 @@ def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview
     _set_lines(p, "counter", result.schedule)
     _decided(p, staff, note)
     record("plan.countered", "plan", p.id, staff=staff, kind=terms.kind, total_fen=result.schedule.total_fen)
+    plan_event(p, "plan.countered")
     events.plan_sms(p, "counter")  # with the link to accept or withdraw
 
 
@@ -288,12 +293,15 @@ def accept(p: PlanProposal, borrower, version, today: date | None = None) -> Non
     p.closed_at = utcnow()
     db.session.flush()
     record("plan.accepted", "plan", p.id, borrower=borrower)
+    plan_event(p, "plan.agreed")
     events.plan_sms(p, "agreed")
 
 
 def withdraw(p: PlanProposal, borrower, version) -> None:
     _check_version(p, version)
+    previous = p.state
     p.state = rules.transition(p.state, "withdraw", "borrower")
     p.closed_at = utcnow()
     db.session.flush()
     record("plan.withdrawn", "plan", p.id, borrower=borrower)
+    plan_event(p, "plan.withdrawn", previous_state=previous)

@@ -15,6 +15,7 @@ from portal.loans.models import Loan
 from portal.notify import events
 from portal.orm import utcnow
 from portal.visits import rules
+from portal.visits.feed import family_consent_event, record_answer_event, visit_event
 from portal.visits.models import (Visit, VisitAnnotation, VisitAnswer, VisitDispute, Visitor, VisitRecord)
 
 
@@ -204,6 +205,7 @@ def confirm(borrower: Borrower, visit: Visit, version) -> None:
     _check(visit, version, "confirm")
     _move(visit, "confirm")
     _answer(visit, borrower, "confirm")
+    visit_event(visit, "visit.confirmed")
 
 
 def request_reschedule(borrower: Borrower, visit: Visit, version, slot: str) -> None:
@@ -219,6 +221,7 @@ def request_reschedule(borrower: Borrower, visit: Visit, version, slot: str) -> 
     visit.reschedule_count += 1
     _move(visit, "request_reschedule")
     _answer(visit, borrower, "reschedule", slot_start=start, slot_end=end)
+    visit_event(visit, "visit.reschedule_requested")
 
 
 def request_remote(borrower: Borrower, visit: Visit, version, reason: str) -> None:
@@ -226,6 +229,7 @@ def request_remote(borrower: Borrower, visit: Visit, version, reason: str) -> No
     visit.remote_reason = reason
     _move(visit, "request_remote")
     _answer(visit, borrower, "remote", reason)
+    visit_event(visit, "visit.remote_requested")
 
 
 def set_family_contact(borrower: Borrower, visit: Visit, version, allowed: bool) -> None:
@@ -233,8 +237,11 @@ def set_family_contact(borrower: Borrower, visit: Visit, version, allowed: bool)
         raise VisitError("stale")
     if visit.state not in rules.OPEN_STATES:
         raise VisitError("state")
+    changed = visit.family_contact_allowed is not allowed
     visit.family_contact_allowed = allowed
     _answer(visit, borrower, "family", "yes" if allowed else "no")
+    if changed:
+        family_consent_event(visit)
 
 
 def answer_record(borrower: Borrower, visit: Visit, version, *, dispute_text: str | None = None) -> None:
@@ -247,12 +254,14 @@ def answer_record(borrower: Borrower, visit: Visit, version, *, dispute_text: st
     if dispute_text is None:
         visit.record_answer = "confirmed"
         _answer(visit, borrower, "record_confirm")
+        record_answer_event(visit, "visit.record_confirmed")
         return
     visit.record_answer = "disputed"
     dispute = VisitDispute(visit_id=visit.id, text=dispute_text)
     db.session.add(dispute)
     _answer(visit, borrower, "record_dispute", dispute_text)
     dispute.complaint_ref = _open_complaint(borrower, visit, dispute_text)
+    record_answer_event(visit, "visit.record_disputed", dispute.complaint_ref)
 
 
 def _open_complaint(borrower: Borrower, visit: Visit, text: str) -> str | None:
