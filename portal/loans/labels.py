@@ -1,7 +1,8 @@
-"""``describe(view)``: the one description of a loan's state (what is due, how late, what to do next) that the
-loan cards, the loan page and the borrower's home use."""
+"""``describe(status, plan, panels, pending)``: the one description of a loan's state (what is due, how late, what
+to do next) that the loan cards, the loan page and the borrower's home use."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from portal.i18n import fmt_date, money
+from portal.loans.panels import LoanPanel
+from portal.loans.rules import LoanStatus, PlanStatus
 
 
 def stage_text(stage: str) -> str:
@@ -38,11 +41,11 @@ class LoanState:
     invite_plan: bool       # the page may offer "propose a repayment plan"
 
 
-def describe(view) -> LoanState:
-    """``view`` is a ``portal.loans.queries.LoanView``."""
-    status, plan = view.status, view.plan
+def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanPanel], pending: bool) -> LoanState:
+    """The words for a loan: its contract ``status``, the ``plan`` that replaces it (if any), the other domains'
+    ``panels`` and whether a plan proposal is ``pending``. ``portal.loans.page`` calls it once per loan."""
     hotline = current_app.config["LENDER_HOTLINE"]
-    answer_steps = tuple(p.next_step for p in view.panels if p.next_step)
+    answer_steps = tuple(p.next_step for p in panels if p.next_step)
     steps: list[str] = []
     if plan is not None:
         if plan.due_now_fen:
@@ -62,7 +65,6 @@ def describe(view) -> LoanState:
             _("Still to pay under your plan: %(amount)s", amount=money(plan.outstanding_fen)), tuple(steps),
             oldest or (plan.next_line.due_date if plan.next_line else None),
             0 if plan.due_now_fen or not plan.next_line else plan.next_line.unpaid_fen, False)
-    pending = view.plan_pending
     if status.is_settled and not status.credit_fen:
         steps.append(_("This loan is fully paid. There is nothing more to do."))
     elif status.due_now_fen and answer_steps:
@@ -103,8 +105,8 @@ def needs_you(borrower, today: date) -> list:
 
     board = dashboard(borrower, today)
     items = []
-    for view in board.loans:
-        state, ref = view.state, view.loan.loan_ref
+    for page in board.loans:
+        state, ref = page.state, page.ref
         url = url_for("loans.detail", loan_ref=ref)
         if state.due_now_fen:
             since = state.pay_by

@@ -1,17 +1,17 @@
 """Other domains put things on the loan pages through this registry (plans, visits, complaints …).
 
-A provider is ``provider(borrower, loans: list[Loan]) -> dict[loan_id, list[dict]]``; it must make a constant
+A provider is ``provider(borrower, loans: list[Loan]) -> dict[loan_id, list[LoanPanel]]``; it must make a constant
 number of queries for all the loans together (one ``select ... where loan_id in (...)``), never one per loan.
-Each dict may have:
+A ``LoanPanel`` may have:
 
 - ``badge``: short text shown on the loan's card and at the top of its page (already translated);
 - ``tone``: ``"info"`` | ``"warning"`` | ``"ok"`` (default ``"info"``);
 - ``url``: where the badge links to;
 - ``panel_template`` + ``panel_context``: a template included on the loan's detail page with that context;
-- ``replaces_schedule``: True for an agreed repayment plan: the detail page then shows that panel instead of
-  the contract schedule, with a note saying so;
-- ``plan_lines`` (``[(due_date, amount_fen), …]``) and ``plan_since`` (the day it was agreed): with
-  ``replaces_schedule``, the loan pages show what is due under the plan instead of the contract's arrears;
+- ``replaces_schedule``: True when the detail page shows that panel instead of the contract schedule, with a
+  note saying so; an ``AgreedPlan`` (``plan``) implies it;
+- ``plan``: an agreed repayment plan (its payments and the day it was agreed): the loan pages then show what is
+  due under the plan instead of the contract's arrears;
 - ``plan_pending``: True while a proposal waits for an answer (the pages then do not invite another one);
 - ``next_step``: what the borrower has to do about this entry (e.g. answer a counter-offer); the loan pages show
   it as the loan's next step, in place of the generic one.
@@ -23,15 +23,34 @@ Usage, in the other domain's ``configure``/blueprint registration::
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from flask import Flask, current_app
 
-Provider = Callable[[Any, list], dict[int, list[dict]]]
 TONES = ("info", "warning", "ok")
 _KEY = "loan_panels"
+
+
+@dataclass(frozen=True)
+class PlanPayment:
+    due_date: date
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class AgreedPlan:
+    """An agreed repayment plan that replaces the contract's schedule from ``since`` (the day it was agreed)."""
+    payments: tuple[PlanPayment, ...]
+    since: date
+
+    @property
+    def lines(self) -> tuple[tuple[date, int], ...]:
+        """``(due_date, amount_fen)`` pairs, as ``portal.loans.rules.plan_status`` takes them."""
+        return tuple((p.due_date, p.amount_fen) for p in self.payments)
 
 
 @dataclass(frozen=True)
@@ -40,21 +59,21 @@ class LoanPanel:
     tone: str = "info"
     url: str | None = None
     panel_template: str | None = None
-    panel_context: dict = field(default_factory=dict)
+    panel_context: Mapping[str, Any] = field(default_factory=dict)
     replaces_schedule: bool = False
-    plan_lines: tuple = ()
-    plan_since: Any = None
+    plan: AgreedPlan | None = None
     plan_pending: bool = False
     next_step: str | None = None
 
-    @classmethod
-    def from_dict(cls, raw: dict) -> "LoanPanel":
-        tone = raw.get("tone") or "info"
-        return cls(badge=raw.get("badge"), tone=tone if tone in TONES else "info", url=raw.get("url"),
-                   panel_template=raw.get("panel_template"), panel_context=dict(raw.get("panel_context") or {}),
-                   replaces_schedule=bool(raw.get("replaces_schedule")),
-                   plan_lines=tuple(raw.get("plan_lines") or ()), plan_since=raw.get("plan_since"),
-                   plan_pending=bool(raw.get("plan_pending")), next_step=raw.get("next_step") or None)
+    def __post_init__(self) -> None:
+        if self.tone not in TONES:
+            raise ValueError(f"tone must be one of {TONES}, got {self.tone!r}")
+        object.__setattr__(self, "panel_context", MappingProxyType(dict(self.panel_context)))
+        if self.plan is not None:
+            object.__setattr__(self, "replaces_schedule", True)
+
+
+Provider = Callable[[Any, list], dict[int, list[LoanPanel]]]
 
 
 def register_loan_panel(app: Flask, provider: Provider) -> None:
@@ -72,5 +91,8 @@ def panels_for(borrower, loans: list) -> dict[int, list[LoanPanel]]:
     for provider in current_app.extensions.get(_KEY, []):
         for loan_id, entries in (provider(borrower, loans) or {}).items():
             if loan_id in out:
-                out[loan_id].extend(LoanPanel.from_dict(e) for e in entries)
+                for entry in entries:
+                    if not isinstance(entry, LoanPanel):
+                        raise TypeError(f"{provider!r} must return LoanPanel objects, not {type(entry).__name__}")
+                    out[loan_id].append(entry)
     return out

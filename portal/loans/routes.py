@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from portal.i18n import current_locale, local_today
-from portal.loans import queries, rules
+from portal.loans import queries
 from portal.security import gate
 
 bp = Blueprint("loans", __name__, url_prefix="/loans")
@@ -23,23 +23,7 @@ def index():
 @bp.route("/<loan_ref>")
 def detail(loan_ref: str):
     loan = queries.loan_for_borrower(current_user, loan_ref)
-    view = queries.loan_view(current_user, loan, local_today())
-    return render_template(
-        "loans/detail.html", view=view, loan=loan, status=view.status, cost=queries.cost_of(loan),
-        steps=rules.timeline(view.status, queries.timeline_settings()), chart=queries.bar_chart(view.status),
-        channels=channels(), settings=queries.timeline_settings(),
-    )
-
-
-def channels() -> list[dict]:
-    """The official repayment channels in the reader's script."""
-    hant = current_locale() == "zh_Hant"
-    out = []
-    for ch in current_app.config.get("REPAYMENT_CHANNELS", []):
-        pick = (lambda key: ch.get(key + "_hant") or ch.get(key, "")) if hant else (lambda key: ch.get(key, ""))
-        out.append({"name": pick("name"), "account_name": pick("account_name"), "detail": pick("detail"),
-                    "account_number": "".join(str(ch.get("account_number", "")).split())})
-    return out
+    return render_template("loans/detail.html", page=queries.loan_view(current_user, loan, local_today()))
 
 
 @lru_cache(maxsize=1)

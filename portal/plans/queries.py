@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.i18n import lender_tz
+from portal.loans.panels import AgreedPlan, LoanPanel, PlanPayment
 from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.labels import describe, schedule_rows
@@ -108,7 +109,7 @@ def agreed_on(p: PlanProposal):
     return at.astimezone(lender_tz()).date()
 
 
-def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
+def loan_panels(borrower, loans: list) -> dict[int, list[LoanPanel]]:
     """Badges for open proposals and, for an agreed plan, its schedule in place of the contract's: two queries."""
     ids = [loan.id for loan in loans]
     if not ids:
@@ -116,16 +117,16 @@ def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
     stmt = (select(PlanProposal).where(PlanProposal.loan_id.in_(ids), PlanProposal.borrower_id == borrower.id,
                                        PlanProposal.state.in_(rules.OPEN_STATES + rules.AGREED_STATES))
             .options(selectinload(PlanProposal.lines)).order_by(PlanProposal.submitted_at, PlanProposal.id))
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[LoanPanel]] = {}
     agreed: dict[int, PlanProposal] = {}
     for p in db.session.scalars(stmt):
         told = describe(p)
         if told.agreed:
             agreed[p.loan_id] = p  # the latest agreed plan wins
             continue
-        out.setdefault(p.loan_id, []).append({
-            "badge": told.badge, "tone": told.tone, "url": url_for("plans.detail", proposal_id=p.id),
-            "plan_pending": True, "next_step": told.next_step if told.needs_answer else None})
+        out.setdefault(p.loan_id, []).append(LoanPanel(
+            badge=told.badge, tone=told.tone, url=url_for("plans.detail", proposal_id=p.id), plan_pending=True,
+            next_step=told.next_step if told.needs_answer else None))
     for loan_id, p in agreed.items():
         lines = [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
         if p.agreed_which == "counter":
@@ -134,13 +135,13 @@ def loan_panels(borrower, loans: list) -> dict[int, list[dict]]:
         else:
             terms, start = rules.Terms.of(p.kind, p.months, p.deferral_days), p.start_date
         sched = rules.Schedule(terms, start or agreed_on(p), tuple(rules.Line(d, a) for d, a in lines), 0, 0)
-        out.setdefault(loan_id, []).append({
-            "badge": describe(p).badge, "tone": "ok", "url": url_for("plans.detail", proposal_id=p.id),
-            "panel_template": "plans/_loan_panel.html", "replaces_schedule": True,
-            "panel_context": {"proposal_id": p.id, "lines": lines, "total_fen": sum(a for _d, a in lines),
-                              "rows": schedule_rows(sched)},
-            "plan_lines": lines, "plan_since": agreed_on(p),
-        })
+        out.setdefault(loan_id, []).append(LoanPanel(
+            badge=describe(p).badge, tone="ok", url=url_for("plans.detail", proposal_id=p.id),
+            panel_template="plans/_loan_panel.html",
+            panel_context={"proposal_id": p.id, "count": len(lines), "total_fen": sum(a for _d, a in lines),
+                           "rows": schedule_rows(sched)},
+            plan=AgreedPlan(tuple(PlanPayment(d, a) for d, a in lines), agreed_on(p)),
+        ))
     return out
 
 

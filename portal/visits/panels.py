@@ -6,24 +6,25 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.i18n import local_today
+from portal.loans.panels import LoanPanel
 from portal.visits.labels import describe
 from portal.visits.models import Visit
 from portal.visits.rules import OPEN_STATES
 
 
-def visit_badges(borrower, loans: list) -> dict[int, list[dict]]:
+def visit_badges(borrower, loans: list) -> dict[int, list[LoanPanel]]:
     rows = db.session.scalars(
         select(Visit).where(Visit.loan_id.in_([loan.id for loan in loans]), Visit.state.in_(OPEN_STATES))
         .order_by(Visit.window_start)
     )
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[LoanPanel]] = {}
     today = local_today()
     for visit in rows:
         told = describe(visit, today)
         if told.badge is None:
             continue
         out.setdefault(visit.loan_id, []).append(
-            {"badge": told.badge, "tone": told.tone, "url": url_for("visits.detail", visit_id=visit.id)})
+            LoanPanel(badge=told.badge, tone=told.tone, url=url_for("visits.detail", visit_id=visit.id)))
     return out
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 import portal.loans.routes as loan_routes
 from portal.extensions import db
-from portal.loans.panels import register_loan_panel
+from portal.loans.panels import LoanPanel, register_loan_panel
 
 TODAY = date(2026, 4, 25)
 FORMAT = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK"}
@@ -208,8 +208,8 @@ def panel_provider(app):
 
     def provider(borrower, loans):
         calls.append(len(loans))
-        return {loan.id: [{"badge": "PLAN-BADGE", "tone": "ok", "url": "/plans/1", "replaces_schedule": True,
-                           "panel_template": "test_panel.html", "panel_context": {"word": "PANEL-BODY"}}]
+        return {loan.id: [LoanPanel(badge="PLAN-BADGE", tone="ok", url="/plans/1", replaces_schedule=True,
+                                    panel_template="test_panel.html", panel_context={"word": "PANEL-BODY"})]
                 for loan in loans}
 
     register_loan_panel(app, provider)

@@ -13,7 +13,6 @@ from portal.complaints.forms import choice_list
 from portal.extensions import db
 from portal.i18n import local_today
 from portal.loans import queries as loan_queries
-from portal.loans import rules as loan_rules
 from portal.security import gate
 from portal.staff.access import require_role
 from portal.staff.borrowers import lookup, queries, services
@@ -86,10 +85,9 @@ def add_note(borrower_id: int):
 def loan(borrower_id: int, loan_ref: str):
     borrower = queries.borrower_or_404(borrower_id)
     loan = queries.loan_of_borrower_or_404(borrower, loan_ref)
-    view = loan_queries.loan_view(borrower, loan, local_today())
+    page = loan_queries.loan_view(borrower, loan, local_today())
     services.loan_viewed(borrower, loan)
-    return render_template("staff/borrowers/loan.html", borrower=borrower, loan=loan, view=view, status=view.status,
-                           steps=loan_rules.timeline(view.status, loan_queries.timeline_settings()))
+    return render_template("staff/borrowers/loan.html", borrower=borrower, page=page)
 
 
 @bp.route("/<int:borrower_id>/complaints/new", methods=["GET", "POST"])
