@@ -153,6 +153,17 @@ def _messaging(env: str, instance_path: str) -> dict:
     return settings
 
 
+def _evidence_url(raw: str) -> str:
+    if raw:
+        from portal.uploads.s3 import parse_url
+
+        try:
+            parse_url(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{_PREFIX}EVIDENCE_URL must look like s3://bucket/prefix, got {raw!r}") from exc
+    return raw
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
     env = _env("ENV", "development") or "development"
@@ -178,6 +189,13 @@ def load_config(instance_path: str) -> dict:
         "PORTAL_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         **_messaging(env, instance_path),
         "EVIDENCE_DIR": _env("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),
+        # Several machines: s3://bucket/prefix keeps evidence, proofs, downloads and visitor photos on an
+        # S3-compatible store instead of EVIDENCE_DIR / VISITOR_PHOTO_DIR (empty S3_* settings: boto3's AWS_* chain).
+        "EVIDENCE_URL": _evidence_url(_env("EVIDENCE_URL") or ""),
+        "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL") or "",
+        "S3_ACCESS_KEY_ID": _env("S3_ACCESS_KEY_ID") or "",
+        "S3_SECRET_ACCESS_KEY": _env("S3_SECRET_ACCESS_KEY") or "",
+        "S3_REGION": _env("S3_REGION") or "",
         "EVIDENCE_MAX_MB": _int("EVIDENCE_MAX_MB", 10),
         "VISITOR_PHOTO_DIR": _env("VISITOR_PHOTO_DIR") or os.path.join(instance_path, "visitor-photos"),
         "MAX_CONTENT_LENGTH": (_int("EVIDENCE_MAX_MB", 10) * 5 + 2) * 1024 * 1024,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Two portal instances sharing one PostgreSQL, one Redis (rate limits) and one evidence directory, on loopback.
+# Two portal instances sharing one PostgreSQL, one Redis (rate limits) and one S3-compatible object store for the
+# evidence (moto's server mode on an ephemeral loopback port, PORTAL_EVIDENCE_URL=s3://…), on loopback.
 # Checks that a login on one instance holds on the other, that login throttling counts across both, and that
 # evidence uploaded through one is downloaded through the other. Exit status non-zero on any failure.
 #   bash tools/two-instances.sh            # the check (CI; < 60 s)
@@ -24,8 +25,27 @@ redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --d
 PIDS+=($!)
 export PORTAL_DATABASE_URL=$PORTAL_TEST_DATABASE_URL
 export PORTAL_RATELIMIT_STORAGE_URI=redis://127.0.0.1:$REDIS_PORT/0
-export PORTAL_EVIDENCE_DIR=$WORK/evidence PORTAL_SECRET_KEY=two-instances-secret BENCH_DIR=$WORK
-mkdir -p "$PORTAL_EVIDENCE_DIR"
+# The object store: moto's S3 server in a process of its own, one bucket; it writes its port when ready.
+"$PY" - "$WORK/s3-port" >"$WORK/s3.log" 2>&1 <<'PYEOF' &
+import sys, threading
+import boto3
+from moto.server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+host, port = server.get_host_and_port()
+boto3.client("s3", endpoint_url=f"http://{host}:{port}", aws_access_key_id="test", aws_secret_access_key="test",
+             region_name="us-east-1").create_bucket(Bucket="portal-evidence")
+with open(sys.argv[1] + ".tmp", "w") as fh:
+    fh.write(str(port))
+import os; os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+threading.Event().wait()
+PYEOF
+PIDS+=($!)
+for _ in $(seq 100); do [ -s "$WORK/s3-port" ] && break; sleep 0.1; done
+[ -s "$WORK/s3-port" ] || { echo "the S3 server did not start:"; cat "$WORK/s3.log"; exit 1; }
+export PORTAL_EVIDENCE_URL=s3://portal-evidence/two-instances PORTAL_S3_ENDPOINT_URL=http://127.0.0.1:$(cat "$WORK/s3-port")
+export PORTAL_S3_ACCESS_KEY_ID=test PORTAL_S3_SECRET_ACCESS_KEY=test PORTAL_S3_REGION=us-east-1
+export PORTAL_SECRET_KEY=two-instances-secret BENCH_DIR=$WORK
 "$ROOT/.venv/bin/flask" --app portal db upgrade >/dev/null
 "$PY" bench/prepare.py 0 >/dev/null  # domains not in the migrations yet are created from the models; bench users
 

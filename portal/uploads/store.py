@@ -1,8 +1,10 @@
 """A small upload store: sniff the type from the bytes, save under a random name, open, delete, download.
 
-The backend is a directory outside the static files (config ``EVIDENCE_DIR``); ``DirectoryBackend`` is the only
-implementation, and anything with the same methods (an object store) could replace it. ``write_stream`` copies a
-file object in chunks, so a large file (a console import of up to 200 MB) is never held in memory.
+The backend is a directory outside the static files (config ``EVIDENCE_DIR``, the default) or, for several
+machines, an S3-compatible object store (``PORTAL_EVIDENCE_URL=s3://bucket/prefix``, ``portal.uploads.s3``). Both
+have the same methods (``Backend``; ``write_stream`` copies a file object in chunks, so a large file such as a
+console import of up to 200 MB is never held in memory); every read and write of evidence, proofs, data downloads,
+import files and visitor photos goes through ``backend()`` or ``photo_backend()``.
 
 Rows and files together or not at all: files saved during a request stay *pending* until the database session
 commits. When the request ends without a commit (validation error, exception, rollback), its pending files are
@@ -63,15 +65,16 @@ class Backend(Protocol):
 
 
 class DirectoryBackend:
-    """Files in one directory, two-level fan-out by name; written to a temp file, then renamed."""
+    """Files in one directory, two-level fan-out by name (unless ``fan_out`` is off); written to a temp file, then
+    renamed. ``names`` is the pattern a valid name matches (anything else is not found)."""
 
-    def __init__(self, root: str) -> None:
-        self.root = root
+    def __init__(self, root: str, names: re.Pattern[str] = _NAME, fan_out: bool = True) -> None:
+        self.root, self.names, self.fan_out = root, names, fan_out
 
     def _path(self, name: str) -> str:
-        if not _NAME.match(name):
+        if not self.names.match(name or ""):
             raise FileNotFoundError(name)
-        return os.path.join(self.root, name[:2], name)
+        return os.path.join(self.root, name[:2], name) if self.fan_out else os.path.join(self.root, name)
 
     def write(self, name: str, data: bytes) -> None:
         self.write_stream(name, io.BytesIO(data))
@@ -109,7 +112,30 @@ class DirectoryBackend:
 
 
 def backend() -> Backend:
-    return current_app.extensions.get("upload_backend") or DirectoryBackend(current_app.config["EVIDENCE_DIR"])
+    """Where evidence, plan proofs and data downloads are kept."""
+    url = current_app.config.get("EVIDENCE_URL")
+    if url:
+        return _s3_backend(url, "", _NAME)
+    return DirectoryBackend(current_app.config["EVIDENCE_DIR"])
+
+
+PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")
+
+
+def photo_backend() -> Backend:
+    """Where visitor photos are kept: ``VISITOR_PHOTO_DIR`` (flat), or ``visitor-photos/`` below the S3 prefix."""
+    url = current_app.config.get("EVIDENCE_URL")
+    if url:
+        return _s3_backend(url, "visitor-photos", PHOTO_NAME)
+    return DirectoryBackend(current_app.config["VISITOR_PHOTO_DIR"], names=PHOTO_NAME, fan_out=False)
+
+
+def _s3_backend(url: str, folder: str, names: re.Pattern[str]) -> Backend:
+    from portal.uploads.s3 import S3Backend, S3Settings, client_for, parse_url
+
+    location = parse_url(url)
+    client = client_for(current_app.extensions, S3Settings.from_config(current_app.config))
+    return S3Backend(client, location.below(folder) if folder else location, names)
 
 
 def max_bytes() -> int:

@@ -5,8 +5,6 @@ Today's visit of 张伟 (13800138000) has the code ``DEMO_CODE``; visitor ``DEMO
 """
 from __future__ import annotations
 
-import os
-import secrets
 import struct
 import zlib
 from datetime import date, datetime, time, timedelta
@@ -45,13 +43,9 @@ def avatar_png(rgb: tuple[int, int, int], size: int = 96) -> bytes:
 
 
 def _save_avatar(rgb) -> str:
-    from portal.visits.photos import photo_dir
+    from portal.visits.photos import store_photo
 
-    name = f"{secrets.token_hex(16)}.png"
-    os.makedirs(photo_dir(), exist_ok=True)
-    with open(os.path.join(photo_dir(), name), "wb") as fh:
-        fh.write(avatar_png(rgb))
-    return name
+    return store_photo(avatar_png(rgb), "png")
 
 
 def _workday(day: date) -> date:

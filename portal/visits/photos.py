@@ -1,16 +1,18 @@
-"""Visitor photos: type read from the bytes, size-limited, stored in the instance folder under random names."""
+"""Visitor photos: type read from the bytes, size-limited, stored under random names through the upload store's
+photo backend (``VISITOR_PHOTO_DIR``, or the object store when ``PORTAL_EVIDENCE_URL`` is set)."""
 from __future__ import annotations
 
-import os
-import re
 import secrets
+from typing import BinaryIO
 
 import filetype
 from flask import current_app
 
+from portal.uploads.store import PHOTO_NAME as NAME
+from portal.uploads.store import photo_backend
+
 PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
-NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")
 
 
 class PhotoError(ValueError):
@@ -19,10 +21,6 @@ class PhotoError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def photo_dir() -> str:
-    return current_app.config["VISITOR_PHOTO_DIR"]
 
 
 def max_photo_bytes() -> int:
@@ -43,25 +41,27 @@ def check_photo(data: bytes) -> str:
 
 def save_photo(data: bytes) -> str:
     ext = check_photo(data)
+    return store_photo(data, ext)
+
+
+def store_photo(data: bytes, ext: str) -> str:
+    """Keep checked (or generated) image bytes under a new random name with extension ``ext``."""
     name = f"{secrets.token_hex(16)}.{ext}"
-    os.makedirs(photo_dir(), exist_ok=True)
-    path = os.path.join(photo_dir(), name)
-    with open(path, "wb") as fh:
-        fh.write(data)
+    photo_backend().write(name, data)
     return name
 
 
 def delete_photo(name: str) -> None:
-    path = photo_path(name)
-    if path:
-        os.remove(path)
+    photo_backend().delete(name)
 
 
-def photo_path(name: str) -> str | None:
-    if not NAME.match(name or ""):
-        return None
-    path = os.path.join(photo_dir(), name)
-    return path if os.path.exists(path) else None
+def photo_exists(name: str) -> bool:
+    return bool(NAME.match(name or "")) and photo_backend().exists(name)
+
+
+def open_photo(name: str) -> BinaryIO:
+    """The photo's bytes; FileNotFoundError for a bad or missing name."""
+    return photo_backend().open(name)
 
 
 def photo_mimetype(name: str) -> str:

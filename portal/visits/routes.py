@@ -17,7 +17,7 @@ from portal.loans.panels import register_loan_panel
 from portal.visits.labels import template_helpers
 from portal.visits.panels import needs_you as visits_needing_you
 from portal.visits.panels import visit_badges
-from portal.visits.photos import photo_mimetype, photo_path
+from portal.visits.photos import open_photo, photo_mimetype
 
 bp = Blueprint("visits", __name__)
 gate(bp, kind="borrower", login_endpoint="accounts.login",
@@ -161,9 +161,9 @@ def verify_visitor():
 
 @bp.route("/visitor-photos/<name>")
 def visitor_photo(name: str):
-    path = photo_path(name)
-    if path is None:
+    try:
+        with open_photo(name) as fh:
+            data = fh.read()
+    except FileNotFoundError:
         abort(404)
-    with open(path, "rb") as fh:
-        data = fh.read()
     return Response(data, mimetype=photo_mimetype(name))

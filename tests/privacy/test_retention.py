@@ -3,7 +3,6 @@ only; ``flask --app portal retention --dry-run`` lists and changes nothing."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import timedelta
 
 import pytest
@@ -99,8 +98,8 @@ def test_retention_deletes_what_is_due_with_its_files_and_keeps_the_rest(app, se
     assert all(_exists(app, name) for name in kept_files)
     assert session.get(Complaint, data["old"].id) is not None  # the complaint itself stays
     with app.app_context():
-        assert photos.photo_path(data["old_photo"]) is None or not os.path.exists(photos.photo_path(data["old_photo"]))
-        assert os.path.exists(photos.photo_path(data["new_photo"]))
+        assert not photos.photo_exists(data["old_photo"])
+        assert photos.photo_exists(data["new_photo"])
     assert session.scalar(select(Visitor.photo_name).where(Visitor.badge_number == "OLD1")) is None
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.deleted"))
     assert json.loads(event.detail) == counts  # counts, never contents
