@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     from portal import cli, errors, i18n, navigation, numbers, queue, security
+    from portal.accounts.sessions import load_user
     from portal.extensions import csrf, db, limiter
     from portal.staff.queues import configure_staff_console
 
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.configure_i18n(app)
     numbers.configure(app)
     security.configure_security(app)
+    security.use_user_loader(load_user)  # accounts owns the login-session rows; security knows no models
     errors.configure_errors(app)
     navigation.configure_navigation(app)
     configure_staff_console(app)

@@ -22,7 +22,7 @@ from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.loans.models import Instalment, Loan, Payment
 from portal.models import metadata
-from portal.security import new_login_session
+from portal.accounts.sessions import new_login_session
 
 PASSWORD = "correct-horse-42"
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

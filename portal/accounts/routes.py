@@ -12,7 +12,8 @@ from portal.accounts.rules import InvalidPhone, fold, normalize_phone
 from portal.extensions import limiter
 from portal.forms import ActionForm
 from portal.i18n import LOCALE_COOKIE, LOCALES
-from portal.security import end_session, gate, is_safe_next, redirect_next, start_session, verify_password
+from portal.accounts.sessions import end_session, start_session
+from portal.security import gate, is_safe_next, redirect_next, verify_password
 
 bp = Blueprint("accounts", __name__)
 gate(bp, kind="borrower", login_endpoint="accounts.login",

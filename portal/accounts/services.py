@@ -18,7 +18,8 @@ from portal.audit.services import record
 from portal.extensions import db
 from portal.notify import events
 from portal.orm import utcnow
-from portal.security import end_sessions_of, hash_password, verify_password
+from portal.accounts.sessions import end_sessions_of
+from portal.security import hash_password, verify_password
 
 CODE_TTL = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5

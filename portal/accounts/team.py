@@ -19,7 +19,8 @@ from portal.accounts.rules import fold
 from portal.audit.services import record
 from portal.extensions import db
 from portal.orm import utcnow
-from portal.security import end_sessions_of, hash_password
+from portal.accounts.sessions import end_sessions_of
+from portal.security import hash_password
 
 SETUP_LINK_TTL = timedelta(hours=72)
 RECOVERY_CODE_COUNT = 10

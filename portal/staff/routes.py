@@ -12,7 +12,8 @@ from portal.accounts.forms import StaffLoginForm
 from portal.audit.services import record
 from portal.extensions import limiter
 from portal.forms import ActionForm
-from portal.security import end_session, gate, redirect_next, start_session
+from portal.accounts.sessions import end_session, start_session
+from portal.security import gate, redirect_next
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 gate(bp, kind="staff", login_endpoint="staff.login", public=frozenset({"staff.login"}))

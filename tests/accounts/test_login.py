@@ -76,7 +76,7 @@ def test_password_is_rehashed_when_parameters_change(app, client, create_borrowe
     from argon2 import PasswordHasher
 
     from portal.accounts.models import Borrower
-    from portal.security import _Hashing
+    from portal.security.hashing import _Hashing
 
     b = create_borrower(phone="13800138000")
     old_hash = b.password_hash

@@ -1,0 +1,77 @@
+"""Bounds on what a request may carry: ids within the database's integer range, JSON nested at most 32 deep,
+no NUL byte anywhere (PostgreSQL refuses them)."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
+
+DB_INT_MAX = 2**31 - 1  # PostgreSQL's INTEGER; SQLite's is wider, so this bound suits both
+
+
+def db_int(raw: str) -> int:
+    """``request.args.get(name, type=db_int)``: a positive id the database can hold, else the default."""
+    value = int(raw)
+    if not 0 < value <= DB_INT_MAX:
+        raise ValueError(raw)
+    return value
+
+
+class _BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in every route: an id beyond the database's integer range is simply not found (404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+class _BoundedJSONProvider(DefaultJSONProvider):
+    """Request JSON nested deeper than ``MAX_JSON_DEPTH`` is refused (400) before the parser could recurse."""
+
+    MAX_JSON_DEPTH = 32
+
+    def loads(self, s, **kwargs):
+        text = s.decode("utf-8", "replace") if isinstance(s, (bytes, bytearray)) else s
+        if json_depth(text) > self.MAX_JSON_DEPTH:
+            raise ValueError("JSON nested too deeply")
+        return super().loads(s, **kwargs)
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text`` (strings skipped), without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def configure_input_bounds(app: Flask) -> None:
+    app.url_map.converters["int"] = _BoundedIntConverter
+    app.json = _BoundedJSONProvider(app)
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        """No path, text field or file name ever holds a NUL byte: answer 400 before any view or form sees one."""
+        values = [request.path, *request.args.values()]
+        if request.method in ("POST", "PUT", "PATCH"):
+            values += list(request.form.values())
+            values += [storage.filename or "" for storage in request.files.values()]
+        if any("\x00" in value for value in values):
+            from portal.errors import render_error
+
+            return render_error(400)
+        return None
