@@ -1,10 +1,12 @@
-"""Read-side queries: the staff queue (key-set pagination by nearest deadline) and the supervisor report."""
+"""Read-side queries: the loaders routes use (ownership checked as they load, 404 for others' objects), the staff
+queue (key-set pagination by nearest deadline) and the supervisor report."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask import abort
 from sqlalchemy import and_, exists, func, or_, select, text, tuple_
 from sqlalchemy.orm import aliased, selectinload
 
@@ -12,6 +14,7 @@ from portal.complaints import rules
 from portal.complaints.models import (OPEN_SQL, OPEN_STATES, Complaint, ComplaintCategory, ComplaintEvidence,
                                       ComplaintMessage)
 from portal.extensions import db
+from portal.loans.models import Loan
 
 PAGE_SIZE = 25
 HOME_LIMIT = 10  # rows of each list on the staff home
@@ -19,6 +22,48 @@ AGES = {"lt3": (0, 2), "3to7": (3, 7), "8to15": (8, 15), "gt15": (16, None)}
 OPEN = OPEN_STATES
 # Literal SQL, identical to the partial index ix_complaints_open_queue's condition (see models.OPEN_SQL).
 is_open = text(OPEN_SQL.replace("state", "complaints.state", 1))
+
+
+def complaint_for_borrower(borrower, reference: str) -> Complaint:
+    """One complaint of this borrower, or 404 (the same answer for another person's and a missing one)."""
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference,
+                                                          Complaint.borrower_id == borrower.id))
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def complaint_for_staff(reference: str) -> Complaint:
+    """A complaint by reference for the staff console (role checked by the view), or 404."""
+    complaint = by_reference(reference)
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def by_reference(reference: str | None) -> Complaint | None:
+    return db.session.scalar(select(Complaint).where(Complaint.reference == reference)) if reference else None
+
+
+def complaints_of(borrower) -> list[Complaint]:
+    """The borrower's complaints, newest first."""
+    return list(db.session.scalars(select(Complaint).where(Complaint.borrower_id == borrower.id)
+                                   .order_by(Complaint.received_at.desc())))
+
+
+def evidence_of(complaint: Complaint | None, evidence_id: int) -> ComplaintEvidence:
+    """One evidence file of ``complaint`` (already authorized), or 404."""
+    item = None if complaint is None else db.session.scalar(
+        select(ComplaintEvidence).where(ComplaintEvidence.id == evidence_id,
+                                        ComplaintEvidence.complaint_id == complaint.id))
+    if item is None:
+        abort(404)
+    return item
+
+
+def loans_to_choose(borrower) -> list[Loan]:
+    """The borrower's loans for the complaint form's choice, by reference."""
+    return list(db.session.scalars(select(Loan).where(Loan.borrower_id == borrower.id).order_by(Loan.loan_ref)))
 
 
 @dataclass

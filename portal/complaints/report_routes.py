@@ -5,17 +5,17 @@ import secrets
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import uploads
 from portal.accounts.rules import normalize_phone
 from portal.audit.services import record
-from portal.complaints import export, grants, services
+from portal.complaints import export, grants, queries, services
 from portal.complaints.files import chosen, read_files
 from portal.complaints.forms import FollowUpForm, ReportForm, StatusLookupForm
-from portal.complaints.models import Complaint, ComplaintEvidence
-from portal.complaints.routes import bp, handle_follow_up, review_form_for
+from portal.complaints.models import Complaint
+from portal.complaints.blueprint import bp
+from portal.complaints.follow_up import handle_follow_up, review_form_for
 from portal.extensions import db, limiter
 from portal.forms import ActionForm
 from portal.i18n import current_locale
@@ -97,7 +97,7 @@ def _file(form: ReportForm, files, key, secret: str) -> Complaint:
 def report_done():
     done = session.pop(DONE, None)
     reference, token = done if isinstance(done, list) and len(done) == 2 else (None, None)
-    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference)) if reference else None
+    complaint = queries.by_reference(reference)
     if complaint is None:
         if request.args.get("again"):
             flash(_("This report was already sent. Its secret was shown once, when you sent it."), "info")
@@ -167,11 +167,7 @@ def report_export():
 def report_evidence(evidence_id: int):
     """The reporter's own evidence, for the browser session that has access to the report (attachment only)."""
     complaint = _granted()
-    item = None if complaint is None else db.session.scalar(
-        select(ComplaintEvidence).where(ComplaintEvidence.id == evidence_id,
-                                        ComplaintEvidence.complaint_id == complaint.id))
-    if item is None:
-        abort(404)
+    item = queries.evidence_of(complaint, evidence_id)
     record("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256,
            third_party=True)
     return uploads.download(item.stored_name, item.mime, export.download_name(item))

@@ -247,12 +247,17 @@ def answer_review(complaint: Complaint, text: str, actor: StaffUser) -> None:
 
 
 def create_complaint_from_visit_dispute(borrower: Borrower, visit, text: str) -> Complaint:
-    """A disputed visit record opens a complaint linked to that visit (called by the visits domain)."""
+    """A disputed visit record opens a complaint linked to that visit."""
     filing = Filing(categories=["visit_conduct"], channel="visit", what_happened=text, visit_id=visit.id,
                     loan_id=visit.loan_id, locale=borrower.locale, contact_phone=borrower.phone,
                     occurred_on=visit.window_start.astimezone(lender_tz()).date())
     complaint, _secret = file_complaint(filing, borrower=borrower)
     return complaint
+
+
+def complaint_for_disputed_record(borrower: Borrower, visit, text: str) -> str:
+    """The visits domain's ``on_record_disputed`` handler: the new complaint's reference."""
+    return create_complaint_from_visit_dispute(borrower, visit, text).reference
 
 
 # ---- staff -------------------------------------------------------------------------------------------------

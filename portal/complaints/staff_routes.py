@@ -5,16 +5,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import uploads
-from portal.accounts.models import StaffUser
+from portal.accounts.queries import active_staff, staff_member
 from portal.accounts.rules import mask_name
 from portal.audit.services import record
 from portal.complaints import export, labels, queries, rules, services
 from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, ReviewAnswerForm, StateForm, choice_list
-from portal.complaints.models import Complaint, ComplaintEvidence
+from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.i18n import fmt_date, lender_tz, local_today
 from portal.security import gate
@@ -38,16 +37,11 @@ _RULE_MESSAGES = {
 }
 
 
-def complaint_for_staff(reference: str) -> Complaint:
-    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
-    if complaint is None:
-        abort(404)
-    return complaint
+complaint_for_staff = queries.complaint_for_staff
 
 
 def _staff_choices() -> list[tuple[str, str]]:
-    users = db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.display_name))
-    return [(str(u.id), u.display_name) for u in users]
+    return [(str(u.id), u.display_name) for u in active_staff()]
 
 
 @bp.route("")
@@ -137,9 +131,9 @@ def _apply(complaint: Complaint, action: str, form) -> None:
         services.check_version(complaint, form.version.data)
     if action == "assign":
         if request.form.get("self"):
-            target = db.session.get(StaffUser, current_user.id)
+            target = staff_member(current_user.id)
         elif (form.assignee.data or "").isdigit():
-            target = db.session.get(StaffUser, int(form.assignee.data))
+            target = staff_member(int(form.assignee.data))
         else:
             target = None
         services.assign(complaint, target, current_user)
@@ -160,10 +154,7 @@ def _apply(complaint: Complaint, action: str, form) -> None:
 @require_role("agent")
 def evidence(reference: str, evidence_id: int):
     complaint = complaint_for_staff(reference)
-    item = db.session.scalar(select(ComplaintEvidence).where(ComplaintEvidence.id == evidence_id,
-                                                             ComplaintEvidence.complaint_id == complaint.id))
-    if item is None:
-        abort(404)
+    item = queries.evidence_of(complaint, evidence_id)
     record("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256)
     return uploads.download(item.stored_name, item.mime, export.download_name(item))
 

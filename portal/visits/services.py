@@ -16,6 +16,7 @@ from portal.notify import events
 from portal.orm import utcnow
 from portal.visits import rules
 from portal.visits.feed import family_consent_event, record_answer_event, visit_event
+from portal.visits.hooks import record_disputed
 from portal.visits.models import (Visit, VisitAnnotation, VisitAnswer, VisitDispute, Visitor, VisitRecord)
 
 
@@ -245,8 +246,8 @@ def set_family_contact(borrower: Borrower, visit: Visit, version, allowed: bool)
 
 
 def answer_record(borrower: Borrower, visit: Visit, version, *, dispute_text: str | None = None) -> None:
-    """Confirm the record (``dispute_text`` None) or dispute it; a dispute opens a linked complaint if the
-    complaints domain offers it."""
+    """Confirm the record (``dispute_text`` None) or dispute it; a dispute runs the handlers registered with
+    ``portal.visits.hooks.on_record_disputed`` (the complaints domain opens a linked complaint)."""
     if str(version) != str(visit.version):
         raise VisitError("stale")
     if visit.record is None or visit.record_answer is not None:
@@ -260,17 +261,8 @@ def answer_record(borrower: Borrower, visit: Visit, version, *, dispute_text: st
     dispute = VisitDispute(visit_id=visit.id, text=dispute_text)
     db.session.add(dispute)
     _answer(visit, borrower, "record_dispute", dispute_text)
-    dispute.complaint_ref = _open_complaint(borrower, visit, dispute_text)
+    dispute.complaint_ref = record_disputed(borrower, visit, dispute_text)  # the complaints domain opens one
     record_answer_event(visit, "visit.record_disputed", dispute.complaint_ref)
-
-
-def _open_complaint(borrower: Borrower, visit: Visit, text: str) -> str | None:
-    try:
-        from portal.complaints.services import create_complaint_from_visit_dispute
-    except ImportError:
-        return None
-    complaint = create_complaint_from_visit_dispute(borrower, visit, text)
-    return getattr(complaint, "ref", None) or getattr(complaint, "reference", None)
 
 
 # ---- roster ----------------------------------------------------------------------------------------------
