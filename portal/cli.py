@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from portal import migrate
 from portal.extensions import db
+from portal.locales import LOCALES
 
 db_cli = AppGroup("db", help="Database schema (Alembic).")
 
@@ -146,7 +147,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="")
 @click.option("--email", default=None, help="where the daily digest of complaint deadlines is sent")
-@click.option("--locale", type=click.Choice(["zh_Hans", "zh_Hant"]), default="zh_Hans",
+@click.option("--locale", type=click.Choice(LOCALES), default="zh_Hans",
               help="script of the e-mail sent to this person")
 def create_staff_cmd(username: str, role: str, password: str, display_name: str, email: str | None,
                      locale: str) -> None:

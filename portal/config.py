@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from portal.locales import LOCALES
+
 _PREFIX = "PORTAL_"
 ENVIRONMENTS = ("development", "test", "production")
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
@@ -146,7 +148,7 @@ def _messaging(env: str, instance_path: str) -> dict:
         missing = [_PREFIX + k for k in needed if not settings[k]]
         if missing:
             raise ConfigError(f"the {sms} SMS gateway needs {', '.join(missing)}")
-        holes = [f"{kind}/{locale}" for kind in SMS_KINDS for locale in ("zh_Hans", "zh_Hant")
+        holes = [f"{kind}/{locale}" for kind in SMS_KINDS for locale in LOCALES
                  if not (templates.get(kind) or {}).get(locale)]
         if holes:
             raise ConfigError(f"{_PREFIX}SMS_TEMPLATES has no template id for: {', '.join(holes)}")

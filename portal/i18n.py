@@ -14,10 +14,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.extensions import babel
+from portal.locales import DEFAULT_LOCALE, LOCALES  # noqa: F401 - LOCALES is imported from here too
 from portal.numbers import nowrap
 
-LOCALES = ("zh_Hans", "zh_Hant")
-DEFAULT_LOCALE = "zh_Hans"
 LOCALE_COOKIE = "portal_locale"
 # Formatting locales of design §2: Simplified formats as mainland China, Traditional as Hong Kong.
 FORMAT_LOCALES = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK"}

@@ -14,7 +14,7 @@ from portal.glossary import GLOSSARY, quoted_or_explained
 from portal.i18n import fmt_datetime, fmt_time
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ("zh_Hans", "zh_Hant")
+from portal.locales import LOCALES  # noqa: E402
 
 
 def catalog_texts(locale):

@@ -39,7 +39,7 @@ from tests.html_checks import id_problems
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "portal" / "templates"
 VNU_JAR = ROOT / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-LOCALES = ("zh_Hans", "zh_Hant")
+from portal.locales import LOCALES  # noqa: E402
 PUBLIC = ["/", "/login", "/activate", "/activate?step=code", "/password/reset", "/report", "/report/status",
           "/verify-visitor", "/rights", "/staff/login", "/no-such-page"]
 BORROWER = ["/", "/loans", "/visits", "/plans", "/plans/new", "/complaints", "/complaints/new", "/settings",

@@ -20,9 +20,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from portal.locales import LOCALES  # noqa: E402 - the one definition
+
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
-LOCALES = ("zh_Hans", "zh_Hant")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdif]")
 
 

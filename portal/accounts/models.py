@@ -7,9 +7,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.accounts import rules
+from portal.locales import LOCALES, sql_in  # noqa: F401 - LOCALES is imported from here too
 from portal.orm import Base, UTCDateTime, utcnow
 
-LOCALES = ("zh_Hans", "zh_Hant")
 STAFF_ROLES = ("agent", "supervisor")
 CONTACT_CHANNELS = ("sms", "phone", "portal")
 
@@ -32,7 +32,7 @@ class _Principal:
 class Borrower(_Principal, Base):
     __tablename__ = "borrowers"
     __table_args__ = (
-        CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name="locale"),
+        CheckConstraint(sql_in("locale"), name="locale"),
         CheckConstraint("preferred_contact IN ('sms', 'phone', 'portal')", name="preferred_contact"),
         # Staff lookup (issue 14): a name prefix in either script, and the last 4 characters of the ID number,
         # both in the order the results are listed (key-set pages).
@@ -86,7 +86,7 @@ def _set_search_keys(_mapper, _connection, target: Borrower) -> None:
 class StaffUser(_Principal, Base):
     __tablename__ = "staff_users"
     __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor')", name="role"),
-                      CheckConstraint("locale IN ('zh_Hans', 'zh_Hant')", name="locale"))
+                      CheckConstraint(sql_in("locale"), name="locale"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

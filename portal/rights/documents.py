@@ -25,11 +25,11 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
+from portal.locales import LOCALES
 from portal.numbers import numbers
 from portal.rights.links import WHAT_TO_DO_ID
 
 CONTENT_DIR = Path(__file__).parent / "content"
-LOCALES = ("zh_Hans", "zh_Hant")
 FRONT_MATTER_KEYS = ("title", "summary", "last_checked", "order")
 _HEADING_ID = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*$")
 

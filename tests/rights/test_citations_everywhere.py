@@ -15,7 +15,7 @@ from portal.rights.sources import chinese_number, citations, unknown_citations
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "portal" / "templates").rglob("*.html"))
-LOCALES = ("zh_Hans", "zh_Hant")
+from portal.locales import LOCALES  # noqa: E402
 
 
 def catalog(locale):
