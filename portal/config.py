@@ -211,6 +211,7 @@ def load_config(instance_path: str) -> dict:
         "CODE_LIMIT_PER_ACCOUNT": _env("CODE_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         # Public pages that could be used to guess: visitor check, third-party report filing and lookup.
         "VISIT_CHECK_LIMIT": _env("VISIT_CHECK_LIMIT", "10 per minute"),
+        "WHO_CALLED_LIMIT": _env("WHO_CALLED_LIMIT", "10 per minute"),
         "REPORT_FILING_LIMIT": _env("REPORT_FILING_LIMIT", "20 per hour"),
         "REPORT_STATUS_LIMIT": _env("REPORT_STATUS_LIMIT", "10 per 15 minutes"),
         # How long a browser keeps access to a third-party report after entering its reference and secret.

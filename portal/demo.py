@@ -8,6 +8,7 @@ DEMO_MODULES = [
     "portal.loans.demo",
     "portal.complaints.demo",
     "portal.visits.demo",
+    "portal.agencies.demo",
     "portal.plans.demo",
     "portal.contacts.demo",
     "portal.privacy.demo",

@@ -74,6 +74,8 @@ def configure_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if error.response is not None:  # a page of its own (a rate limit's on_breach page)
+            return error.response
         if error.code in _MESSAGES:
             return render_error(error.code)
         return error

@@ -2,6 +2,7 @@
 from portal.orm import Base
 
 import portal.accounts.models  # noqa: F401,E402
+import portal.agencies.models  # noqa: F401,E402
 import portal.audit.models  # noqa: F401,E402
 import portal.complaints.models  # noqa: F401,E402
 import portal.loans.models  # noqa: F401,E402

@@ -16,6 +16,7 @@ BORROWER_NAV = [
 PUBLIC_LINKS = [
     ("rights.index", _l("Your rights")),
     ("visits.verify_visitor", _l("Check a visitor")),
+    ("agencies.index", _l("Who called me? Our collection agencies and their numbers")),
     ("complaints.report", _l("Report improper collection (family and others)")),
     ("complaints.report_status", _l("Follow a report")),
 ]

@@ -41,11 +41,12 @@ TEMPLATES = ROOT / "portal" / "templates"
 VNU_JAR = ROOT / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 from portal.locales import LOCALES  # noqa: E402
 PUBLIC = ["/", "/login", "/activate", "/activate?step=code", "/password/reset", "/report", "/report/status",
-          "/verify-visitor", "/rights", "/staff/login", "/no-such-page"]
+          "/verify-visitor", "/rights", "/agencies", "/staff/login", "/no-such-page"]
 BORROWER = ["/", "/loans", "/visits", "/plans", "/plans/new", "/complaints", "/complaints/new", "/settings",
             "/settings/my-data", "/rights", "/no-such-page"]
 STAFF = ["/staff/", "/staff/complaints", "/staff/plans", "/staff/visits/", "/staff/visits/new",
-         "/staff/visits/roster", "/staff/audit", "/staff/reports", "/staff/requests",
+         "/staff/visits/roster", "/staff/audit", "/staff/reports", "/staff/requests", "/staff/agencies",
+         "/staff/agencies/new",
          "/staff/no-such-page"]
 
 
@@ -141,7 +142,30 @@ def journeys(new_client, session, pages: dict) -> dict:
             out["anonymous zh_Hans POST /verify-visitor (rate-limited)"] = (429, limited.get_data(as_text=True))
             break
     assert "anonymous zh_Hans POST /verify-visitor (rate-limited)" in out
-    return out | team_journey(new_client, session)
+    return out | team_journey(new_client, session) | who_called_journey(new_client)
+
+
+def who_called_journey(new_client) -> dict:
+    """"Who called me?": an agency's number, the lender's, a past agency's, an unknown one (both scripts), and
+    the check once rate-limited."""
+    out = {}
+    for locale in LOCALES:
+        client = new_client()
+        client.set_cookie("portal_locale", locale)
+        for number in ("020 6123 4567", "0755-8888 6666", "075566667777", "13912345678"):
+            answer = _submit(client, "/agencies", {"number": number})
+            out[f"anonymous {locale} POST /agencies ({number})"] = (answer.status_code, answer.get_data(as_text=True))
+    client = new_client()
+    for _attempt in range(30):
+        limited = _submit(client, "/agencies", {"number": "13912345678"})
+        if limited.status_code == 429:
+            out["anonymous zh_Hans POST /agencies (rate-limited)"] = (429, limited.get_data(as_text=True))
+            break
+    assert "anonymous zh_Hans POST /agencies (rate-limited)" in out
+    from portal.extensions import limiter
+
+    limiter.reset()  # the forms answered with errors come later and post here too
+    return out
 
 
 def team_journey(new_client, session) -> dict:
@@ -209,7 +233,8 @@ def collect_pages(app, login, session, staff, objects) -> dict[str, str]:
               lambda p: not p.startswith("/staff")) for b in borrowers]
     staff_starts = STAFF + [f"/staff/complaints?status={state}" for state in complaint_rules.STATES] \
         + [theirs for *_rest, theirs in objects] \
-        + [f"/staff/visits/new?loan={ref}" for ref in session.scalars(select(Loan.loan_ref).order_by(Loan.id))]
+        + [f"/staff/visits/new?loan={ref}" for ref in session.scalars(select(Loan.loan_ref).order_by(Loan.id))]\
+        + [f"/staff/borrowers/{b.id}/contacts" for b in borrowers]
     users += [(u, u.role, staff_starts, lambda p: p.startswith("/staff")) for u in staff]
     crawled = []
     for user, who, starts, allow in users:

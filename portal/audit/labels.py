@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 # Translators: audit log actions, read after the actor's name ("Zhao viewed a complaint").
 ACTION_LABELS = {
+    "agency.added": _l("added an organisation to the published agency list"),
+    "agency.changed": _l("changed an entry of the published agency list"),
+    "agency.ended": _l("ended an agency on the published list"),
     "audit.viewed": _l("viewed the audit log"),
     "audit.exported": _l("exported the audit log"),
     "borrower.activated": _l("activated their account"),
@@ -16,6 +19,7 @@ ACTION_LABELS = {
     "borrower.family_contact_consent": _l("changed their consent to family contact"),
     "borrower.searched": _l("searched for a borrower"),
     "borrower.viewed": _l("viewed a borrower's page"),
+    "borrower.contacts_viewed": _l("viewed a borrower's contact log"),
     "borrower.personal_data_shown": _l("showed a borrower's personal information"),
     "borrower.note_added": _l("added a note about a borrower"),
     "complaint.filed": _l("filed a complaint"),
@@ -95,6 +99,7 @@ DETAIL_LABELS = {
     "arrived": _l("Arrived"),
     "badge": _l("Badge number"),
     "borrower_id": _l("Borrower"),
+    "code": _l("Code"),
     "fields": _l("Fields shown"),
     "kinds": _l("Searched as"),
     "note": _l("Note"),

@@ -11,12 +11,12 @@ from portal.extensions import db
 from portal.i18n import fmt_date, fmt_time, lender_tz
 
 
-def describe(contact: Contact, rules_broken: list[str]) -> str:
+def describe(contact: Contact, rules_broken: list[str], names: dict[str, str] | None = None) -> str:
     text = _("%(date)s %(time)s: %(channel)s to %(party)s (%(number)s) from %(caller)s, %(agency)s.",
              date=fmt_date(contact.at.astimezone(lender_tz()).date()), time=fmt_time(contact.at),
              channel=labels.CHANNEL_LABELS[contact.channel], party=labels.PARTY_LABELS[contact.to_party],
              number=contact.to_number or "-", caller=contact.from_number or "-",
-             agency=contact.agency_code or _("the lender itself"))
+             agency=(names or {}).get(contact.agency_code, contact.agency_code) or _("the lender itself"))
     return " ".join([text] + [str(labels.RULES[r][0]) for r in rules_broken])
 
 
@@ -35,7 +35,11 @@ def prefill(form, borrower, ids) -> list[Contact]:
     form.occurred_time.data = first.at.astimezone(lender_tz()).time().replace(second=0, microsecond=0)
     form.collector_phone.data = first.from_number
     form.collector_name.data = " · ".join(x for x in (first.agent, first.agency_code) if x)[:100]
-    form.what_happened.data = "\n".join(describe(c, flags[c.id]) for c in contacts)
+    from portal.agencies.queries import names_by_code
+    from portal.i18n import current_locale
+
+    names = names_by_code(current_locale())
+    form.what_happened.data = "\n".join(describe(c, flags[c.id], names) for c in contacts)
     if form.loan.data == "":
         form.loan.data = first.loan.loan_ref
     return contacts

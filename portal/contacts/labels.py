@@ -18,8 +18,17 @@ RULES = {
     "third_party": (_l("Someone other than you was contacted. They may only be asked to pass on a message and must "
                        "learn nothing about the debt."), (CBA, GBT)),
     "one_collector": (_l("A visit by fewer than 2 collectors. Home visits are made by at least 2."), (CBA,)),
+    "agency": (_l("Contact by an agency that was not on the lender's published list of collection agencies that day. "
+                  "The lender must publish the agencies it uses."), (CBA,)),
     "plan": (_l("Against your agreement: you were contacted while an agreed repayment plan was in force. This is "
                 "our own promise, not a law."), ()),
+}
+# Translators: short names of the rules, as column headings of the staff report.
+RULE_SHORT = {
+    "night": _l("22:00–08:00"), "attempts": _l("Over 6 unanswered calls a day"),
+    "answered": _l("Over 3 answered calls a day"), "third_party": _l("Third party contacted"),
+    "one_collector": _l("Visit by fewer than 2"), "agency": _l("Agency not on the list"),
+    "plan": _l("Against an agreed plan"),
 }
 CARD_SOURCE = _l("《商业银行信用卡业务监督管理办法》 Art. 68")
 # The complaint form's channel for a contact's channel.

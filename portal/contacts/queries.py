@@ -33,10 +33,11 @@ def _own(borrower):
 def _facts(borrower, start: datetime, end: datetime) -> list[rules.ContactFacts]:
     rows = db.session.execute(
         select(Contact.id, Contact.at, Contact.channel, Contact.to_party, Contact.to_number, Contact.answered,
-               Contact.collectors_count)
+               Contact.collectors_count, Contact.agency_code)
         .where(Contact.loan_id.in_(_own(borrower)), Contact.at >= start, Contact.at < end))
     return [rules.ContactFacts(key=r.id, at=r.at, channel=r.channel, to_party=r.to_party, to_number=r.to_number,
-                               answered=r.answered, collectors_count=r.collectors_count) for r in rows]
+                               answered=r.answered, collectors_count=r.collectors_count,
+                               agency_code=r.agency_code) for r in rows]
 
 
 def _day_bounds(first: datetime, last: datetime) -> tuple[datetime, datetime]:
@@ -60,9 +61,12 @@ def plan_days(borrower) -> list:
     return [(agreed_on(p), None) for p in agreed]
 
 
-def judge(borrower, facts: list[rules.ContactFacts]) -> dict[int, list[str]]:
+def judge(borrower, facts: list[rules.ContactFacts], agencies: dict | None = None) -> dict[int, list[str]]:
+    from portal.agencies.queries import periods
+
     return rules.breaches(facts, lender_tz(), plan_days=plan_days(borrower),
-                          plan_promise=current_app.config.get("PORTAL_CONTACT_PLAN_PROMISE", True))
+                          plan_promise=current_app.config.get("PORTAL_CONTACT_PLAN_PROMISE", True),
+                          agencies=periods() if agencies is None else agencies)
 
 
 def flags_between(borrower, start: datetime, end: datetime) -> dict[int, list[str]]:
@@ -78,17 +82,17 @@ def parse_key(raw: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def page_for(borrower, after: str | None, now: datetime) -> Page:
+def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE) -> Page:
     """One page of the timeline, newest first, after the key ``after`` ("<at>_<id>" of the last row shown)."""
     stmt = select(Contact).where(Contact.loan_id.in_(_own(borrower)))
     key = parse_key(after)
     if key is not None:
         at, ident = key
         stmt = stmt.where(or_(Contact.at < at, and_(Contact.at == at, Contact.id < ident)))
-    contacts = list(db.session.scalars(stmt.order_by(Contact.at.desc(), Contact.id.desc()).limit(PAGE_SIZE + 1)))
+    contacts = list(db.session.scalars(stmt.order_by(Contact.at.desc(), Contact.id.desc()).limit(size + 1)))
     next_key = None
-    if len(contacts) > PAGE_SIZE:
-        contacts = contacts[:PAGE_SIZE]
+    if len(contacts) > size:
+        contacts = contacts[:size]
         last = contacts[-1]
         next_key = f"{last.at.astimezone(timezone.utc).replace(tzinfo=None).isoformat()}_{last.id}"
     flags: dict[int, list[str]] = {}

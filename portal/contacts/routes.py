@@ -7,7 +7,8 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from portal.contacts import labels, queries
-from portal.i18n import lender_tz
+from portal.agencies.queries import names_by_code
+from portal.i18n import current_locale, lender_tz
 from portal.orm import utcnow
 from portal.security import gate
 
@@ -21,4 +22,4 @@ def index():
     tz = lender_tz()
     days = [(day, list(rows)) for day, rows in groupby(page.contacts, key=lambda c: c.at.astimezone(tz).date())]
     return render_template("contacts/index.html", page=page, days=days, labels=labels,
-                           after=request.args.get("after"))
+                           after=request.args.get("after"), agency_names=names_by_code(current_locale()))

@@ -16,6 +16,10 @@ Sources (design §6):
   the debt (CBA guideline; GB/T 45251-2025; for cards also 《商业银行信用卡业务监督管理办法》 Art. 68). Every
   contact of a third party is flagged as something to check; the guarantor is a party to the debt and is not.
 - ``one_collector``: home visits by at least 2 collectors (CBA guideline), only where the record gives a count.
+- ``agency``: "the institution publishes the list of collection agencies it uses" (CBA guideline): a contact by an
+  agency (``agency_code`` not empty; empty is the lender itself) that is not on the published list that local day —
+  unknown, before its first day or after its last. The caller number is not judged: design §6 names no rule about
+  which numbers an agency calls from (the list shows them so that a borrower can check a caller).
 - ``plan``: contact while an agreed repayment plan is being kept is against the lender's own promise
   (PORTAL_CONTACT_PLAN_PROMISE), not against a law.
 """
@@ -40,11 +44,11 @@ NIGHT_START, NIGHT_END = time(22, 0), time(8, 0)
 MAX_UNANSWERED_ATTEMPTS = 6
 MAX_ANSWERED_CALLS = 3
 MIN_VISIT_COLLECTORS = 2
-RULES = ("night", "attempts", "answered", "third_party", "one_collector", "plan")
+RULES = ("night", "attempts", "answered", "third_party", "one_collector", "agency", "plan")
 # The complaint category each rule belongs to (portal.complaints.rules.CATEGORIES).
 COMPLAINT_CATEGORY = {"night": "night_or_frequent", "attempts": "night_or_frequent",
                       "answered": "night_or_frequent", "third_party": "third_parties",
-                      "one_collector": "visit_conduct", "plan": "other"}
+                      "one_collector": "visit_conduct", "agency": "other", "plan": "other"}
 
 
 class InvalidNumber(ValueError):
@@ -79,6 +83,19 @@ class ContactFacts:
     to_number: str
     answered: bool | None = None
     collectors_count: int | None = None
+    agency_code: str = ""
+
+
+def unlisted_agency(code: str, day: date, listed: dict[str, tuple[date, date | None]]) -> bool:
+    """An agency contact on a local day when that agency was not on the published list (``{code: (since,
+    until)}``, both days included; until None: still listed). The lender itself (empty code) is never unlisted."""
+    if not code:
+        return False
+    period = listed.get(code)
+    if period is None:
+        return True
+    since, until = period
+    return day < since or (until is not None and day > until)
 
 
 def local_day(at: datetime, tz: ZoneInfo) -> date:
@@ -97,10 +114,12 @@ def plan_kept_on(day: date, plan_days: list[tuple[date, date | None]]) -> bool:
 
 
 def breaches(contacts: list[ContactFacts], tz: ZoneInfo, *, plan_days: list[tuple[date, date | None]] = (),
-             plan_promise: bool = True) -> dict[object, list[str]]:
+             plan_promise: bool = True, agencies: dict[str, tuple[date, date | None]] | None = None,
+             ) -> dict[object, list[str]]:
     """The rules each contact does not follow: ``{key: [rule, …]}`` (keys without a breach are left out).
 
     ``contacts`` are one borrower's, all of them for the days concerned (the counting rules need the whole day).
+    ``agencies``: the published list (``{code: (since, until)}``); None leaves the agency rule out.
     """
     found: dict[object, list[str]] = defaultdict(list)
     unanswered: dict[tuple[date, str], int] = defaultdict(int)
@@ -122,6 +141,8 @@ def breaches(contacts: list[ContactFacts], tz: ZoneInfo, *, plan_days: list[tupl
             found[c.key].append("third_party")
         if c.channel == "visit" and c.collectors_count is not None and c.collectors_count < MIN_VISIT_COLLECTORS:
             found[c.key].append("one_collector")
+        if agencies is not None and unlisted_agency(c.agency_code, day, agencies):
+            found[c.key].append("agency")
         if plan_promise and c.to_party in ("borrower", "guarantor") and plan_kept_on(day, list(plan_days)):
             found[c.key].append("plan")
     return dict(found)

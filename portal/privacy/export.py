@@ -29,6 +29,7 @@ from portal.accounts.models import Borrower, LoginSession
 from portal.audit.models import AuditEvent
 from portal.complaints.models import (Complaint, ComplaintCategory, ComplaintEvent, ComplaintEvidence,
                                       ComplaintMessage)
+from portal.contacts.models import Contact
 from portal.extensions import db
 from portal.lifecycle import after_commit
 from portal.loans.models import Instalment, Loan, Payment
@@ -71,6 +72,8 @@ COMPLAINT = ("reference", "reporter_name", "reporter_relation", "debtor_name", "
 COMPLAINT_MESSAGE = ("author_kind", "body", "at")  # who wrote it as "complainant" or "staff", never which staff
 COMPLAINT_EVENT = ("kind", "at")
 MESSAGE = ("kind", "channel", "recipient", "state", "created_at", "sent_at")  # the text may hold a used code
+CONTACT = ("contact_ref", "at", "channel", "answered", "duration_s", "to_number", "to_party", "from_number", "agent",
+           "agency_code", "summary", "collectors_count")  # the contact log the lender exported (/contacts)
 DATA_REQUEST = ("kind", "detail", "state", "received_at", "due_on", "answer", "answered_at")
 
 
@@ -167,6 +170,9 @@ def collect(session: Session, borrower: Borrower) -> tuple[dict, list[tuple[str,
         "visits": visits,
         "repayment_plans": plans,
         "complaints": complaints,
+        "collection_contacts": [_row(c, CONTACT) | {"loan_ref": ref} for c, ref in session.execute(
+            select(Contact, Loan.loan_ref).join(Loan, Contact.loan_id == Loan.id)
+            .where(Loan.borrower_id == borrower.id).order_by(Contact.at, Contact.id))],
         "data_requests": [_row(r, DATA_REQUEST) | {"reference": r.reference} for r in _all(
             select(DataRequest).where(DataRequest.borrower_id == borrower.id).order_by(DataRequest.id))],
         "messages_sent": [_row(m, MESSAGE) for m in _all(

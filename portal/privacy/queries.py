@@ -13,6 +13,7 @@ from portal.accounts.models import Borrower, LoginSession
 from portal.audit.models import AuditEvent
 from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint, ComplaintEvidence
+from portal.contacts.models import Contact
 from portal.extensions import db
 from portal.i18n import fmt_date, local_today
 from portal.loans.models import Loan
@@ -46,6 +47,7 @@ class MyData:
     requests: list[DataRequest] = field(default_factory=list)
     messages: list[Outbox] = field(default_factory=list)
     messages_total: int = 0
+    contacts: int = 0
 
 
 def _count(stmt) -> int:
@@ -78,6 +80,8 @@ def my_data(borrower: Borrower) -> MyData:
         complaints=_count(complaints), evidence_files=_count(evidence), sessions=sessions,
         requests=requests_of(borrower), messages=messages_of(borrower),
         messages_total=_count(select(Outbox.id).where(Outbox.borrower_id == borrower.id)),
+        contacts=_count(select(Contact.id).join(Loan, Contact.loan_id == Loan.id)
+                        .where(Loan.borrower_id == borrower.id)),
     )
 
 

@@ -20,6 +20,7 @@ STAFF_NAV = [
     ("staff_visits.queue", _l("Visits"), "agent"),
     ("staff_privacy.queue", _l("Data requests"), "agent"),
     ("staff_visits.roster", _l("Visitor roster"), "supervisor"),
+    ("staff_agencies.index", _l("Agencies"), "supervisor"),
     ("staff_messages.index", _l("Messages"), "supervisor"),
     ("staff_audit.index", _l("Audit log"), "supervisor"),
     ("staff_reports.index", _l("Reports"), "supervisor"),

@@ -14,6 +14,8 @@ from wtforms.validators import Optional
 from portal.audit.services import record
 from portal.complaints import queries as complaint_queries
 from portal.complaints.labels import CATEGORY_LABELS
+from portal.contacts.labels import RULE_SHORT
+from portal.contacts.report import breach_report
 from portal.i18n import lender_tz, local_today
 from portal.security import gate
 from portal.staff import reports
@@ -23,7 +25,7 @@ bp = Blueprint("staff_reports", __name__, url_prefix="/staff/reports")
 gate(bp, kind="staff", login_endpoint="staff.login")
 
 DEFAULT_DAYS = 84
-SECTIONS = ("plans", "visits", "complaints")
+SECTIONS = ("plans", "visits", "complaints", "breaches")
 
 # Translators: rows of the report tables (counts).
 FIGURE_LABELS = {
@@ -53,7 +55,8 @@ SHARE_TEXTS = {
     "disputed_of_recorded": _l("%(part)d of %(whole)d visit records disputed: %(percent)s"),
     "in_time_of_due": _l("%(part)d of %(whole)d complaints whose 15 days are over decided in time: %(percent)s"),
 }
-SECTION_TITLES = {"plans": _l("Repayment plans"), "visits": _l("Visits"), "complaints": _l("Complaints")}
+SECTION_TITLES = {"plans": _l("Repayment plans"), "visits": _l("Visits"), "complaints": _l("Complaints"),
+                  "breaches": _l("Contacts that did not follow the rules")}
 
 
 class RangeForm(FlaskForm):
@@ -105,7 +108,7 @@ def index():
     if chosen is None:
         return render_template("staff/reports.html", form=form, invalid=True)
     since, until = chosen
-    data = _sections(since, until)
+    data = _sections(since, until) | {"breaches": breach_report(since, until, lender_tz())}
     record("report.viewed", "report", "all", since=since.isoformat(), until=until.isoformat())
     complaint_data = data["complaint_data"]
     top = max((n for _c, n in complaint_data.categories), default=0) or 1
@@ -113,8 +116,8 @@ def index():
                            week_bars=weekly_bars([w["received"] for w in complaint_data.weeks]),
                            category_bars=[(c, n, n / top) for c, n in complaint_data.categories],
                            category_labels=CATEGORY_LABELS, figure_labels=FIGURE_LABELS, share_texts=SHARE_TEXTS,
-                           section_titles=SECTION_TITLES, range_args={"since": since.isoformat(),
-                                                                        "until": until.isoformat()})
+                           section_titles=SECTION_TITLES, rule_short=RULE_SHORT, agency_names=agency_names(),
+                           range_args={"since": since.isoformat(), "until": until.isoformat()})
 
 
 @bp.route("/<section>.csv")
@@ -126,9 +129,37 @@ def csv_export(section: str) -> Response:
     if chosen is None:
         abort(400)
     since, until = chosen
-    data = _sections(since, until)
     buf = io.StringIO()
     out = csv.writer(buf)
+    if section == "breaches":
+        _breach_rows(out, breach_report(since, until, lender_tz()), since, until)
+    else:
+        _figure_rows(out, _sections(since, until), section, since, until)
+    record("report.exported", "report", section, since=since.isoformat(), until=until.isoformat())
+    response = Response("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{section}-{since}-{until}.csv"'
+    return response
+
+
+def agency_names() -> dict[str, str]:
+    from portal.agencies.queries import names_by_code
+    from portal.i18n import current_locale
+
+    return names_by_code(current_locale())
+
+
+def _breach_rows(out, report, since: date, until: date) -> None:
+    """Per agency ("" is the lender itself): all its contacts, those that did not follow some rule, then one row per
+    rule seen in the period (a contact may break several rules)."""
+    out.writerow(["since", "until", "agency_code", "rule", "contacts"])
+    for code in report.agencies:
+        out.writerow([since.isoformat(), until.isoformat(), code, "all_contacts", report.contacts[code]])
+        out.writerow([since.isoformat(), until.isoformat(), code, "any_rule", report.flagged_contacts[code]])
+        for rule in report.rules_seen():
+            out.writerow([since.isoformat(), until.isoformat(), code, rule, report.flagged[(code, rule)]])
+
+
+def _figure_rows(out, data, section: str, since: date, until: date) -> None:
     out.writerow(["section", "since", "until", "figure", "count", "of", "percent"])
     part = data[section]
     for key, value in part.figures:
@@ -146,8 +177,4 @@ def csv_export(section: str) -> Response:
                           "received_in_week", w["received"], "", ""])
         for category, n in complaint_data.categories:
             out.writerow([section, since.isoformat(), until.isoformat(), f"category:{category}", n, "", ""])
-    record("report.exported", "report", section, since=since.isoformat(), until=until.isoformat())
-    response = Response("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{section}-{since}-{until}.csv"'
-    return response
 

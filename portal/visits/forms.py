@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (DateField, HiddenField, RadioField, SelectMultipleField, StringField,
+from wtforms import (DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField, TimeField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -136,6 +136,8 @@ class VisitorForm(ActionForm):
     name = StringField(_l("Name"), filters=[stripped], validators=[_required, Length(max=100)])
     badge = StringField(_l("Badge number"), filters=[stripped], validators=[_required, Length(max=32)])
     photo = FileField(_l("Photo (JPEG, PNG or WebP, at most 2 MB)"))
+    # Choices: the lender's own staff ("") and each collection agency on the published list (set by the view).
+    agency = SelectField(_l("Works for"), choices=[], default="", validate_choice=True)
 
 
 class ToggleVisitorForm(ActionForm):

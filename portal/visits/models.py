@@ -8,6 +8,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, ForeignKey, Index, Int
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import StaffUser
+from portal.agencies.models import Agency
 from portal.loans.models import Loan
 from portal.orm import Base, UTCDateTime, forbid_changes, utcnow
 from portal.visits.rules import STATES
@@ -25,9 +26,13 @@ class Visitor(Base):
     badge_number: Mapped[str] = mapped_column(String(32), unique=True)
     photo_name: Mapped[str | None] = mapped_column(String(40))  # random file name under the photo folder
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The collection agency the visitor works for (None: the lender's own staff); /verify-visitor names it.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"), index=True)
     # When the visitor stopped being active: the retention clock of the photo (PORTAL_RETENTION_*).
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency: Mapped[Agency | None] = relationship()
 
 
 visit_visitors = Table(

@@ -1,7 +1,8 @@
 """Borrower pages of visits (list, detail, answers), the public visitor check and visitor photos."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -144,7 +145,7 @@ def record_dispute(visit_id: int):
 
 
 def _too_many_checks(_limit):
-    return render_template("visits/verify_limited.html"), 429
+    return make_response(render_template("visits/verify_limited.html"), 429)
 
 
 @bp.route("/verify-visitor", methods=["GET", "POST"])

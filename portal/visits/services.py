@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Borrower, StaffUser
+from portal.agencies.rules import listed_on
 from portal.audit.services import record
 from portal.extensions import db
 from portal.i18n import lender_tz, local_today
@@ -267,11 +268,12 @@ def answer_record(borrower: Borrower, visit: Visit, version, *, dispute_text: st
 
 # ---- roster ----------------------------------------------------------------------------------------------
 
-def add_visitor(staff: StaffUser, name: str, badge: str, photo_name: str | None) -> Visitor:
+def add_visitor(staff: StaffUser, name: str, badge: str, photo_name: str | None,
+                agency_id: int | None = None) -> Visitor:
     badge = rules.normalize_badge(badge)
     if db.session.scalar(select(Visitor.id).where(Visitor.badge_number == badge)) is not None:
         raise VisitError("badge_taken")
-    visitor = Visitor(name=name, badge_number=badge, photo_name=photo_name, active=True)
+    visitor = Visitor(name=name, badge_number=badge, photo_name=photo_name, active=True, agency_id=agency_id)
     db.session.add(visitor)
     db.session.flush()
     record("visitor.added", "visitor", visitor.id, staff=staff, badge=badge)
@@ -292,11 +294,17 @@ def set_visitor_active(staff: StaffUser, visitor: Visitor, active: bool) -> None
 
 def check_visitor(badge: str, code: str, today: date) -> tuple[Visitor, Visit] | None:
     """Yes only for an active visitor assigned to a visit with that code that is expected today (proposed,
-    confirmed or rescheduled; not one the borrower asked to move or to replace by a remote check)."""
+    confirmed or rescheduled; not one the borrower asked to move or to replace by a remote check), and whose
+    agency, if they work for one, is on the published list today."""
     visitor = db.session.scalar(select(Visitor).where(Visitor.badge_number == rules.normalize_badge(badge),
                                                       Visitor.active.is_(True)))
     result = None
-    if visitor is not None:
+    if visitor is not None and visitor.agency is not None and \
+            not listed_on(today, visitor.agency.since, visitor.agency.until):
+        visitor_ok = False  # their agency is not on today's published list: not confirmed
+    else:
+        visitor_ok = visitor is not None
+    if visitor_ok:
         candidates = db.session.scalars(select(Visit).where(
             Visit.code == rules.normalize_code(code), Visit.state.in_(rules.EXPECTED_AT_DOOR),
             Visit.visitors.any(Visitor.id == visitor.id)))

@@ -183,10 +183,17 @@ def annotate(visit_id: int):
 
 # ---- roster (supervisors) --------------------------------------------------------------------------------
 
+def _agency_choices() -> list[tuple[str, str]]:
+    from portal.agencies.queries import choices
+
+    return [("", _("The lender's own staff"))] + [(str(a.id), f"{a.code} · {a.name}") for a in choices()]
+
+
 @bp.route("/roster", methods=["GET", "POST"])
 @require_role("supervisor")
 def roster():
     form = VisitorForm()
+    form.agency.choices = _agency_choices()
     photo_error = None
     if form.validate_on_submit():
         data = photos.read_upload(form.photo.data)
@@ -194,7 +201,8 @@ def roster():
             with db.session.begin_nested():
                 if data:
                     photos.check_photo(data)
-                visitor = services.add_visitor(current_user, form.name.data, form.badge.data, None)
+                visitor = services.add_visitor(current_user, form.name.data, form.badge.data, None,
+                                               int(form.agency.data) if form.agency.data else None)
                 if data:  # the file is written only once the row is valid, and removed if the commit fails
                     name = visitor.photo_name = photos.save_photo(data)
                     after_rollback(partial(photos.delete_photo, name))

@@ -121,3 +121,42 @@ def test_many_contacts_are_judged_quickly():
     many = [call(i, start + timedelta(minutes=7 * i), answered=i % 3 == 0) for i in range(10_000)]
     found = breaches(many, SHANGHAI)
     assert found and all(set(rules) <= {"night", "attempts", "answered"} for rules in found.values())
+
+
+# ---- agency rule: "the institution publishes the list of collection agencies it uses" (CBA guideline) ----------
+
+LISTED = {"AG-GZ02": (date(2026, 11, 10), date(2026, 11, 20)), "LENDER": (date(2020, 1, 1), None)}
+
+
+def by(key, at, agency):
+    return ContactFacts(key=key, at=at, channel="call", to_party="borrower", to_number="13800138000",
+                        answered=True, agency_code=agency)
+
+
+@pytest.mark.parametrize(("at", "agency", "flagged"), [
+    (local(15, 10, 0), "", False),               # the lender itself
+    (local(15, 10, 0), "LENDER", False),         # the lender's own code
+    (local(15, 10, 0), "AG-UNKNOWN", True),      # not on the list at all
+    (local(9, 23, 59) - timedelta(hours=2), "AG-GZ02", True),   # 21:59 on the day before its first day
+    (local(10, 0, 0) + timedelta(hours=8), "AG-GZ02", False),   # its first day (08:00)
+    (local(20, 21, 59), "AG-GZ02", False),       # its last day, 21:59
+    (local(21, 8, 0), "AG-GZ02", True),          # the day after its last day
+])
+def test_agency_not_on_the_published_list_that_day(at, agency, flagged):
+    found = breaches([by("c", at, agency)], SHANGHAI, agencies=LISTED)
+    assert ("agency" in found.get("c", [])) is flagged
+
+
+def test_the_listed_day_is_the_lenders_local_day():
+    # 16:30 UTC on 20 November is 00:30 on 21 November in Shanghai: after the last day (and at night).
+    late = datetime(2026, 11, 20, 16, 30, tzinfo=UTC)
+    assert breaches([by("c", late, "AG-GZ02")], SHANGHAI, agencies=LISTED) == {"c": ["night", "agency"]}
+    # 15:59 UTC on 20 November is 23:59 local on the 20th: still listed.
+    assert "agency" not in breaches([by("c", datetime(2026, 11, 20, 15, 59, tzinfo=UTC), "AG-GZ02")], SHANGHAI,
+                                    agencies=LISTED)["c"]
+
+
+def test_without_a_list_the_agency_rule_is_left_out_and_an_empty_list_flags_every_agency():
+    contact = [by("c", local(15, 10, 0), "AG-GZ02")]
+    assert breaches(contact, SHANGHAI) == {}
+    assert breaches(contact, SHANGHAI, agencies={}) == {"c": ["agency"]}

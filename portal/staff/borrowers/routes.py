@@ -9,10 +9,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from portal.complaints import services as complaints
+from portal.contacts import queries as contact_queries
 from portal.complaints.forms import choice_list
 from portal.extensions import db
 from portal.i18n import local_today
 from portal.loans import queries as loan_queries
+from portal.orm import utcnow
 from portal.security import gate
 from portal.staff.access import require_role
 from portal.staff.borrowers import lookup, queries, services
@@ -20,6 +22,7 @@ from portal.staff.borrowers.labels import template_helpers
 from portal.staff.borrowers.forms import LookupForm, NoteForm, PhoneComplaintForm, RevealForm
 
 bp = Blueprint("staff_borrowers", __name__, url_prefix="/staff/borrowers")
+CONTACT_PREVIEW = 10  # the newest contacts on the borrower's page; the rest on their own pages
 gate(bp, kind="staff", login_endpoint="staff.login")
 bp.context_processor(template_helpers)
 
@@ -47,7 +50,29 @@ def search():
 def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None = None):
     page = queries.borrower_page(borrower, local_today(), revealed)
     return render_template("staff/borrowers/detail.html", page=page, note_form=note_form or NoteForm(formdata=None),
-                           reveal_form=RevealForm(formdata=None), query=request.values.get("q", ""))
+                           reveal_form=RevealForm(formdata=None), query=request.values.get("q", ""),
+                           contacts=contact_queries.page_for(borrower, None, utcnow(), size=CONTACT_PREVIEW),
+                           **_contact_words())
+
+
+def _contact_words() -> dict:
+    from portal.agencies.queries import names_by_code
+    from portal.contacts import labels
+    from portal.i18n import current_locale
+
+    return {"contact_labels": labels, "agency_names": names_by_code(current_locale())}
+
+
+@bp.route("/<int:borrower_id>/contacts")
+@require_role("agent")
+def contacts(borrower_id: int):
+    """The borrower's whole contact log, newest first, in key-set pages (a staff view of personal data: audited)."""
+    borrower = queries.borrower_or_404(borrower_id)
+    after = request.args.get("after")
+    page = contact_queries.page_for(borrower, after, utcnow())
+    services.contacts_viewed(borrower, after)
+    return render_template("staff/borrowers/contacts.html", borrower=borrower, contacts=page, after=after,
+                           **_contact_words())
 
 
 @bp.route("/<int:borrower_id>")

@@ -21,6 +21,11 @@ def viewed(borrower: Borrower, query: str | None) -> None:
     record("borrower.viewed", "borrower", borrower.id, query=(query or "")[:AUDIT_QUERY_LENGTH])
 
 
+def contacts_viewed(borrower: Borrower, after: str | None) -> None:
+    """The contact log shows who was called at which number: a view of personal data."""
+    record("borrower.contacts_viewed", "borrower", borrower.id, after=(after or "")[:40])
+
+
 def personal_data_shown(borrower: Borrower) -> None:
     """PIPL Art. 6 (minimum necessary): the full phone, ID number and address only on request, and recorded."""
     record("borrower.personal_data_shown", "borrower", borrower.id, fields=["phone", "id_number", "address"])
