@@ -10,12 +10,14 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from portal.extensions import babel
 from portal.locales import DEFAULT_LOCALE, LOCALES  # noqa: F401 - LOCALES is imported from here too
-from portal.numbers import nowrap
+from portal.numbers import nowrap, nowrap_plain
 
 LOCALE_COOKIE = "portal_locale"
 # Formatting locales of design §2: Simplified formats as mainland China, Traditional as Hong Kong.
@@ -116,12 +118,46 @@ def _date_pattern(code: str, format: str) -> babel_dates.DateTimePattern:
 MONEY_PATTERN = "¥#,##0.00"
 
 
-def format_money(amount: int | Decimal, code: str) -> str:
-    """``money`` for the format locale ``code``: ints are fen, Decimals are yuan."""
-    value = fen_to_decimal(amount) if isinstance(amount, int) else amount
+def _babel_money(value: Decimal, code: str) -> str:
     return _number_pattern(MONEY_PATTERN).apply(value, babel_locale(code), currency="CNY", currency_digits=True,
                                                 decimal_quantization=True, group_separator=True,
                                                 numbering_system="latn")
+
+
+class MoneyFormat:
+    """``format_money`` for one format locale, built once: whole fen are laid out from the locale's own symbols
+    (group, decimal, minus) with no Decimal arithmetic; Decimals (yuan) go through Babel's pattern. On building,
+    the fast path is checked against Babel, so a CLDR whose money looks otherwise is never formatted wrongly."""
+
+    PROBES = (0, 1, -1, 99, -100, 123456, -123456, 100000000, 1234567890123)
+
+    def __init__(self, code: str) -> None:
+        symbols = babel_locale(code).number_symbols["latn"]
+        self.code = code
+        self._group, self._decimal, self._minus = symbols["group"], symbols["decimal"], symbols["minusSign"]
+        self._fast = all(self._fen(f) == _babel_money(fen_to_decimal(f), code) for f in self.PROBES)
+
+    def _fen(self, fen: int) -> str:
+        yuan, cents = divmod(-fen if fen < 0 else fen, 100)
+        text = f"¥{yuan:,}{self._decimal}{cents:02d}"
+        if self._group != ",":
+            text = text.replace(",", self._group)
+        return self._minus + text if fen < 0 else text
+
+    def __call__(self, amount: int | Decimal) -> str:
+        if type(amount) is int and self._fast:
+            return self._fen(amount)
+        return _babel_money(fen_to_decimal(amount) if isinstance(amount, int) else amount, self.code)
+
+
+@lru_cache(maxsize=None)
+def money_format(code: str) -> MoneyFormat:
+    return MoneyFormat(code)
+
+
+def format_money(amount: int | Decimal, code: str) -> str:
+    """``money`` for the format locale ``code``: ints are fen, Decimals are yuan."""
+    return money_format(code)(amount)
 
 
 def money(amount: int | Decimal) -> str:
@@ -133,6 +169,12 @@ def format_day(value: date, code: str, format: str = "long") -> str:
     """``fmt_date`` of a calendar day for the format locale ``code``."""
     if isinstance(value, datetime):
         value = value.date()
+    return _format_day(value, code, format)
+
+
+@lru_cache(maxsize=8192)
+def _format_day(value: date, code: str, format: str) -> str:
+    """A page shows the same few days many times (due dates, today): each is formatted once per locale."""
     return _date_pattern(code, format).apply(value, babel_locale(code))
 
 
@@ -201,17 +243,59 @@ def configure_i18n(app: Flask) -> None:
     @app.context_processor
     def _i18n_helpers() -> dict:
         loc = current_locale()
-        return {
+        code = FORMAT_LOCALES[loc]
+        to_money = money_format(code)
+        helpers = {
             "current_locale": loc,
             "html_lang": HTML_LANG[loc],
-            "other_locales": [(code, LOCALE_NAMES[code]) for code in LOCALES if code != loc],
+            "other_locales": [(c, LOCALE_NAMES[c]) for c in LOCALES if c != loc],
             "lender_name": lender_name(),
             # In pages an amount or a time never breaks across lines (plain text for SMS and exports: the
-            # functions above).
-            "money": lambda amount: nowrap(money(amount)),
-            "fmt_date": fmt_date,
-            "fmt_datetime": fmt_datetime,
-            "fmt_time": lambda value, format="short": nowrap(fmt_time(value, format)),
-            "fmt_number": fmt_number,
-            "fmt_percent": fmt_percent,
+            # functions above). The formatters are bound to the reader's locale once per page, not per call.
+            "money": lambda amount: nowrap_plain(to_money(amount)),
+            "fmt_date": lambda value, format="long": format_day(
+                value.astimezone(lender_tz()).date() if isinstance(value, datetime) else value, code, format),
+            "fmt_datetime": lambda value, format="medium": format_local_datetime(
+                value.astimezone(lender_tz()), code, format),
+            "fmt_time": lambda value, format="short": nowrap(format_local_time(value.astimezone(lender_tz()), code,
+                                                                               format)),
+            "fmt_number": lambda value: format_number(value, code),
+            "fmt_percent": lambda value, digits=2: format_percentage(value, code, digits),
         }
+        helpers.update(template_gettext(get_translations()))
+        return helpers
+
+
+def template_gettext(translations) -> dict:
+    """The template's ``_``/``gettext``/``ngettext``/``pgettext``/``npgettext`` bound to one catalogue: the page
+    looks its translations object up once, instead of Flask-Babel's lookup (request context, locale, domain,
+    cache) on every string. Same behaviour as Jinja's new-style gettext that Flask-Babel installs: the result is
+    marked safe when autoescaping and always %-formatted with the named variables (escaped)."""
+    lookup, plural = translations.ugettext, translations.ungettext
+    context_lookup, context_plural = translations.upgettext, translations.unpgettext
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        rv = lookup(__string)
+        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        rv = plural(__singular, __plural, __num)
+        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+
+    @pass_context
+    def pgettext(__context, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        rv = context_lookup(__string_ctx, __string)
+        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+
+    @pass_context
+    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        rv = context_plural(__string_ctx, __singular, __plural, __num)
+        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}

@@ -29,10 +29,19 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 # with at least one digit (TS-20261122-0042, L2025000101).
 _WHOLE = re.compile(r"¥[\d,]+(?:\.\d+)?|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
 _SHORTEST_CODE = 5  # M2 (an overdue stage) is a word, not a code
+_PLAIN = re.compile(r"[^<>&'\"]*")  # nothing markupsafe would escape
 
 
 def nowrap(value) -> Markup:
     return Markup('<span class="nowrap">%s</span>') % value
+
+
+def nowrap_plain(text: str) -> Markup:
+    """``nowrap`` of a text known to hold no markup characters (an amount as ``portal.i18n`` formats it): no
+    escaping pass. Anything else goes through ``nowrap``."""
+    if _PLAIN.fullmatch(text):
+        return Markup('<span class="nowrap">' + text + "</span>")
+    return nowrap(text)
 
 
 def tel_href(number: str) -> str:

@@ -6,6 +6,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -78,3 +80,50 @@ def test_each_locale_and_pattern_is_parsed_once():
             i18n.format_day(date(2026, 12, 1), code)
     assert i18n.babel_locale.cache_info().misses == len(CODES)
 
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_money_takes_the_fast_path_for_whole_fen(code):
+    """The per-locale formatter lays out fen itself (checked against Babel when it is built): no Babel call."""
+    fmt = i18n.money_format(code)
+    assert fmt._fast
+    assert i18n.money_format(code) is fmt  # built once per locale
+
+
+@settings(max_examples=300, deadline=None)
+@given(fen=st.integers(min_value=-10**15, max_value=10**15), code=st.sampled_from(CODES))
+def test_money_equals_babel_for_any_amount_of_fen(fen, code):
+    expected = babel_numbers.format_currency(i18n.fen_to_decimal(fen), "CNY", format=i18n.MONEY_PATTERN, locale=code)
+    assert i18n.format_money(fen, code) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), code=st.sampled_from(CODES),
+       format=st.sampled_from(["long", "medium", "short", "full"]))
+def test_cached_dates_equal_babel(day, code, format):
+    assert i18n.format_day(day, code, format) == babel_dates.format_date(day, format=format, locale=code)
+
+
+def test_nowrap_plain_is_nowrap_without_the_escaping_pass():
+    from portal.numbers import nowrap, nowrap_plain
+
+    for text in ("¥1,234.56", "-¥0.05", "2026年12月1日", "a<b", "x&y", 'say "hi"', "it's"):
+        assert nowrap_plain(text) == nowrap(text)
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_template_gettext_matches_flask_babel(app, locale):
+    """The page's own gettext callables give what Flask-Babel's installed ones give: translation, plural forms,
+    named placeholders, escaping of the values and of the result's markup."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = ('{{ _("Loan %(ref)s", ref="<b>L1</b>") }}|{{ gettext("Paid") }}|'
+              '{{ ngettext("%(num)d instalment paid", "%(num)d instalments paid", 3) }}|'
+              '{{ _("This loan\'s interest and fees are above 24%% a year.") }}')
+    with app.test_request_context(), force_locale(locale):
+        ours = render_template_string(source)  # the context processor's callables
+        theirs = app.jinja_env.from_string(source).render()  # Flask-Babel's, from the environment's globals
+    assert ours == theirs
+    assert "&lt;b&gt;L1&lt;/b&gt;" in ours and "3" in ours and "24%" in ours
+    assert "Paid" not in ours  # translated

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 from typing import Iterable
 
 from portal.loans.rules.status import ScheduleItem
@@ -12,7 +13,7 @@ RATE_CEILING = Decimal("0.24")
 _YEAR = Decimal(365)
 
 
-def _npv(rate: Decimal, flows: list[tuple[int, int]]) -> Decimal:
+def _npv(rate: Decimal, flows: tuple[tuple[int, int], ...]) -> Decimal:
     """Net present value; (1 + r)^(d/365) as exp(ln(1 + r) · d/365), with ln taken once, at 20 digits."""
     with localcontext() as ctx:
         ctx.prec = 20
@@ -23,10 +24,17 @@ def _npv(rate: Decimal, flows: list[tuple[int, int]]) -> Decimal:
 def annualised_cost(principal_fen: int, start: date, schedule: Iterable[ScheduleItem]) -> Decimal:
     """Effective annual rate (IRR, actual/365) of the contract: the principal received at ``start`` against
     every scheduled principal, interest and fee. Bisection in ``Decimal``; 6 decimal places."""
-    flows = [(0, -principal_fen)] + [((s.due_date - start).days, s.principal_fen + s.interest_fen + s.fee_fen)
-                                     for s in schedule]
+    flows = ((0, -principal_fen),) + tuple(((s.due_date - start).days, s.principal_fen + s.interest_fen + s.fee_fen)
+                                           for s in schedule)
     if principal_fen <= 0 or sum(a for _, a in flows) <= 0:
         return Decimal(0)
+    return _irr(flows)
+
+
+@lru_cache(maxsize=4096)
+def _irr(flows: tuple[tuple[int, int], ...]) -> Decimal:
+    """The bisection, once per distinct set of cash flows: a contract's schedule does not change from one page view
+    to the next, and the few dozen ``exp`` at 20 digits it takes are the dearest part of a loan page."""
     low, high = Decimal(0), Decimal(1)
     while _npv(high, flows) > 0 and high < 10**6:  # npv falls as the rate rises; widen until it turns negative
         high *= 4
