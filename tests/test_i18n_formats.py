@@ -73,7 +73,8 @@ def test_numbers_and_percentages_are_babels(code):
 
 
 def test_each_locale_and_pattern_is_parsed_once():
-    i18n.babel_locale.cache_clear()
+    for cache in (i18n.babel_locale, i18n.money_format, i18n._format_day):
+        cache.cache_clear()
     for _ in range(50):
         for code in CODES:
             i18n.format_money(12345, code)
