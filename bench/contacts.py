@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,7 +42,7 @@ def _seed(session) -> tuple[int, int]:
     session.add(borrower)
     session.flush()
     loan = Loan(loan_ref="BENCH-C-1", borrower_id=borrower.id, product="消费贷", principal_fen=100000,
-                annual_rate=0.18, penalty_daily_rate=0.0005, start_date=date(2025, 1, 1), source_digest="b")
+                annual_rate=Decimal("0.18"), penalty_daily_rate=Decimal("0.0005"), start_date=date(2025, 1, 1), source_digest="b")
     session.add(loan)
     apply(session, None, AgencyValues("AG-GZ02", "agency", "广州示例信息咨询有限公司", "", "91440101MA9DEM0029",
                                       ["02061234567"], date(2020, 1, 1), None))
@@ -86,7 +87,7 @@ def main(n: int, url: str | None) -> None:
             metadata.create_all(db.engine)
             borrower_id, staff_id = _seed(db.session)
             from portal.accounts.models import Borrower, StaffUser
-            from portal.security import new_login_session
+            from portal.accounts.sessions import new_login_session
 
             borrower_token = new_login_session(db.session.get(Borrower, borrower_id))
             staff_token = new_login_session(db.session.get(StaffUser, staff_id))
