@@ -1,5 +1,6 @@
 """Demo contact log for 张伟 (13800138000): ordinary contacts and some that do not follow the rules (a night call,
-seven unanswered calls in one day, a call to his family, a visit by one collector), so /contacts is not empty."""
+seven unanswered calls in one day, a call to his family, a visit by one collector, a call by an agency no longer on
+the published list), so /contacts is not empty."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -41,5 +42,10 @@ def seed(session, today: date) -> None:
     contacts.append(Contact(contact_ref="DEMO-C-20", loan_id=loan.id, at=at(1, 15, 30), channel="visit",
                             to_party="borrower", agent="GZ-208", agency_code="AG-GZ02", summary="上门",
                             collectors_count=1, source_digest="demo"))
+    # An agency that stopped collecting for the lender last year (on the published list as past): its call is
+    # flagged as "not on the published list".
+    contacts.append(Contact(contact_ref="DEMO-C-21", loan_id=loan.id, at=at(1, 10, 0), channel="call", answered=True,
+                            duration_s=90, to_number="13800138000", to_party="borrower", from_number="075566667777",
+                            agent="SZ-031", agency_code="AG-SZ01", summary="催收电话", source_digest="demo"))
     session.add_all(contacts)
     session.flush()
