@@ -166,6 +166,22 @@ def _evidence_url(raw: str) -> str:
     return raw
 
 
+def _webhooks() -> dict:
+    """The webhook endpoint of the settings (more can be added in the console, /staff/webhooks)."""
+    url, secret = _env("WEBHOOK_URL") or None, _env("WEBHOOK_SECRET") or None
+    if url and not url.startswith(("https://", "http://")):
+        raise ConfigError(f"{_PREFIX}WEBHOOK_URL must be an http:// or https:// address, got {url!r}")
+    if url and (not secret or len(secret.encode()) < 16):
+        raise ConfigError(f"{_PREFIX}WEBHOOK_SECRET must be set (at least 16 bytes) when {_PREFIX}WEBHOOK_URL is")
+    try:
+        timeout = float(_env("WEBHOOK_TIMEOUT_SECONDS") or 5)
+    except ValueError as exc:
+        raise ConfigError(f"{_PREFIX}WEBHOOK_TIMEOUT_SECONDS must be a number of seconds") from exc
+    return {"WEBHOOK_URL": url, "WEBHOOK_SECRET": secret, "WEBHOOK_TIMEOUT_SECONDS": timeout,
+            # How long a worker holds a delivery it is sending (longer than the timeouts); then another may take it.
+            "WEBHOOK_CLAIM_SECONDS": _int("WEBHOOK_CLAIM_SECONDS", 120)}
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
     env = _env("ENV", "development") or "development"
@@ -188,6 +204,7 @@ def load_config(instance_path: str) -> dict:
         "QUEUE_URL": _env("QUEUE_URL") or "sqlite:///" + os.path.join(instance_path, "queue.sqlite3"),
         # How long a worker holds an outbox row it is sending; after that another worker may take it.
         "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 120),
+        **_webhooks(),
         "PORTAL_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         **_messaging(env, instance_path),
         "EVIDENCE_DIR": _env("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),

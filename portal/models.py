@@ -15,3 +15,4 @@ import portal.notify.models  # noqa: F401,E402
 import portal.privacy.models  # noqa: F401,E402
 import portal.contacts.models  # noqa: F401,E402
 import portal.events  # noqa: F401,E402
+import portal.webhooks.models  # noqa: F401,E402

@@ -70,8 +70,16 @@ def _deliver(row_id: int) -> None:
 
 def _sweep() -> None:
     from portal.notify import outbox
+    from portal.webhooks import outbox as webhooks
 
     outbox.sweep()
+    webhooks.sweep()
+
+
+def _deliver_webhook(row_id: int) -> None:
+    from portal.webhooks import outbox
+
+    outbox.deliver(row_id)
 
 
 def _build_export(export_id: int) -> None:
@@ -103,6 +111,7 @@ class Queue:
         self.huey = _make(url)
         self.deliver = self.huey.task(name="deliver")(_in_app(_deliver))
         self.build_export = self.huey.task(name="build_export")(_in_app(_build_export))
+        self.deliver_webhook = self.huey.task(name="deliver_webhook")(_in_app(_deliver_webhook))
         self.sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep")(_in_app(_sweep))
         # reminders and the staff digest: idempotent (a key per reminder), so a run that fires twice sends once
         self.reminders = self.huey.periodic_task(crontab(minute="*/5"), name="reminders")(_in_app(_reminders))
@@ -118,6 +127,15 @@ def queue_of(app: Flask | None = None) -> Queue:
 def enqueue_delivery(row_id: int, delay: float | None = None) -> None:
     """Ask a worker to look at outbox row ``row_id`` (now, or after ``delay`` seconds)."""
     task = queue_of().deliver
+    if delay:
+        task.schedule(args=(row_id,), delay=delay)
+    else:
+        task(row_id)
+
+
+def enqueue_webhook(row_id: int, delay: float | None = None) -> None:
+    """Ask a worker to POST webhook delivery ``row_id`` (now, or after ``delay`` seconds)."""
+    task = queue_of().deliver_webhook
     if delay:
         task.schedule(args=(row_id,), delay=delay)
     else:

@@ -142,7 +142,8 @@ def journeys(new_client, session, pages: dict) -> dict:
             out["anonymous zh_Hans POST /verify-visitor (rate-limited)"] = (429, limited.get_data(as_text=True))
             break
     assert "anonymous zh_Hans POST /verify-visitor (rate-limited)" in out
-    return out | team_journey(new_client, session) | who_called_journey(new_client)
+    return out | team_journey(new_client, session) | who_called_journey(new_client) \
+        | webhook_journey(new_client, session)
 
 
 def who_called_journey(new_client) -> dict:
@@ -190,6 +191,33 @@ def team_journey(new_client, session) -> dict:
                                     "otp": pyotp.TOTP(secret).now()})
     out["anonymous zh_Hans POST setup link"] = (done.status_code, done.get_data(as_text=True))
     out |= {f"anonymous {k} (a spent link)": v for k, v in _get(newcomer, link).items()}
+    return out
+
+
+def webhook_journey(new_client, session) -> dict:
+    """Webhooks: an endpoint added (its secret shown once), an event delivered to it (refused: nothing listens on
+    that local port) and the delivery's page with its attempt."""
+    import socket
+
+    from portal.events import emit
+    from portal.webhooks.models import WebhookDelivery
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    lead = session.scalar(select(StaffUser).where(StaffUser.role == "supervisor").order_by(StaffUser.id))
+    client = new_client(lead)
+    added = _submit(client, "/staff/webhooks", {"name": "CRM", "url": f"http://127.0.0.1:{port}/hooks"},
+                    "/endpoints")
+    assert added.status_code == 200, added.status_code
+    out = {"supervisor zh_Hans POST /staff/webhooks/endpoints": (200, added.get_data(as_text=True))}
+    emit(session, "consent.changed", loan_ref=session.scalar(select(Loan.loan_ref).limit(1)),
+         data={"consent": "family_contact", "scope": "account", "visit": None, "given": False})
+    session.commit()
+    delivery = session.scalar(select(WebhookDelivery.id).order_by(WebhookDelivery.id.desc()).limit(1))
+    session.commit()
+    out |= {f"supervisor {k}": v for k, v in _get(client, "/staff/webhooks").items()}
+    out |= {f"supervisor {k}": v for k, v in _get(client, f"/staff/webhooks/deliveries/{delivery}").items()}
     return out
 
 
