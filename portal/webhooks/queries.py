@@ -16,6 +16,10 @@ def endpoints() -> list[WebhookEndpoint]:
     return list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
 
 
+def name_taken(name: str) -> bool:
+    return db.session.scalar(select(WebhookEndpoint.id).where(WebhookEndpoint.name == name)) is not None
+
+
 def delivery_page(state: str, endpoint: str, before: int | None) -> tuple[list[WebhookDelivery], int | None]:
     """One page of deliveries in ``state`` (or ``all``) to ``endpoint`` (an id, ``config`` or ``all``), newest
     first; the id to continue before, if any."""

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.services import record
@@ -15,7 +14,7 @@ from portal.extensions import db
 from portal.forms import ActionForm
 from portal.security import gate
 from portal.staff.access import require_role
-from portal.webhooks import outbox, queries, signing
+from portal.webhooks import outbox, queries, services, signing
 from portal.webhooks.forms import EndpointForm, VersionForm
 from portal.webhooks.models import STATES, WebhookEndpoint
 
@@ -53,22 +52,16 @@ def index():
 @require_role("supervisor")
 def add_endpoint():
     form = EndpointForm()
-    if form.validate_on_submit() and db.session.scalar(select(WebhookEndpoint.id).where(
-            WebhookEndpoint.name == form.name.data)) is not None:
+    if form.validate_on_submit() and queries.name_taken(form.name.data):
         form.name.errors = [_("An endpoint of this name exists already.")]
     elif form.validate_on_submit():
-        secret = form.secret.data or signing.new_secret()
-        endpoint = WebhookEndpoint(name=form.name.data, url=form.url.data, secret=secret, enabled=True,
-                                   created_by_id=current_user.id)
-        db.session.add(endpoint)
-        db.session.flush()
-        record("webhook.endpoint_added", "webhook_endpoint", endpoint.id, url=endpoint.url)
-        return _secret_page(endpoint, secret, shown=not form.secret.data)
+        endpoint, made = services.add_endpoint(current_user, form.name.data, form.url.data, form.secret.data)
+        return _secret_page(endpoint, made)
     return _index(form, 422)
 
 
-def _secret_page(endpoint: WebhookEndpoint, secret: str, shown: bool):
-    return render_template("staff/webhooks/secret.html", endpoint=endpoint, secret=secret if shown else None)
+def _secret_page(endpoint: WebhookEndpoint, secret: str | None):
+    return render_template("staff/webhooks/secret.html", endpoint=endpoint, secret=secret)
 
 
 def _endpoint_for_change(endpoint_id: int) -> WebhookEndpoint:
@@ -86,13 +79,10 @@ def _endpoint_for_change(endpoint_id: int) -> WebhookEndpoint:
 @require_role("supervisor")
 def toggle(endpoint_id: int):
     endpoint = _endpoint_for_change(endpoint_id)
-    endpoint.enabled = not endpoint.enabled
     try:
-        db.session.flush()
+        services.set_enabled(current_user, endpoint, not endpoint.enabled)
     except StaleDataError:
         abort(409)
-    record("webhook.endpoint_enabled" if endpoint.enabled else "webhook.endpoint_disabled", "webhook_endpoint",
-           endpoint.id)
     flash(_("The endpoint receives events again; what waited is sent now.") if endpoint.enabled else
           _("The endpoint is paused: its deliveries wait, nothing is lost."), "success")
     return redirect(url_for("staff_webhooks.index"))
@@ -102,13 +92,11 @@ def toggle(endpoint_id: int):
 @require_role("supervisor")
 def new_secret(endpoint_id: int):
     endpoint = _endpoint_for_change(endpoint_id)
-    secret = endpoint.secret = signing.new_secret()
     try:
-        db.session.flush()
+        secret = services.replace_secret(current_user, endpoint)
     except StaleDataError:
         abort(409)
-    record("webhook.secret_replaced", "webhook_endpoint", endpoint.id)
-    return _secret_page(endpoint, secret, shown=True)
+    return _secret_page(endpoint, secret)
 
 
 @bp.route("/deliveries/<int:delivery_id>")
