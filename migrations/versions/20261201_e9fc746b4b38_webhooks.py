@@ -1,7 +1,7 @@
 """webhooks: endpoints, the outbox of deliveries (one per event per endpoint) and their attempts
 
 Revision ID: e9fc746b4b38
-Revises: c7e4a91d2b58
+Revises: fd1934a0a062
 Create Date: 2026-12-01 13:33:04.337784
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.orm
 
 
 revision = 'e9fc746b4b38'
-down_revision = 'c7e4a91d2b58'
+down_revision = 'fd1934a0a062'
 branch_labels = None
 depends_on = None
 
