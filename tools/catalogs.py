@@ -31,8 +31,8 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdif]")
 def extract_to(path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--no-location", "--sort-output",
-         "--omit-header", "-o", str(path), str(ROOT)],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-c", "Translators:", "--no-location",
+         "--sort-output", "--omit-header", "-o", str(path), str(ROOT)],
         check=True, capture_output=True, cwd=ROOT,
     )
 
@@ -94,11 +94,15 @@ def problems(check_template: bool = True) -> list[str]:
     if check_template:
         fresh = TRANSLATIONS / ".fresh.pot"
         extract_to(fresh)
-        current = {m.id for m in read(POT) if m.id}
-        latest = {m.id for m in read(fresh) if m.id}
+        current = {m.id: m.auto_comments for m in read(POT) if m.id}
+        latest = {m.id: m.auto_comments for m in read(fresh) if m.id}
         fresh.unlink()
-        if current != latest:
-            found.append(f"messages.pot is out of date: {len(latest - current)} new, {len(current - latest)} gone "
+        if current.keys() != latest.keys():
+            found.append(f"messages.pot is out of date: {len(latest.keys() - current.keys())} new, "
+                         f"{len(current.keys() - latest.keys())} gone (run: make translations)")
+        elif current != latest:
+            changed = sum(current[key] != latest[key] for key in latest)
+            found.append(f"messages.pot is out of date: the translator comments of {changed} messages changed "
                          "(run: make translations)")
     template = read(POT)
     converter = None

@@ -103,6 +103,7 @@ ACTION_LABELS = {
 DETAIL_LABELS = {
     "address": _l("Address"),
     "after": _l("Continued after result"),
+    # Translators: audit detail: the time a visitor arrived at the borrower's address
     "arrived": _l("Arrived"),
     "badge": _l("Badge number"),
     "borrower_id": _l("Borrower"),
@@ -111,34 +112,47 @@ DETAIL_LABELS = {
     "kinds": _l("Searched as"),
     "note": _l("Note"),
     "previous_role": _l("Previous role"),
+    # Translators: audit log, a detail of a search: how many results it returned
     "results": _l("Results"),
+    # Translators: audit log, a detail of a change: which consent it was about
     "consent": _l("Consent"),
+    # Translators: audit log, a detail of an action: how many (e.g. recovery codes issued)
     "count": _l("Number"),
+    # Translators: audit detail: the time a visitor left the address (past tense of leave, not the direction)
     "departed": _l("Left"),
     "detail": _l("Details"),
     "evidence": _l("Evidence file"),
     "bytes": _l("Size in bytes"),
+    # Translators: audit detail: the number of files attached
     "files": _l("Files"),
     "filters": _l("Filters"),
     "held": _l("Visit held"),
+    # Translators: the type of an item (a message, a request, a change)
     "kind": _l("Kind"),
+    # Translators: audit detail: the extension of a complaint's answer deadline
     "level": _l("Extension"),
     "loan": _l("Loan"),
+    # Translators: audit log, a detail of an action: the way it was done
     "method": _l("Method"),
+    # Translators: what came of a visit or an action
     "outcome": _l("Outcome"),
     "proof": _l("Proof file"),
     "query": _l("Search"),
     "reason": _l("Reason"),
     "result": _l("Result"),
     "role": _l("Role"),
+    # Translators: audit log, a detail: the number of rows (of an export or import)
     "rows": _l("Rows"),
     "sha256": _l("File fingerprint (SHA-256)"),
+    # Translators: date filter: the first day of the period shown
     "since": _l("From"),
     "state": _l("Status"),
     "status": _l("Status"),
     "third_party": _l("Reported by a third party"),
     "to": _l("Assigned to"),
+    # Translators: a total amount of money (of a plan or a payment)
     "total_fen": _l("Total"),
+    # Translators: date filter: the last day of the period shown (inclusive)
     "until": _l("Until"),
     "url": _l("Address (URL)"),
     "username": _l("Username"),

@@ -52,6 +52,7 @@ def lines(complaint: Complaint) -> list[str]:
     if complaint.outcome_category:
         out += [_("Outcome: %(outcome)s", outcome=labels.OUTCOME_TEXTS[complaint.outcome_category]),
                 complaint.outcome_explanation, ""]
+    # Translators: complaint: the dated list of everything that happened with it, in order
     out += [_("Timeline"), "-" * 40]
     for event in complaint.events:
         detail = f" — {event.detail}" if event.kind == "extended" and event.detail else ""

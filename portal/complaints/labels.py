@@ -25,6 +25,7 @@ CHANNEL_LABELS = {
 }
 RELATION_LABELS = {
     "spouse": _l("Spouse or partner"),
+    # Translators: complaints: the reporter's relation to the borrower (father or mother)
     "parent": _l("Parent"),
     "child": _l("Son or daughter"),
     "sibling": _l("Brother or sister"),

@@ -68,6 +68,7 @@ def _forms(complaint: Complaint, bind: str | None = None) -> dict:
     forms = {"assign": make(AssignForm, "assign"), "note": make(NoteForm, "note"), "reply": make(ReplyForm, "reply"),
              "state": make(StateForm, "state"), "extend": make(ExtendForm, "extend"),
              "review": make(ReviewAnswerForm, "review")}
+    # Translators: assignee choice: the complaint is assigned to no one
     forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _staff_choices())
     order = {s: i for i, s in enumerate(rules.STATES)}
     targets = [(s, labels.STATE_LABELS[s]) for s in sorted(rules.TRANSITIONS[complaint.state], key=order.get)]

@@ -4,7 +4,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 CHANNEL_LABELS = {"call": _l("Phone call"), "sms": _l("Text message"), "visit": _l("Visit"),
-                  "app": _l("App message"), "letter": _l("Letter")}
+                  "app": _l("App message"),
+                  # Translators: a contact channel: a letter sent by post
+                  "letter": _l("Letter")}
+# Translators: contact log and complaint messages: you, the borrower reading the page (as the sender of a message)
 PARTY_LABELS = {"borrower": _l("You"), "guarantor": _l("Your guarantor"), "family": _l("Your family"),
                 "employer": _l("Your employer"), "other": _l("Someone else")}
 CBA = _l("China Banking Association, consumer loan collection guideline (2026)")

@@ -22,7 +22,9 @@ STATE_LABELS = {
     # Translators: state of a message in the outbox (staff console)
     "pending": _l("waiting to be sent"),
     "sending": _l("being sent"),
+    # Translators: message state: the SMS or e-mail was handed to the gateway
     "sent": _l("sent"),
+    # Translators: message state: the SMS or e-mail could not be delivered
     "failed": _l("failed"),
 }
 

@@ -175,7 +175,13 @@ def queue_provider(staff) -> dict:
 
 
 def kind_label(kind: str) -> str:
-    return {rules.CORRECTION: _("Correction"), rules.DELETION: _("Deletion")}.get(kind, kind)
+    labels = {
+        # Translators: the kind of a borrower's request: to correct their personal data
+        rules.CORRECTION: _("Correction"),
+        # Translators: the kind of a borrower's request: to delete their personal data
+        rules.DELETION: _("Deletion"),
+    }
+    return labels.get(kind, kind)
 
 
 def state_label(state: str) -> str:

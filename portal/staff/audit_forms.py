@@ -14,7 +14,9 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     staff = SelectField(_l("Staff member"), choices=[], default="", validate_choice=True)
+    # Translators: audit log column: what was done (logged in, changed a plan…)
     action = SelectField(_l("Action"), choices=[], default="", validate_choice=True)
+    # Translators: audit log column: what an action was done to (a loan, a complaint, a staff account)
     object = StringField(_l("Object"), description=_l("A complaint or loan reference, or a plan or visit number."),
                          filters=[stripped], validators=[Optional(), Length(max=64), no_control_chars])
     borrower = StringField(_l("Borrower's mobile number"), filters=[folded], validators=[Optional(), mainland_mobile])

@@ -26,6 +26,7 @@ FILTER_KEYS = ("staff", "action", "object", "borrower", "since", "until")
 
 def _form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
+    # Translators: filter choice: items assigned to any staff member
     form.staff.choices = [("", _("Anyone"))] + [(str(i), name) for i, name in audit_view.staff_names()]
     form.action.choices = [("", _("Any action"))] + sorted(((code, str(label)) for code, label in
                                                             ACTION_LABELS.items()), key=lambda c: c[1])

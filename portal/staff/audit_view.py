@@ -139,7 +139,11 @@ RESOLVERS: dict[str, Callable[[set[str]], Resolved]] = {
 # ---- details --------------------------------------------------------------------------------------------
 
 def _yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
+    if value:
+        # Translators: the answer to a yes/no question (e.g. did the visitors show their staff cards)
+        return _("Yes")
+    # Translators: the answer to a yes/no question (e.g. did the visitors show their staff cards)
+    return _("No")
 
 
 def _value(key: str, value) -> str:

@@ -43,6 +43,7 @@ FIGURE_LABELS = {
     "recorded": _l("Records written"),
     "late_records": _l("Records written more than 24 hours after the visit"),
     "received": _l("Complaints received"),
+    # Translators: report filter and column: complaints that received a decision
     "decided": _l("Decided"),
     "decided_in_time": _l("Decided within 15 days"),
     "open_late": _l("Still open after 15 days"),

@@ -94,6 +94,7 @@ class ProposeForm(ActionForm):
                                                                             no_control_chars])
     day = DateField(_l("Date"), validators=[_required])
     start = TimeField(_l("From"), validators=[_required])
+    # Translators: date filter: the last day of the period shown
     end = TimeField(_l("To"), validators=[_required])
     purpose = TextAreaField(_l("Purpose of the visit"),
                             description=_l("The borrower sees this. Plain and factual, for example: confirm "
