@@ -100,6 +100,25 @@ def _wipe(engine) -> None:
                 conn.execute(table.delete())
 
 
+def _midday_local():
+    """Today at 12:00 in the lender's time zone (in UTC): messages queued then go out at once."""
+    from datetime import datetime, time, timezone
+
+    from portal.i18n import lender_tz
+
+    tz = lender_tz()
+    return datetime.combine(datetime.now(tz).date(), time(12), tzinfo=tz).astimezone(timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _messages_sent_in_the_day(monkeypatch):
+    """Messages queued from 22:00 to 08:00 lender time wait until 08:00: a test run in those hours would see no
+    SMS. The night hold reads the clock as at midday local time; tests of the hold set their own clock."""
+    from portal.notify import events
+
+    monkeypatch.setattr(events, "utcnow", _midday_local)
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request, app, instance_dir):
     """A clean database, SMS outbox, rate-limit store and CSRF setting for every test."""
