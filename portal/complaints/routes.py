@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.forms import ActionForm
 from portal.i18n import current_locale
 from portal.loans.models import Loan
-from portal.visits.services import borrower_visit
+from portal.visits.queries import borrower_visit
 
 def own_visit_id(raw) -> int | None:
     """A visit id only when it is one of this borrower's visits (loaded through the visits domain's check)."""

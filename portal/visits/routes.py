@@ -11,7 +11,7 @@ from portal.attention import register_attention
 from portal.extensions import db, limiter
 from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
 from portal.security import gate
-from portal.visits import rules, services
+from portal.visits import queries, rules, services
 from portal.visits.forms import (DisputeForm, FamilyForm, RemoteForm, RescheduleForm, VerifyVisitorForm,
                                  VersionForm, problem_message)
 from portal.loans.panels import register_loan_panel
@@ -29,7 +29,7 @@ bp.record_once(lambda state: register_attention(state.app, visits_needing_you))
 
 
 def _visit_or_404(visit_id: int):
-    visit = services.borrower_visit(current_user, visit_id)
+    visit = queries.borrower_visit(current_user, visit_id)
     if visit is None:
         abort(404)
     return visit
@@ -86,7 +86,7 @@ def _apply(visit, form, action, success: str, key: str):
 
 @bp.route("/visits")
 def index():
-    return render_template("visits/index.html", visits=services.borrower_visits(current_user))
+    return render_template("visits/index.html", visits=queries.borrower_visits(current_user))
 
 
 @bp.route("/visits/<int:visit_id>")

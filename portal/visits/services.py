@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Borrower, StaffUser
 from portal.agencies.rules import listed_on
@@ -19,6 +18,7 @@ from portal.visits import rules
 from portal.visits.feed import family_consent_event, record_answer_event, visit_event
 from portal.visits.hooks import record_disputed
 from portal.visits.models import (Visit, VisitAnnotation, VisitAnswer, VisitDispute, Visitor, VisitRecord)
+from portal.visits.queries import other_windows
 
 
 class VisitError(ValueError):
@@ -31,44 +31,6 @@ class VisitError(ValueError):
 
 def policy() -> rules.VisitPolicy:
     return rules.VisitPolicy.from_config(current_app.config)
-
-
-# ---- loading ---------------------------------------------------------------------------------------------
-
-def _visit_query():
-    return select(Visit).options(selectinload(Visit.visitors), selectinload(Visit.record),
-                                 selectinload(Visit.answers), selectinload(Visit.disputes),
-                                 selectinload(Visit.loan).selectinload(Loan.borrower))
-
-
-def borrower_visits(borrower: Borrower) -> list[Visit]:
-    query = (_visit_query().join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
-             .order_by(Visit.window_start.desc()))
-    return list(db.session.scalars(query))
-
-
-def borrower_visit(borrower: Borrower, visit_id: int) -> Visit | None:
-    """The visit if it belongs to one of the borrower's loans; None otherwise (the view answers 404)."""
-    query = (_visit_query().options(selectinload(Visit.annotations)).join(Loan, Visit.loan_id == Loan.id)
-             .where(Visit.id == visit_id, Loan.borrower_id == borrower.id))
-    return db.session.scalar(query)
-
-
-def staff_visit(visit_id: int) -> Visit | None:
-    return db.session.scalar(_visit_query().options(selectinload(Visit.annotations)).where(Visit.id == visit_id))
-
-
-def active_visitors() -> list[Visitor]:
-    return list(db.session.scalars(select(Visitor).where(Visitor.active.is_(True)).order_by(Visitor.name)))
-
-
-def other_windows(loan_id: int, exclude_id: int | None = None) -> list[tuple[datetime, datetime]]:
-    """Windows of the loan's other open visits (for the overlap rule)."""
-    query = select(Visit.window_start, Visit.window_end).where(
-        Visit.loan_id == loan_id, Visit.state.in_(rules.OPEN_STATES))
-    if exclude_id is not None:
-        query = query.where(Visit.id != exclude_id)
-    return [(s, e) for s, e in db.session.execute(query)]
 
 
 def slots_for(visit: Visit) -> list[tuple[datetime, datetime]]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record
 from portal.extensions import db
@@ -21,52 +19,31 @@ from portal.orm import utcnow
 from portal.security import gate
 from portal.staff.access import require_role
 from portal.staff.queues import register_queue
-from portal.visits import photos, rules, services
+from portal.visits import photos, queries, rules, services
 from portal.visits.forms import (AnnotateForm, CancelForm, DeclineRemoteForm, ProposeForm, RecordForm,
                                  ToggleVisitorForm, VersionForm, VisitorForm, problem_message)
 from portal.visits.labels import STAFF_STATE_LABELS, template_helpers
-from portal.visits.models import Visit, VisitDispute, Visitor
+from portal.visits.models import Visit
 
 bp = Blueprint("staff_visits", __name__, url_prefix="/staff/visits")
 gate(bp, kind="staff", login_endpoint="staff.login")
 bp.context_processor(template_helpers)
 
-WAITING_STATES = ("reschedule_requested", "remote_requested")
-
-
-def _visit_or_404(visit_id: int) -> Visit:
-    visit = services.staff_visit(visit_id)
-    if visit is None:
-        abort(404)
-    return visit
-
-
-def _needs_staff(now: datetime):
-    """Visits waiting for staff: an answer to act on, a disputed record, or a past window not recorded."""
-    # A dispute that opened a complaint is handled in the complaint queue, with its deadlines.
-    open_dispute = (Visit.record_answer == "disputed") & ~Visit.disputes.any(VisitDispute.complaint_ref.isnot(None))
-    return select(Visit).where(
-        (Visit.state.in_(WAITING_STATES)) | open_dispute
-        | (Visit.state.in_(("proposed", "confirmed", "rescheduled")) & (Visit.window_end < now)))
+_visit_or_404 = queries.staff_visit_or_404
 
 
 @bp.route("/")
 @require_role("agent")
 def queue():
     now = utcnow()
-    waiting = list(db.session.scalars(_needs_staff(now).order_by(Visit.window_start)))
-    upcoming = list(db.session.scalars(
-        select(Visit).where(Visit.state.in_(("proposed", "confirmed", "rescheduled")), Visit.window_end >= now)
-        .order_by(Visit.window_start).limit(100)))
+    waiting = queries.waiting_for_staff(now)
+    upcoming = queries.upcoming(now)
     record("visits.queue_viewed", "visit", "")
     return render_template("staff/visits/queue.html", waiting=waiting, upcoming=upcoming, now=now)
 
 
 def _loan_or_404() -> Loan:
-    loan = db.session.scalar(select(Loan).where(Loan.loan_ref == (request.args.get("loan") or "")))
-    if loan is None:
-        abort(404)
-    return loan
+    return queries.loan_for_staff(request.args.get("loan") or "")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -74,7 +51,7 @@ def _loan_or_404() -> Loan:
 def new():
     loan = _loan_or_404()
     form = ProposeForm()
-    form.visitors.choices = [SelectChoice(v.id, f"{v.name} · {v.badge_number}") for v in services.active_visitors()]
+    form.visitors.choices = [SelectChoice(v.id, f"{v.name} · {v.badge_number}") for v in queries.active_visitors()]
     if request.method == "GET":
         form.address.data = loan.borrower.address
         form.day.data = local_today() + timedelta(days=services.policy().min_notice_days)
@@ -217,7 +194,7 @@ def roster():
             return redirect(url_for("staff_visits.roster"))
     if photo_error:
         form.photo.errors = [photo_error]
-    visitors = list(db.session.scalars(select(Visitor).order_by(Visitor.active.desc(), Visitor.name)))
+    visitors = queries.roster()
     return render_template("staff/visits/roster.html", form=form, visitors=visitors,
                            toggle_form=ToggleVisitorForm())
 
@@ -225,9 +202,7 @@ def roster():
 @bp.route("/roster/<int:visitor_id>/active", methods=["POST"])
 @require_role("supervisor")
 def set_active(visitor_id: int):
-    visitor = db.session.get(Visitor, visitor_id)
-    if visitor is None:
-        abort(404)
+    visitor = queries.visitor_or_404(visitor_id)
     form = ToggleVisitorForm()
     if form.validate_on_submit():
         services.set_visitor_active(current_user, visitor, form.active.data == "yes")
@@ -240,14 +215,13 @@ def set_active(visitor_id: int):
 def my_work(_user) -> dict:
     now = utcnow()
     today = local_today()
-    visits = list(db.session.scalars(_needs_staff(now).options(selectinload(Visit.loan).selectinload(Loan.borrower))
-                                     .order_by(Visit.window_start, Visit.id).limit(10)))
+    visits = queries.waiting_for_staff(now, limit=10)
     items = [{"label": _l("Visit %(id)s · %(state)s", id=v.id, state=state_label(v)),
               "who": v.loan.borrower.masked_name, "url": url_for("staff_visits.detail", visit_id=v.id),
               "due_text": fmt_datetime(v.window_start, "short"),
               "urgency": "overdue" if v.window_start < now
               else "due-today" if v.window_start.astimezone(lender_tz()).date() == today else None} for v in visits]
-    count = db.session.scalar(select(func.count()).select_from(_needs_staff(now).subquery()))
+    count = queries.count_waiting_for_staff(now)
     return {"title": _l("Visits waiting for you"), "url": url_for("staff_visits.queue"), "count": count,
             "items": items}
 

@@ -1,0 +1,104 @@
+"""Loaders of the visits domain: ownership checked as they load (the borrower's own visits; 404 for the rest),
+the staff queue (visits waiting for staff, upcoming visits), the roster."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.loans.models import Loan
+from portal.visits import rules
+from portal.visits.models import Visit, VisitDispute, Visitor
+
+WAITING_STATES = ("reschedule_requested", "remote_requested")
+SCHEDULED_STATES = ("proposed", "confirmed", "rescheduled")
+
+
+def _visit_query():
+    return select(Visit).options(selectinload(Visit.visitors), selectinload(Visit.record),
+                                 selectinload(Visit.answers), selectinload(Visit.disputes),
+                                 selectinload(Visit.loan).selectinload(Loan.borrower))
+
+
+def borrower_visits(borrower: Borrower) -> list[Visit]:
+    query = (_visit_query().join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
+             .order_by(Visit.window_start.desc()))
+    return list(db.session.scalars(query))
+
+
+def borrower_visit(borrower: Borrower, visit_id: int) -> Visit | None:
+    """The visit if it belongs to one of the borrower's loans; None otherwise (the view answers 404)."""
+    query = (_visit_query().options(selectinload(Visit.annotations)).join(Loan, Visit.loan_id == Loan.id)
+             .where(Visit.id == visit_id, Loan.borrower_id == borrower.id))
+    return db.session.scalar(query)
+
+
+def staff_visit(visit_id: int) -> Visit | None:
+    return db.session.scalar(_visit_query().options(selectinload(Visit.annotations)).where(Visit.id == visit_id))
+
+
+def active_visitors() -> list[Visitor]:
+    return list(db.session.scalars(select(Visitor).where(Visitor.active.is_(True)).order_by(Visitor.name)))
+
+
+def other_windows(loan_id: int, exclude_id: int | None = None) -> list[tuple[datetime, datetime]]:
+    """Windows of the loan's other open visits (for the overlap rule)."""
+    query = select(Visit.window_start, Visit.window_end).where(
+        Visit.loan_id == loan_id, Visit.state.in_(rules.OPEN_STATES))
+    if exclude_id is not None:
+        query = query.where(Visit.id != exclude_id)
+    return [(s, e) for s, e in db.session.execute(query)]
+
+
+def staff_visit_or_404(visit_id: int) -> Visit:
+    visit = staff_visit(visit_id)
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _needs_staff(now: datetime):
+    """Visits waiting for staff: an answer to act on, a disputed record, or a past window not recorded."""
+    # A dispute that opened a complaint is handled in the complaint queue, with its deadlines.
+    open_dispute = (Visit.record_answer == "disputed") & ~Visit.disputes.any(VisitDispute.complaint_ref.isnot(None))
+    return select(Visit).where(
+        (Visit.state.in_(WAITING_STATES)) | open_dispute
+        | (Visit.state.in_(SCHEDULED_STATES) & (Visit.window_end < now)))
+
+
+def waiting_for_staff(now: datetime, limit: int | None = None) -> list[Visit]:
+    query = _needs_staff(now).options(selectinload(Visit.loan).selectinload(Loan.borrower))
+    return list(db.session.scalars(query.order_by(Visit.window_start, Visit.id).limit(limit)))
+
+
+def count_waiting_for_staff(now: datetime) -> int:
+    return db.session.scalar(select(func.count()).select_from(_needs_staff(now).subquery()))
+
+
+def upcoming(now: datetime, limit: int = 100) -> list[Visit]:
+    return list(db.session.scalars(
+        select(Visit).where(Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now)
+        .order_by(Visit.window_start).limit(limit)))
+
+
+def loan_for_staff(loan_ref: str) -> Loan:
+    """A loan by reference for proposing a visit (staff; role checked by the view), or 404."""
+    loan = db.session.scalar(select(Loan).where(Loan.loan_ref == loan_ref))
+    if loan is None:
+        abort(404)
+    return loan
+
+
+def roster() -> list[Visitor]:
+    """Every visitor, active first, by name."""
+    return list(db.session.scalars(select(Visitor).order_by(Visitor.active.desc(), Visitor.name)))
+
+
+def visitor_or_404(visitor_id: int) -> Visitor:
+    visitor = db.session.get(Visitor, visitor_id)
+    if visitor is None:
+        abort(404)
+    return visitor
