@@ -9,10 +9,11 @@ from datetime import timedelta
 import pyotp
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.accounts import team
 from portal.accounts.feed import family_consent_event
 from portal.accounts.models import Borrower, StaffUser, VerificationCode
+from portal.accounts.otp import otp_matches
 from portal.accounts.rules import InvalidPhone, id_tail_matches, normalize_phone
 from portal.audit.services import record
 from portal.extensions import db
@@ -163,8 +164,6 @@ def otpauth_uri(user: StaffUser) -> str:
 
 def authenticate_staff(username: str, password: str, otp: str) -> StaffUser | None:
     """Password and a TOTP code (each time step usable once) or one of the member's recovery codes."""
-    from portal.accounts import team
-
     user = db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if not verify_password(user, password) or not user.active:
         return None
@@ -172,27 +171,3 @@ def authenticate_staff(username: str, password: str, otp: str) -> StaffUser | No
         return None
     user.last_login_at = utcnow()
     return user
-
-
-def otp_matches(user: StaffUser, otp: str) -> bool:
-    """A current TOTP code (one step of clock drift either way); each time step is claimed once."""
-    totp = pyotp.TOTP(user.otp_secret)
-    now = utcnow()
-    for offset in (0, -1, 1):
-        at = now + timedelta(seconds=30 * offset)
-        step = totp.timecode(at)
-        if step > user.otp_last_step and hmac.compare_digest(totp.at(at), otp):
-            return _use_otp_step(user, step)
-    return False
-
-
-def _use_otp_step(user: StaffUser, step: int) -> bool:
-    """Record ``step`` as used unless a parallel login used it (or a later one) first: one conditional UPDATE."""
-    result = db.session.execute(
-        update(StaffUser).where(StaffUser.id == user.id, StaffUser.otp_last_step < step)
-        .values(otp_last_step=step).execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return False
-    set_committed_value(user, "otp_last_step", step)
-    return True

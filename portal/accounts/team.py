@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from portal.accounts.models import STAFF_ROLES, StaffRecoveryCode, StaffSetupLink, StaffUser
 from portal.accounts.rules import fold
+from portal.accounts.otp import otp_matches
 from portal.audit.services import record
 from portal.extensions import db
 from portal.orm import utcnow
@@ -214,12 +215,6 @@ def open_link(token: str) -> tuple[StaffSetupLink, StaffUser] | None:
     if user is None or not user.active:
         return None
     return link, user
-
-
-def otp_matches(user: StaffUser, code: str) -> bool:
-    from portal.accounts.services import otp_matches as matches
-
-    return matches(user, code)
 
 
 def complete_setup(link: StaffSetupLink, user: StaffUser, password: str, otp: str) -> list[str] | None:
