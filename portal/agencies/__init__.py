@@ -12,3 +12,6 @@ def configure(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.cli.add_command(import_agencies)
+    from portal.agencies.queries import name_of
+
+    app.jinja_env.globals.update(agency_name=name_of)  # pages that show a contact's agency (staff complaint)

@@ -42,6 +42,14 @@ def periods() -> dict[str, tuple[date, date | None]]:
     return {r.code: (r.since, r.until) for r in rows}
 
 
+def name_of(code: str) -> str:
+    """An agency's name in the reader's script, or the code itself when it is not on the list."""
+    from portal.i18n import current_locale
+
+    agency = db.session.scalar(select(Agency).where(Agency.code == code))
+    return agency.name_for(current_locale()) if agency is not None else code
+
+
 def names_by_code(locale: str) -> dict[str, str]:
     return {a.code: a.name_for(locale) for a in db.session.scalars(select(Agency))}
 

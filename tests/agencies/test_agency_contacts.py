@@ -64,3 +64,28 @@ def test_staff_report_counts_breaches_by_agency_and_rule_with_csv(client, login,
     session.expire_all()
     exported = session.scalars(select(AuditEvent).where(AuditEvent.action == "report.exported")).all()
     assert [e.object_id for e in exported] == ["breaches"]
+
+
+def test_staff_complaint_page_names_the_agency_of_a_linked_contact(client, login, session, create_borrower,
+                                                                   create_loan, create_staff, listed):
+    from sqlalchemy import insert
+
+    from portal.complaints import services
+    from portal.contacts.models import complaint_contacts
+
+    borrower = create_borrower()
+    loan = create_loan(borrower)
+    contact = Contact(contact_ref="LINKED-1", loan_id=loan.id, at=utcnow() - timedelta(hours=1), channel="call",
+                      answered=True, to_number="13800138000", to_party="borrower", agency_code="AG-GZ02",
+                      source_digest="t")
+    session.add(contact)
+    session.commit()
+    with client.application.test_request_context():
+        complaint, _ = services.file_complaint(services.Filing(categories=["other"], channel="phone",
+                                                               what_happened="x"), borrower=borrower)
+        session.execute(insert(complaint_contacts).values(complaint_id=complaint.id, contact_id=contact.id))
+        session.commit()
+        reference = complaint.reference
+    login(client, create_staff(role="supervisor"))
+    html = client.get(f"/staff/complaints/{reference}").get_data(as_text=True)
+    assert "广州示例信息咨询有限公司 (AG-GZ02)" in html and "LINKED-1" in html
