@@ -42,7 +42,8 @@ def _seed(session) -> tuple[int, int]:
     session.add(borrower)
     session.flush()
     loan = Loan(loan_ref="BENCH-C-1", borrower_id=borrower.id, product="消费贷", principal_fen=100000,
-                annual_rate=Decimal("0.18"), penalty_daily_rate=Decimal("0.0005"), start_date=date(2025, 1, 1), source_digest="b")
+                annual_rate=Decimal("0.18"), penalty_daily_rate=Decimal("0.0005"), start_date=date(2025, 1, 1),
+                source_digest="b")
     session.add(loan)
     apply(session, None, AgencyValues("AG-GZ02", "agency", "广州示例信息咨询有限公司", "", "91440101MA9DEM0029",
                                       ["02061234567"], date(2020, 1, 1), None))
@@ -107,7 +108,7 @@ def main(n: int, url: str | None) -> None:
         print(f"{'page':<44} {'median ms':>10} {'p90 ms':>8}")
         for label, c, p in (("/contacts (newest 50)", client, "/contacts"),
                             ("/contacts?after=… (page 101)", client, path),
-                            (f"/staff/borrowers/{borrower_id}/contacts", staff, f"/staff/borrowers/{borrower_id}/contacts"),
+                            ("/staff/borrowers/<id>/contacts", staff, f"/staff/borrowers/{borrower_id}/contacts"),
                             ("/staff/reports (365 days, all contacts judged)", staff, report)):
             median, p90 = _time(c, p, n if "reports" not in p else max(n // 10, 3))
             print(f"{label:<44} {median:>10.1f} {p90:>8.1f}")

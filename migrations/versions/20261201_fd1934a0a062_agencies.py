@@ -38,7 +38,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=20), nullable=False),
-    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_agency_numbers_agency_id_agencies'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_agency_numbers_agency_id_agencies'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agency_numbers')),
     sa.UniqueConstraint('agency_id', 'number', name='agency_number')
     )
@@ -49,7 +50,8 @@ def upgrade() -> None:
     with op.batch_alter_table('visitors', schema=None) as batch_op:
         batch_op.add_column(sa.Column('agency_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_visitors_agency_id'), ['agency_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_visitors_agency_id_agencies'), 'agencies', ['agency_id'], ['id'], ondelete='RESTRICT')
+        batch_op.create_foreign_key(batch_op.f('fk_visitors_agency_id_agencies'), 'agencies', ['agency_id'], ['id'],
+                                    ondelete='RESTRICT')
 
 
 

@@ -21,8 +21,8 @@ def lead(create_staff):
 
 def _actions(session):
     session.expire_all()
-    return [(e.action, json.loads(e.detail).get("code")) for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))
-            if e.action.startswith("agency.")]
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+    return [(e.action, json.loads(e.detail).get("code")) for e in events if e.action.startswith("agency.")]
 
 
 def test_agents_get_403_and_anonymous_the_login(client, login, create_staff, listed):

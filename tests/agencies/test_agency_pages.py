@@ -1,4 +1,5 @@
-"""/agencies (public): the published list, "who called me?" with its answers, errors and rate limit; the landing form."""
+"""/agencies (public): the published list, "who called me?" with its answers, errors and rate limit; the landing
+form."""
 from __future__ import annotations
 
 import re
