@@ -222,6 +222,9 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": _bool(_env("RATELIMIT_ENABLED"), default=True),
         # The lender's own promise: no collection contact while an agreed repayment plan is in force (contact log).
         "PORTAL_CONTACT_PLAN_PROMISE": _bool(_env("CONTACT_PLAN_PROMISE"), default=True),
+        # The lender's API (portal/api): requests per token, and the largest request body it reads.
+        "API_TOKEN_RATE_LIMIT": _env("API_RATE_LIMIT", "1200 per minute"),
+        "API_MAX_BODY_MB": _int("API_MAX_BODY_MB", 8),
         "LOGIN_LIMIT_PER_IP": _env("LOGIN_LIMIT_PER_IP", "20 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         # Activation and reset: a code request plus up to 5 tries of each code.

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.orm import Base, UTCDateTime, utcnow
 
@@ -24,9 +26,32 @@ LOAN_REF_MAX = 64
 _subscribers: list[Callable[[Session, "Event"], None]] = []
 
 
+class current_xact_id(FunctionElement):
+    """The writing transaction's id on PostgreSQL (``pg_current_xact_id()``, 64 bits, never wraps), 0 elsewhere.
+
+    The feed (``portal/api/events.py``) orders events by (transaction, id) and serves only transactions older than
+    every one still running, so an event that commits late is never skipped by a reader's cursor. SQLite runs one
+    writer at a time: there ids commit in order and the column stays 0."""
+
+    type = BigInteger()
+    inherit_cache = True
+    name = "current_xact_id"
+
+
+@compiles(current_xact_id)
+def _xact_id_default(element, compiler, **kw) -> str:
+    return "0"
+
+
+@compiles(current_xact_id, "postgresql")
+def _xact_id_postgresql(element, compiler, **kw) -> str:
+    return "(pg_current_xact_id()::text::bigint)"
+
+
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_occurred_at_id", "occurred_at", "id"),)
+    __table_args__ = (Index("ix_events_occurred_at_id", "occurred_at", "id"),
+                      Index("ix_events_xact_id_id", "xact_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(TYPE_MAX), index=True)
@@ -34,6 +59,7 @@ class Event(Base):
     loan_ref: Mapped[str | None] = mapped_column(String(LOAN_REF_MAX), index=True)
     borrower_id: Mapped[int | None] = mapped_column(ForeignKey("borrowers.id", ondelete="SET NULL"), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    xact_id: Mapped[int] = mapped_column(BigInteger, default=current_xact_id(), server_default=text("0"))
 
 
 def utc_iso(value: datetime) -> str:

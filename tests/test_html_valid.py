@@ -143,7 +143,7 @@ def journeys(new_client, session, pages: dict) -> dict:
             break
     assert "anonymous zh_Hans POST /verify-visitor (rate-limited)" in out
     return out | team_journey(new_client, session) | who_called_journey(new_client) \
-        | webhook_journey(new_client, session)
+        | webhook_journey(new_client, session) | api_token_journey(new_client, session)
 
 
 def who_called_journey(new_client) -> dict:
@@ -219,6 +219,17 @@ def webhook_journey(new_client, session) -> dict:
     out |= {f"supervisor {k}": v for k, v in _get(client, "/staff/webhooks").items()}
     out |= {f"supervisor {k}": v for k, v in _get(client, f"/staff/webhooks/deliveries/{delivery}").items()}
     return out
+
+
+def api_token_journey(new_client, session) -> dict:
+    """An API token made in the console: the page that shows it once, and the list with it."""
+    lead = session.scalar(select(StaffUser).where(StaffUser.role == "supervisor").order_by(StaffUser.id))
+    client = new_client(lead)
+    made = _submit(client, "/staff/api-tokens/new", {"name": "core-banking", "scopes": ["loans:write",
+                                                                                        "events:read"]})
+    assert made.status_code == 200 and "bpt_" in made.get_data(as_text=True), made.status_code
+    return {"supervisor zh_Hans POST /staff/api-tokens/new": (200, made.get_data(as_text=True)),
+            **{f"supervisor {k} (a token made)": v for k, v in _get(client, "/staff/api-tokens").items()}}
 
 
 def demo_objects(session) -> list[tuple[str, str, int | None, str, str]]:

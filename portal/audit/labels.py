@@ -11,6 +11,8 @@ ACTION_LABELS = {
     "agency.added": _l("added an organisation to the published agency list"),
     "agency.changed": _l("changed an entry of the published agency list"),
     "agency.ended": _l("ended an agency on the published list"),
+    "api_token.created": _l("made an API token"),
+    "api_token.revoked": _l("revoked an API token"),
     "audit.viewed": _l("viewed the audit log"),
     "audit.exported": _l("exported the audit log"),
     "borrower.activated": _l("activated their account"),
@@ -106,6 +108,8 @@ DETAIL_LABELS = {
     # Translators: audit detail: the time a visitor arrived at the borrower's address
     "arrived": _l("Arrived"),
     "badge": _l("Badge number"),
+    "name": _l("Name"),
+    "scopes": _l("What it may do"),
     "borrower_id": _l("Borrower"),
     "code": _l("Code"),
     "fields": _l("Fields shown"),

@@ -26,6 +26,7 @@ STAFF_NAV = [
     ("staff_audit.index", _l("Audit log"), "supervisor"),
     ("staff_reports.index", _l("Reports"), "supervisor"),
     ("staff_team.index", _l("Team"), "supervisor"),
+    ("staff_api_tokens.index", _l("API tokens"), "supervisor"),
 ]
 
 

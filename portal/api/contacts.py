@@ -1,0 +1,54 @@
+"""``POST /api/v1/contacts``: collection contacts for the contact log (the record of ``import-contacts``).
+
+Each contact is checked by the importer's own rules (``portal.contacts.importer.parse_line``) and upserted on
+``contact_ref`` in its own savepoint: one result per contact, in order; the batch is not all-or-nothing."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.api.blueprint import bp, scoped
+from portal.api.loans import ItemRefused, run_batch
+from portal.api.schemas import BatchResult, ContactBatchIn, ContactIn
+from portal.contacts import importer
+from portal.contacts.models import Contact
+from portal.extensions import db
+from portal.loans.importer import Rejected
+from portal.loans.models import Loan
+
+
+def upsert_contact(data: dict) -> str:
+    try:
+        parsed = importer.parse_line(json.dumps(data, ensure_ascii=False))
+    except Rejected as exc:
+        raise ItemRefused({exc.field or "body": [str(exc)]}) from None
+    loan_id = db.session.scalar(select(Loan.id).where(Loan.loan_ref == parsed.pop("loan_ref")))
+    if loan_id is None:
+        raise ItemRefused({"loan_ref": ["unknown loan_ref (import the loan first)"]})
+    parsed["loan_id"] = loan_id
+    existing = db.session.scalar(select(Contact).where(Contact.contact_ref == parsed["contact_ref"]))
+    if existing is not None and existing.source_digest == parsed["source_digest"]:
+        return "unchanged"
+    try:
+        with db.session.begin_nested():
+            if existing is None:
+                db.session.add(Contact(**parsed))
+            else:
+                for key in importer.FIELDS:
+                    setattr(existing, key, parsed[key])
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ItemRefused({"body": [f"conflicts with data already stored ({exc.orig.__class__.__name__}); "
+                                    "retry"]}, 409) from None
+    return "created" if existing is None else "updated"
+
+
+@bp.route("/contacts", methods=["POST"])
+@scoped("contacts:write")
+@bp.arguments(ContactBatchIn)
+@bp.response(200, BatchResult)
+def post_contacts(data: dict):
+    """Record up to 1,000 collection contacts: one result per contact, in order; each contact all-or-nothing."""
+    return run_batch(data["contacts"], ContactIn(), "contact_ref", upsert_contact)

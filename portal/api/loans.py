@@ -1,0 +1,102 @@
+"""``PUT /api/v1/loans/<loan_ref>``, ``POST /api/v1/loans`` (a batch) and ``GET /api/v1/loans/<loan_ref>``.
+
+A loan is validated for shape (``portal.api.schemas``), then by ``import-loans``' own rules and written by its
+own upsert: the API and the command line accept, refuse and store the same things, and a loan sent both ways is
+``unchanged`` the second time. Each loan is written in a savepoint: all of it or nothing of it."""
+from __future__ import annotations
+
+import json
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.api.blueprint import bp, scoped
+from portal.api.errors import ErrorSchema, error_response, flatten
+from portal.api.loan_state import LoanStateOut, loan_state
+from portal.api.schemas import BatchResult, LoanBatchIn, LoanIn, LoanOutcome
+from portal.extensions import db
+from portal.loans import importer
+from portal.loans.models import Loan
+
+
+class ItemRefused(Exception):
+    def __init__(self, errors: dict[str, list[str]], code: int = 422) -> None:
+        super().__init__(errors)
+        self.errors = errors
+        self.code = code
+
+
+def upsert(data: dict) -> str:
+    """Import one validated loan: ``created``, ``updated`` or ``unchanged``; raise ``ItemRefused`` with reasons."""
+    try:
+        parsed = importer.parse_line(json.dumps(data, ensure_ascii=False))
+    except importer.Rejected as exc:
+        raise ItemRefused({exc.field or "body": [str(exc)]}) from None
+    try:
+        with db.session.begin_nested():
+            return importer._apply(db.session, parsed)
+    except importer.Rejected as exc:
+        raise ItemRefused({exc.field or "body": [str(exc)]}) from None
+    except IntegrityError as exc:
+        raise ItemRefused({"body": [f"conflicts with data already stored ({exc.orig.__class__.__name__}); "
+                                    "retry"]}, 409) from None
+
+
+@bp.route("/loans/<loan_ref>", methods=["PUT"])
+@scoped("loans:write")
+@bp.arguments(LoanIn)
+@bp.response(200, LoanOutcome, description="updated, or unchanged (the same content as stored)")
+@bp.alt_response(201, schema=LoanOutcome, description="created")
+@bp.alt_response(409, schema=ErrorSchema, description="a concurrent change to the same data; retry")
+def put_loan(data: dict, loan_ref: str):
+    """Create or update one loan (idempotent)."""
+    if data["loan_ref"] != loan_ref:
+        return error_response(422, errors={"loan_ref": [f"{data['loan_ref']!r} differs from the loan_ref in "
+                                                        f"the path ({loan_ref!r})"]})
+    try:
+        outcome = upsert(data)
+    except ItemRefused as refused:
+        return error_response(refused.code, errors=refused.errors)
+    return {"loan_ref": loan_ref, "result": outcome}, 201 if outcome == "created" else 200
+
+
+@bp.route("/loans", methods=["POST"])
+@scoped("loans:write")
+@bp.arguments(LoanBatchIn)
+@bp.response(200, BatchResult)
+def post_loans(data: dict):
+    """Import up to 1,000 loans: one result per loan, in order; each loan all-or-nothing, the batch not."""
+    return run_batch(data["loans"], LoanIn(), "loan_ref", upsert)
+
+
+def run_batch(items: list, schema, ref_key: str, apply) -> dict:
+    results, counts = [], {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    for index, item in enumerate(items):
+        ref = item.get(ref_key) if isinstance(item, dict) and isinstance(item.get(ref_key), str) else None
+        try:
+            if not isinstance(item, dict):
+                raise ItemRefused({"body": ["must be a JSON object"]})
+            errors = schema.validate(item)
+            if errors:
+                raise ItemRefused(flatten(errors))
+            outcome = apply(item)  # as sent: the importer's rules (and its content digest) see the same object
+        except ItemRefused as refused:
+            results.append({"index": index, "ref": ref, "result": "rejected", "errors": refused.errors})
+            counts["rejected"] += 1
+            continue
+        results.append({"index": index, "ref": ref, "result": outcome})
+        counts[outcome] += 1
+    return {"results": results, **counts}
+
+
+@bp.route("/loans/<loan_ref>", methods=["GET"])
+@scoped("loans:read")
+@bp.response(200, LoanStateOut)
+@bp.alt_response(404, schema=ErrorSchema, description="no loan with this loan_ref")
+def get_loan(loan_ref: str):
+    """What the portal knows of the loan now: figures, agreed plan, open visit, open complaints, consent."""
+    loan = db.session.scalar(select(Loan).where(Loan.loan_ref == loan_ref))
+    if loan is None:
+        abort(404)
+    return loan_state(loan)
