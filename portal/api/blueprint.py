@@ -51,6 +51,8 @@ def _authenticate():
         if request.mimetype != "application/json":
             return error_response(415, errors={"Content-Type": [f"expected application/json, got "
                                                                 f"{request.mimetype or 'nothing'}"]})
+        if not request.content_length and "chunked" not in request.headers.get("Transfer-Encoding", ""):
+            return error_response(400, "The request has no body.", errors={"body": ["a JSON body is required"]})
         if request.content_length is not None and request.content_length > limit:
             return error_response(413, errors={"body": [f"at most {limit} bytes"]})
     return None

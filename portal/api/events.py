@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 from sqlalchemy import BigInteger, literal_column, select, tuple_
 
 from portal.api.blueprint import bp, scoped
@@ -94,11 +94,11 @@ def feed(after: tuple[int, int], limit: int) -> tuple[list[Event], tuple[int, in
 
 @bp.route("/events", methods=["GET"])
 @scoped("events:read")
-@bp.arguments(EventsQuery, location="query")
+@bp.arguments(EventsQuery, location="query", unknown=RAISE)
 @bp.response(200, EventsPage)
 def list_events(query: dict):
     """Events oldest first; pass the `next` cursor as `after` to continue."""
-    after = decode_cursor(query["after"]) if query.get("after") else (-1, 0)
+    after = decode_cursor(query["after"]) if query.get("after") else (0, 0)
     events, position = feed(after, query["limit"])
     return {"events": [{"id": e.id, "type": e.type, "occurred_at": e.occurred_at, "loan_ref": e.loan_ref,
                         "data": e.data} for e in events], "next": encode_cursor(*position)}

@@ -38,8 +38,8 @@ class CheckboxesField(SelectMultipleField):
 
 
 class NewTokenForm(ActionForm):
-    name = StringField(_l("Name"), description=_l("Which system uses it, e.g. core-banking. 1 to 64 letters, "
-                                                  "digits, dots, hyphens or underscores."),
+    name = StringField(_l("Name"), description=_l("Which system uses it, for example the core banking system. 1 to "
+                                                  "64 letters, digits, dots, hyphens or underscores."),
                        filters=[stripped],
                        validators=[DataRequired(message=_l("This field is required.")),
                                    Regexp(tokens.NAME.pattern, message=_l(

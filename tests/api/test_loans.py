@@ -1,0 +1,136 @@
+"""PUT/POST /api/v1/loans and GET /api/v1/loans/<ref>: success and every kind of bad input, each response checked
+against the served OpenAPI document (tests/api/conftest.py)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.loans.models import Instalment, Loan
+from tests.api.conftest import loan
+from tests.conftest import make_id_number
+
+
+def count(session, model=Loan) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_put_creates_then_unchanged_then_updates(api, session):
+    created = api.put("/loans/L2024000123", loan())
+    assert created.status_code == 201 and created.get_json() == {"loan_ref": "L2024000123", "result": "created"}
+    again = api.put("/loans/L2024000123", loan())
+    assert again.status_code == 200 and again.get_json()["result"] == "unchanged"
+    changed = api.put("/loans/L2024000123", loan(product="消费贷 B"))
+    assert changed.status_code == 200 and changed.get_json()["result"] == "updated"
+    assert count(session) == 1 and session.scalar(select(Loan.product)) == "消费贷 B"
+    assert count(session, Instalment) == 3
+
+
+def test_a_loan_imported_by_the_command_is_unchanged_through_the_api(app, api, tmp_path):
+    path = tmp_path / "loans.jsonl"
+    path.write_text(json.dumps(loan(), ensure_ascii=False) + "\n", encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["import-loans", str(path)]).exit_code == 0
+    assert api.put("/loans/L2024000123", loan()).get_json()["result"] == "unchanged"
+
+
+BAD = [
+    ("unknown field", loan(colour="red"), 422, "colour", "Unknown field"),
+    ("unknown nested field", loan(borrower={**loan()["borrower"], "age": 30}), 422, "borrower.age", "Unknown"),
+    ("wrong type", loan(principal=3000), 422, "principal", "Not a valid string"),
+    ("wrong nested type", loan(schedule="monthly"), 422, "schedule", "Not a valid list"),
+    ("three decimals", loan(principal="3000.001"), 422, "principal", "at most 2 decimal places"),
+    ("date that does not exist", loan(start_date="2024-02-30"), 422, "start_date", "ISO date"),
+    ("instalment date that does not exist",
+     loan(schedule=[*loan()["schedule"][:2], {**loan()["schedule"][2], "due_date": "2024-04-31"}]), 422,
+     "schedule.2.due_date", "ISO date"),
+    ("invalid phone", loan(phone="12345"), 422, "borrower.phone", "invalid phone"),
+    ("bad ID checksum", loan(id_number="110101199003074515"), 422, "borrower.id_number", "resident ID"),
+    ("schedule sum", loan(schedule=loan()["schedule"][:2]), 422, "schedule", "sums to"),
+    ("missing field", {k: v for k, v in loan().items() if k != "product"}, 422, "product", "Missing data"),
+    ("ref differs from the path", loan("L-OTHER"), 422, "loan_ref", "differs from the loan_ref in the path"),
+]
+
+
+@pytest.mark.parametrize("body, status, field, reason", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_loans_name_the_field_and_store_nothing(api, session, body, status, field, reason):
+    response = api.put("/loans/L2024000123", body)
+    assert response.status_code == status
+    errors = response.get_json()["errors"]
+    assert field in errors and any(reason in r for r in errors[field]), errors
+    assert count(session) == 0
+
+
+@pytest.mark.parametrize("raw, content_type, status, field", [
+    (b'{"loan_ref": "L1",', "application/json", 400, "body"),
+    (b"", "application/json", 400, "body"),
+    (b"[1, 2]", "application/json", 422, "body"),
+    (b"loan_ref=L1", "application/x-www-form-urlencoded", 415, "Content-Type"),
+    (b'{"loan_ref": "L1"}', "text/plain", 415, "Content-Type"),
+])
+def test_malformed_bodies(api, session, raw, content_type, status, field):
+    response = api.put("/loans/L1", raw=raw, content_type=content_type)
+    assert response.status_code == status, response.get_json()
+    assert field in response.get_json()["errors"]
+    assert count(session) == 0
+
+
+def test_oversized_body_is_refused_with_413(api, app, session, monkeypatch):
+    monkeypatch.setitem(app.config, "API_MAX_BODY_MB", 1)
+    body = json.dumps({"loans": [loan(f"L{i}") for i in range(2000)]}).encode()
+    assert len(body) > 1024 * 1024
+    response = api.post("/loans", raw=body)
+    assert response.status_code == 413 and "body" in response.get_json()["errors"]
+    assert count(session) == 0
+
+
+def test_batch_one_result_per_item_in_order_each_all_or_nothing(api, session):
+    items = [loan("L1", phone="13800138001", id_number="110101199003070011"),
+             loan("L2", phone="12345"),
+             {"loan_ref": "L3", "surprise": True},
+             "not an object",
+             loan("L1", phone="13800138001", id_number="110101199003070011"),
+             loan("L4", phone="13800138004", id_number=make_id_number(), principal="1.234")]
+    response = api.post("/loans", {"loans": items})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [(r["index"], r["ref"], r["result"]) for r in body["results"]] == [
+        (0, "L1", "created"), (1, "L2", "rejected"), (2, "L3", "rejected"), (3, None, "rejected"),
+        (4, "L1", "unchanged"), (5, "L4", "rejected")]
+    assert "borrower.phone" in body["results"][1]["errors"]
+    assert "surprise" in body["results"][2]["errors"] and "product" in body["results"][2]["errors"]
+    assert "principal" in body["results"][5]["errors"]
+    assert (body["created"], body["unchanged"], body["rejected"]) == (1, 1, 4)
+    assert session.scalars(select(Loan.loan_ref)).all() == ["L1"]
+    assert count(session, Instalment) == 3
+
+
+def test_batch_limits(api, session):
+    too_many = api.post("/loans", {"loans": [{}] * 1001})
+    assert too_many.status_code == 422 and "loans" in too_many.get_json()["errors"]
+    empty = api.post("/loans", {"loans": []})
+    assert empty.status_code == 422 and "loans" in empty.get_json()["errors"]
+    wrong = api.post("/loans", {"loans": loan()})
+    assert wrong.status_code == 422 and "loans" in wrong.get_json()["errors"]
+
+
+def test_get_loan_state(api, session, create_borrower, create_loan):
+    from datetime import date
+
+    borrower = create_borrower(family_contact_consent=True)
+    create_loan(borrower, loan_ref="L77", principal="1200.00", months=3, start=date(2026, 1, 15),
+                payments=[(date(2026, 2, 14), "410.00")])
+    response = api.get("/loans/L77")
+    assert response.status_code == 200
+    state = response.get_json()
+    assert state["loan_ref"] == "L77" and state["consent"] == {"family_contact": True}
+    assert state["figures"]["paid_total"] == "410.00" and state["figures"]["stage"] != "current"
+    assert state["agreed_plan"] is None and state["open_visit"] is None and state["open_complaints"] == []
+    missing = api.get("/loans/NOPE")
+    assert missing.status_code == 404 and missing.get_json()["code"] == 404
+
+
+def test_unknown_api_path_and_method_answer_json(api):
+    assert api.get("/nothing-here", check=False).status_code == 404
+    assert api.open("DELETE", "/loans/L1", check=False).status_code == 405
