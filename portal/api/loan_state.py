@@ -1,7 +1,7 @@
 """``GET /api/v1/loans/<loan_ref>``: what the portal knows of a loan now, for the lender's systems.
 
-Everything comes from one function, ``loan_state``, which reads the loan domain's own page object
-(``portal.loans.queries.loan_view``: the figures and the agreed plan exactly as the borrower sees them) and the
+Everything comes from one function, ``loan_state``, which reads the loan domain's typed page object
+(``portal.loans.queries.loan_view`` -> ``LoanPage``: the figures and the agreed plan as the borrower sees them) and the
 open visit, open complaints (references and states only) and consent choices. Amounts are decimal strings in yuan.
 """
 from __future__ import annotations
@@ -103,15 +103,15 @@ def loan_state(loan: Loan) -> dict:
 
 
 def _agreed_plan(loan: Loan, view) -> dict | None:
-    plan = view.plan
-    if plan is None:
+    if view.plan is None:
         return None
+    plan, since = view.plan.status, view.plan.panel.plan.since if view.plan.panel.plan else None
     proposal = db.session.scalar(select(PlanProposal).where(PlanProposal.loan_id == loan.id,
                                                             PlanProposal.state.in_(AGREED_STATES))
                                  .order_by(PlanProposal.id.desc()).limit(1))
     if proposal is None:
         return None
-    return {"plan": proposal.id, "state": proposal.state, "since": view.plan_panel.plan_since,
+    return {"plan": proposal.id, "state": proposal.state, "since": since,
             "due_now": yuan(plan.due_now_fen), "outstanding": yuan(plan.outstanding_fen),
             "days_overdue": plan.days_overdue,
             "schedule": [{"due_date": line.due_date, "amount": yuan(line.amount_fen),

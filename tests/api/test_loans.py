@@ -134,3 +134,36 @@ def test_get_loan_state(api, session, create_borrower, create_loan):
 def test_unknown_api_path_and_method_answer_json(api):
     assert api.get("/nothing-here", check=False).status_code == 404
     assert api.open("DELETE", "/loans/L1", check=False).status_code == 405
+
+
+def test_get_loan_state_of_every_demo_loan(app, api, session):
+    """The demo data's loans in every state: agreed plans with their schedule, open visits and complaints."""
+    from portal.complaints.models import OPEN_STATES, Complaint
+    from portal.i18n import local_today
+    from portal.plans.models import PlanProposal
+    from portal.visits.models import Visit
+    from portal.visits.rules import OPEN_STATES as VISIT_OPEN
+    from tests.hardening.crawl import seed_demo
+
+    with app.test_request_context():
+        seed_demo(session, local_today())
+    agreed = {p.loan.loan_ref for p in session.scalars(select(PlanProposal).where(
+        PlanProposal.state.in_(("approved", "accepted"))))}
+    visits = {v.loan.loan_ref for v in session.scalars(select(Visit).where(Visit.state.in_(VISIT_OPEN)))}
+    open_complaint = session.scalar(select(Complaint).where(Complaint.state.in_(OPEN_STATES)).limit(1))
+    open_complaint.loan_id = session.scalar(select(Loan.id).where(Loan.loan_ref == sorted(visits)[0]))
+    session.commit()
+    complaints = {c.loan.loan_ref: c.reference for c in session.scalars(
+        select(Complaint).where(Complaint.state.in_(OPEN_STATES), Complaint.loan_id.is_not(None)))}
+    assert agreed and visits and complaints
+    for ref in session.scalars(select(Loan.loan_ref)).all():
+        state = api.get(f"/loans/{ref}").get_json()
+        assert (state["agreed_plan"] is not None) == (ref in agreed), ref
+        assert (state["open_visit"] is not None) == (ref in visits), ref
+        if ref in complaints:
+            assert complaints[ref] in [c["reference"] for c in state["open_complaints"]]
+        if state["agreed_plan"]:
+            plan = state["agreed_plan"]
+            assert plan["schedule"] and plan["since"]
+            unpaid = sum(int(line["unpaid"].replace(".", "")) for line in plan["schedule"])
+            assert f"{unpaid / 100:.2f}" == plan["outstanding"]
