@@ -5,7 +5,7 @@ Usage:
     .venv/bin/python bench/api.py                                  # a fresh SQLite database in a temp folder
     PYTHONPATH=. PORTAL_PG_PORT=54451 bash tools/pg-test.sh sh -c \\
       'PORTAL_DATABASE_URL=$PORTAL_TEST_DATABASE_URL .venv/bin/python bench/api.py [--load /tmp/scale-1m.jsonl]'
-``--load`` bulk-loads a ``generate-data`` file first (``load-scale-data``), so the numbers are taken against that
+``--fresh`` drops and recreates every table first; ``--load`` bulk-loads a ``generate-data`` file first (``load-scale-data``), so the numbers are taken against that
 many borrowers. Measures, one client at a time:
 - ``PUT /api/v1/loans/<ref>``: N new loans one request each (loans/s), then the same N again (unchanged, loans/s);
 - ``POST /api/v1/loans``: batches of 1,000 new loans (loans/s), then the same batches again (unchanged);
@@ -57,6 +57,7 @@ def _rate(count: int, seconds: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--load", help="a generate-data file to bulk-load first (into a fresh database)")
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate every table first")
     parser.add_argument("--single", type=int, default=500, help="loans sent one PUT each")
     parser.add_argument("--batches", type=int, default=5, help="batches of 1,000 loans")
     parser.add_argument("--events", type=int, default=20_000, help="events written before reading the feed")
@@ -74,6 +75,8 @@ def main() -> None:
 
     app = create_app({"API_TOKEN_RATE_LIMIT": "1000000 per minute"})
     with app.app_context():
+        if args.fresh:
+            metadata.drop_all(db.engine)
         metadata.create_all(db.engine)
     if args.load:
         subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "load-scale-data", args.load], check=True)

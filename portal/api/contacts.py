@@ -19,11 +19,26 @@ from portal.loans.importer import Rejected
 from portal.loans.models import Loan
 
 
-def upsert_contact(data: dict) -> str:
+def parse_contact(data: dict) -> dict:
     try:
-        parsed = importer.parse_line(json.dumps(data, ensure_ascii=False))
+        return importer.parse_line(json.dumps(data, ensure_ascii=False))
     except Rejected as exc:
         raise ItemRefused({exc.field or "body": [str(exc)]}) from None
+
+
+def upsert_contacts(items: list[dict]) -> list:
+    out: list = []
+    for parsed in items:
+        try:
+            out.append(upsert_contact(parsed))
+        except ItemRefused as refused:
+            out.append(refused)
+    return out
+
+
+def upsert_contact(parsed: dict) -> str:
+    """Write one parsed contact in its own savepoint: ``created``, ``updated`` or ``unchanged``."""
+    parsed = dict(parsed)
     loan_id = db.session.scalar(select(Loan.id).where(Loan.loan_ref == parsed.pop("loan_ref")))
     if loan_id is None:
         raise ItemRefused({"loan_ref": ["unknown loan_ref (import the loan first)"]})
@@ -51,4 +66,4 @@ def upsert_contact(data: dict) -> str:
 @bp.response(200, BatchResult)
 def post_contacts(data: dict):
     """Record up to 1,000 collection contacts: one result per contact, in order; each contact all-or-nothing."""
-    return run_batch(data["contacts"], ContactIn(), "contact_ref", upsert_contact)
+    return run_batch(data["contacts"], ContactIn(), "contact_ref", parse_contact, upsert_contacts)

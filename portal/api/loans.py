@@ -27,12 +27,17 @@ class ItemRefused(Exception):
         self.code = code
 
 
-def upsert(data: dict) -> str:
-    """Import one validated loan: ``created``, ``updated`` or ``unchanged``; raise ``ItemRefused`` with reasons."""
+def parse(data: dict) -> dict:
+    """The importer's own checks of one loan (raise ``ItemRefused`` with the field and reason)."""
     try:
-        parsed = importer.parse_line(json.dumps(data, ensure_ascii=False))
+        return importer.parse_line(json.dumps(data, ensure_ascii=False))
     except importer.Rejected as exc:
         raise ItemRefused({exc.field or "body": [str(exc)]}) from None
+
+
+def upsert(data: dict | None, parsed: dict | None = None) -> str:
+    """Import one validated loan: ``created``, ``updated`` or ``unchanged``; raise ``ItemRefused`` with reasons."""
+    parsed = parsed or parse(data)
     try:
         with db.session.begin_nested():
             return importer._apply(db.session, parsed)
@@ -67,26 +72,53 @@ def put_loan(data: dict, loan_ref: str):
 @bp.response(200, BatchResult)
 def post_loans(data: dict):
     """Import up to 1,000 loans: one result per loan, in order; each loan all-or-nothing, the batch not."""
-    return run_batch(data["loans"], LoanIn(), "loan_ref", upsert)
+    return run_batch(data["loans"], LoanIn(), "loan_ref", parse, upsert_many)
 
 
-def run_batch(items: list, schema, ref_key: str, apply) -> dict:
-    results, counts = [], {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+def upsert_many(parsed: list[dict]) -> list[str]:
+    """The importer's batch path (a few queries and one flush for all) in a savepoint; if any loan fails there,
+    the savepoint is undone and each loan is written on its own, in its own savepoint, as ``import-loans`` does:
+    the outcome is the same as sending the loans one by one."""
+    try:
+        with db.session.begin_nested():
+            outcomes = importer._apply_batch(db.session, parsed)
+            db.session.flush()
+        return outcomes
+    except (importer.Rejected, IntegrityError):
+        pass
+    outcomes: list = []
+    for item in parsed:
+        try:
+            outcomes.append(upsert(None, item))
+        except ItemRefused as refused:
+            outcomes.append(refused)
+    return outcomes
+
+
+def run_batch(items: list, schema, ref_key: str, check, apply_all) -> dict:
+    """Validate each item (shape, then ``check``: the importer's rules), write the valid ones with ``apply_all``
+    (a list of outcomes or ``ItemRefused``, one per item), and answer one result per item in order."""
+    results: list[dict] = []
+    valid: list[tuple[int, dict]] = []
     for index, item in enumerate(items):
         ref = item.get(ref_key) if isinstance(item, dict) and isinstance(item.get(ref_key), str) else None
+        results.append({"index": index, "ref": ref})
         try:
             if not isinstance(item, dict):
                 raise ItemRefused({"body": ["must be a JSON object"]})
             errors = schema.validate(item)
             if errors:
                 raise ItemRefused(flatten(errors))
-            outcome = apply(item)  # as sent: the importer's rules (and its content digest) see the same object
+            valid.append((index, check(item)))  # as sent: the importer (and its content digest) sees that object
         except ItemRefused as refused:
-            results.append({"index": index, "ref": ref, "result": "rejected", "errors": refused.errors})
-            counts["rejected"] += 1
-            continue
-        results.append({"index": index, "ref": ref, "result": outcome})
-        counts[outcome] += 1
+            results[index].update(result="rejected", errors=refused.errors)
+    for (index, _parsed), outcome in zip(valid, apply_all([p for _i, p in valid])):
+        if isinstance(outcome, ItemRefused):
+            results[index].update(result="rejected", errors=outcome.errors)
+        else:
+            results[index]["result"] = outcome
+    counts = {key: sum(r["result"] == key for r in results) for key in ("created", "updated", "unchanged",
+                                                                         "rejected")}
     return {"results": results, **counts}
 
 

@@ -167,3 +167,18 @@ def test_get_loan_state_of_every_demo_loan(app, api, session):
             assert plan["schedule"] and plan["since"]
             unpaid = sum(int(line["unpaid"].replace(".", "")) for line in plan["schedule"])
             assert f"{unpaid / 100:.2f}" == plan["outstanding"]
+
+
+def test_batch_a_conflict_found_while_writing_refuses_that_loan_only(api, session):
+    first = loan("L1", phone="13800138001", id_number=make_id_number())
+    assert api.put("/loans/L1", first).status_code == 201
+    clash = loan("L2", phone="13800138001", id_number=make_id_number())  # the phone belongs to another ID
+    fine = loan("L3", phone="13800138003", id_number=make_id_number())
+    body = api.post("/loans", {"loans": [clash, fine, loan("L1", **{k: first["borrower"][k] for k in (
+        "phone", "id_number")}, product="改过的产品")]}).get_json()
+    assert [(r["ref"], r["result"]) for r in body["results"]] == [("L2", "rejected"), ("L3", "created"),
+                                                                   ("L1", "updated")]
+    assert list(body["results"][0]["errors"]) == ["borrower.phone"]
+    session.expire_all()
+    assert sorted(session.scalars(select(Loan.loan_ref)).all()) == ["L1", "L3"]
+    assert session.scalar(select(Loan.product).where(Loan.loan_ref == "L1")) == "改过的产品"
