@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.api import tokens
-from portal.api.models import SCOPES, ApiToken
+from portal.api.models import SCOPES
 from portal.audit.services import record
 from portal.extensions import db
 from portal.forms import ActionForm, stripped
@@ -76,7 +76,7 @@ def new():
 @bp.route("/<int:token_id>/revoke", methods=["POST"])
 @require_role("supervisor")
 def revoke(token_id: int):
-    row = db.session.get(ApiToken, token_id)
+    row = tokens.token_by_id(db.session, token_id)
     if row is None:
         abort(404)
     if ActionForm().validate_on_submit():

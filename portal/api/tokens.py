@@ -62,6 +62,10 @@ def revoke_token(session: Session, row: ApiToken) -> bool:
     return True
 
 
+def token_by_id(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
 def token_named(session: Session, name: str) -> ApiToken | None:
     return session.scalar(select(ApiToken).where(ApiToken.name == name))
 
