@@ -1,13 +1,29 @@
-"""Helpers of the event tests: the events written so far, each checked against the catalog."""
+"""Helpers of the event tests: the events written so far, each checked against the catalog and against the
+OpenAPI document's schema of its type's data."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
+from flask import current_app
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
 from sqlalchemy import select
 
 from portal.event_types import EVENT_TYPES
 from portal.events import Event
+
+
+_DOCUMENT: dict = {}
+
+
+def _document_errors(type: str, data: dict) -> list[str]:
+    """What the served OpenAPI document finds wrong with ``data`` as the data of a ``type`` event."""
+    if not _DOCUMENT:
+        _DOCUMENT.update(current_app.extensions["portal_api"].spec.to_dict())  # what /api/v1/openapi.json serves
+    ref = _DOCUMENT["components"]["schemas"]["EventOut"]["properties"]["data"]["x-data-schemas"][type]["$ref"]
+    registry = Registry().with_resource("doc", Resource.opaque(_DOCUMENT))
+    return [e.message for e in OAS30Validator({"$ref": "doc" + ref}, registry=registry).iter_errors(data)]
 
 
 def events_of(session) -> list[SimpleNamespace]:
@@ -18,6 +34,7 @@ def events_of(session) -> list[SimpleNamespace]:
     for event in events:
         assert event.type in EVENT_TYPES, event.type
         assert EVENT_TYPES[event.type].schema().validate(event.data) == {}, (event.type, event.data)
+        assert _document_errors(event.type, event.data) == [], (event.type, event.data)
     return events
 
 
