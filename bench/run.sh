@@ -6,6 +6,8 @@
 #   BORROWERS=100000 bash bench/run.sh     # SQLite with 100k generated borrowers
 #   DB=postgres BORROWERS=1000000 bash bench/run.sh    # a throwaway PostgreSQL cluster (tools/pg-test.sh)
 #   INSTANCES=2 DB=postgres bash bench/run.sh           # two gunicorn instances behind wrk's round robin: see README
+#   BASELINE=/path/to/other/checkout bash bench/run.sh  # also serve that checkout (e.g. `git worktree add … main~5`)
+#                                      on the same database and measure its pages in the same rounds ("base:…" rows)
 # Settings: WORKERS (2), THREADS (4), CONNS (16), DURATION (10s), ROUNDS (3), PORT (18080; the ceiling app on PORT+1).
 # Each round measures the ceiling and then every page; the table shows the median over the rounds (and the spread of
 # req/s), so a burst of noise on the machine in one round does not decide a number. Only 127.0.0.1 is used.
@@ -61,6 +63,16 @@ BASE="http://127.0.0.1:$PORT"
 wait_up "$BASE/healthz"
 B=$("$PY" bench/login.py "$BASE" borrower)
 S=$("$PY" bench/login.py "$BASE" staff)
+if [ -n "${BASELINE:-}" ]; then  # the same pages served by another checkout, measured in the same rounds
+  OLD="http://127.0.0.1:$((PORT + 2))"
+  "$BASELINE/.venv/bin/gunicorn" --workers "$WORKERS" --threads "$THREADS" --worker-class gthread --log-level warning \
+    --access-logfile /dev/null --chdir "$BASELINE" --bind "127.0.0.1:$((PORT + 2))" 'portal:create_app()' & PIDS+=($!)
+  wait_up "$OLD/healthz"
+  OB=$("$PY" bench/login.py "$OLD" borrower)
+  # a TOTP code is accepted once: the second staff login waits for the next 30 s step
+  for _ in 1 2 3; do OS=$("$PY" bench/login.py "$OLD" staff 2>/dev/null) && break; sleep 15; done
+  [ -n "$OS" ] || { echo "staff login on the baseline failed" >&2; exit 1; }
+fi
 # Warm-up, not counted: this class of machine runs faster for the first seconds of load (CPU burst), which would
 # inflate whichever number is taken first.
 measure warm-up "http://127.0.0.1:$HELLO_PORT/" "" > /dev/null
@@ -72,6 +84,13 @@ for round in $(seq "$ROUNDS"); do
   measure "/loans/<ref>" "$BASE/loans/$LOAN_REF" "$B" >> "$RESULTS"
   measure "/rights/<slug>" "$BASE/rights/$RIGHTS_SLUG" "$B" >> "$RESULTS"
   measure "/staff/complaints" "$BASE/staff/complaints" "$S" >> "$RESULTS"
+  if [ -n "${BASELINE:-}" ]; then
+    measure "base:/" "$OLD/" "$OB" >> "$RESULTS"
+    measure "base:/loans" "$OLD/loans" "$OB" >> "$RESULTS"
+    measure "base:/loans/<ref>" "$OLD/loans/$LOAN_REF" "$OB" >> "$RESULTS"
+    measure "base:/rights/<slug>" "$OLD/rights/$RIGHTS_SLUG" "$OB" >> "$RESULTS"
+    measure "base:/staff/complaints" "$OLD/staff/complaints" "$OS" >> "$RESULTS"
+  fi
 done
 
 "$PY" - "$RESULTS" "$DB" "$BORROWERS_IN_DB" "$WORKERS" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS" <<'PYEOF'
@@ -86,12 +105,12 @@ med = {name: {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50_ms", 
 ceiling = med["hello"]
 print(f"\n{db}, {n} borrowers in the database; gunicorn {workers} workers x {threads} threads; "
       f"wrk {conns} connections, {duration} per page; median of {rounds} rounds")
-print(f"{'page':<20}{'req/s':>9}{'(min-max)':>14}{'p50 ms':>9}{'p99 ms':>9}{'rps/ceiling':>13}{'p50 x ceiling':>15}"
+print(f"{'page':<24}{'req/s':>9}{'(min-max)':>14}{'p50 ms':>9}{'p99 ms':>9}{'rps/ceiling':>13}{'p50 x ceiling':>15}"
       f"{'errors':>8}")
 for name, m in med.items():
     rs = runs[name]
     spread = f"{min(r['rps'] for r in rs):.0f}-{max(r['rps'] for r in rs):.0f}"
     errors = sum(r["errors"] + r["non2xx3xx"] for r in rs)
-    print(f"{name:<20}{m['rps']:>9.0f}{spread:>14}{m['p50_ms']:>9.1f}{m['p99_ms']:>9.1f}{m['rps'] / ceiling['rps']:>13.2f}"
+    print(f"{name:<24}{m['rps']:>9.0f}{spread:>14}{m['p50_ms']:>9.1f}{m['p99_ms']:>9.1f}{m['rps'] / ceiling['rps']:>13.2f}"
           f"{m['p50_ms'] / max(ceiling['p50_ms'], 1e-3):>15.1f}{errors:>8}")
 PYEOF
