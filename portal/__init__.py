@@ -39,7 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from portal import agencies, api, complaints, contacts, loans, plans, privacy, rights, uploads, visits, webhooks
+    from portal import (agencies, api, complaints, contacts, imports, loans, plans, privacy, rights, uploads,
+                        visits, webhooks)
     from portal.accounts.routes import bp as accounts_bp
     from portal.health import bp as health_bp
     from portal.notify.staff_routes import bp as messages_bp
@@ -55,5 +56,5 @@ def configure_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup).
     for domain in (loans, rights, uploads, agencies, visits, complaints, contacts, plans, privacy, staff_borrowers,
-                   webhooks, api):
+                   webhooks, api, imports):
         domain.configure(app)

@@ -216,6 +216,8 @@ def load_config(instance_path: str) -> dict:
         "S3_SECRET_ACCESS_KEY": _env("S3_SECRET_ACCESS_KEY") or "",
         "S3_REGION": _env("S3_REGION") or "",
         "EVIDENCE_MAX_MB": _int("EVIDENCE_MAX_MB", 10),
+        "IMPORT_MAX_MB": _int("IMPORT_MAX_MB", 200),  # a console import file (/staff/imports)
+        "IMPORT_CLAIM_SECONDS": _int("IMPORT_CLAIM_SECONDS", 120),
         "VISITOR_PHOTO_DIR": _env("VISITOR_PHOTO_DIR") or os.path.join(instance_path, "visitor-photos"),
         "MAX_CONTENT_LENGTH": (_int("EVIDENCE_MAX_MB", 10) * 5 + 2) * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),

@@ -88,6 +88,18 @@ def _build_export(export_id: int) -> None:
     export.build(export_id)
 
 
+def _run_import(job_id: int) -> None:
+    from portal.imports import worker
+
+    worker.run(job_id)
+
+
+def _import_sweep() -> None:
+    from portal.imports import worker
+
+    worker.sweep()
+
+
 def _housekeeping() -> None:
     from portal import housekeeping
 
@@ -113,6 +125,8 @@ class Queue:
         self.build_export = self.huey.task(name="build_export")(_in_app(_build_export))
         self.deliver_webhook = self.huey.task(name="deliver_webhook")(_in_app(_deliver_webhook))
         self.sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep")(_in_app(_sweep))
+        self.run_import = self.huey.task(name="run_import")(_in_app(_run_import))
+        self.import_sweep = self.huey.periodic_task(crontab(minute="*"), name="import_sweep")(_in_app(_import_sweep))
         # reminders and the staff digest: idempotent (a key per reminder), so a run that fires twice sends once
         self.reminders = self.huey.periodic_task(crontab(minute="*/5"), name="reminders")(_in_app(_reminders))
         self.housekeeping = self.huey.periodic_task(crontab(minute="17"), name="housekeeping")(
@@ -147,6 +161,11 @@ def enqueue_export(export_id: int) -> None:
     queue_of().build_export(export_id)
 
 
+def enqueue_import(job_id: int) -> None:
+    """Ask a worker to import (or go on importing) the console's upload ``job_id``."""
+    queue_of().run_import(job_id)
+
+
 def configure_queue(app: Flask) -> None:
     url = app.config["QUEUE_URL"]
     queue = app.extensions["portal_queue"] = Queue(url)
@@ -156,7 +175,7 @@ def configure_queue(app: Flask) -> None:
     @click.option("--no-periodic", is_flag=True, help="leave the periodic tasks (sweep, housekeeping) to another "
                                                        "worker: run them in one worker only")
     def worker(workers: int, no_periodic: bool) -> None:
-        """Run a worker: sends the outbox, retries, sweeps and housekeeping (Ctrl+C stops it)."""
+        """Run a worker: sends the outbox, retries, console imports, sweeps and housekeeping (Ctrl+C stops it)."""
         global _task_app
         _task_app = current_app._get_current_object()
         consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=not no_periodic,

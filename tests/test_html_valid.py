@@ -46,7 +46,7 @@ BORROWER = ["/", "/loans", "/visits", "/plans", "/plans/new", "/complaints", "/c
             "/settings/my-data", "/rights", "/no-such-page"]
 STAFF = ["/staff/", "/staff/complaints", "/staff/plans", "/staff/visits/", "/staff/visits/new",
          "/staff/visits/roster", "/staff/audit", "/staff/reports", "/staff/requests", "/staff/agencies",
-         "/staff/agencies/new",
+         "/staff/agencies/new", "/staff/imports",
          "/staff/no-such-page"]
 
 
@@ -143,7 +143,8 @@ def journeys(new_client, session, pages: dict) -> dict:
             break
     assert "anonymous zh_Hans POST /verify-visitor (rate-limited)" in out
     return out | team_journey(new_client, session) | who_called_journey(new_client) \
-        | webhook_journey(new_client, session) | api_token_journey(new_client, session)
+        | webhook_journey(new_client, session) | api_token_journey(new_client, session) \
+        | import_journey(new_client, session)
 
 
 def who_called_journey(new_client) -> dict:
@@ -167,6 +168,25 @@ def who_called_journey(new_client) -> dict:
 
     limiter.reset()  # the forms answered with errors come later and post here too
     return out
+
+
+def import_journey(new_client, session) -> dict:
+    """A console import: a file with a good and a bad line uploaded (the worker runs inline in tests), its page."""
+    import io
+
+    lead = session.scalar(select(StaffUser).where(StaffUser.role == "supervisor").order_by(StaffUser.id))
+    client = new_client(lead)
+    line = json.dumps({"loan_ref": "LHTML0001", "product": "消费贷", "borrower": {
+        "name": "钱多多", "phone": "13900139000", "id_number": "110101199003074514", "locale": "zh_Hans"},
+        "principal": "100.00", "annual_rate": "0.18", "penalty_daily_rate": "0.0005", "start_date": "2026-01-01",
+        "schedule": [{"due_date": "2026-02-01", "principal": "100.00"}]}, ensure_ascii=False)
+    body = client.get("/staff/imports").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', body)
+    sent = client.post("/staff/imports", data={"csrf_token": token.group(1) or token.group(2), "kind": "loans",
+                                               "file": (io.BytesIO(f"{line}\nnot json\n".encode()), "x.jsonl")},
+                       content_type="multipart/form-data")
+    assert sent.status_code == 302, sent.status_code
+    return {f"supervisor {k} (an import done)": v for k, v in _get(client, sent.headers["Location"]).items()}
 
 
 def team_journey(new_client, session) -> dict:

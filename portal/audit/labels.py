@@ -95,6 +95,8 @@ ACTION_LABELS = {
     "visit.answer.record_confirm": _l("confirmed a visit record"),
     "visit.answer.record_dispute": _l("disputed a visit record"),
     "visits.queue_viewed": _l("viewed the visit queue"),
+    "import.uploaded": _l("uploaded a file to import"),
+    "import.rejections_downloaded": _l("downloaded the rejected lines of an import"),
     "visitor.added": _l("added a visitor to the roster"),
     "visitor.activated": _l("put a visitor back on the roster"),
     "visitor.deactivated": _l("took a visitor off the roster"),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.contacts.models import Contact
 from portal.contacts.rules import CHANNELS, PARTIES, InvalidNumber, normalize_number
+from portal.imports import runner
 from portal.loans.importer import ImportReport, Rejected
 from portal.loans.models import Loan
 
@@ -106,24 +107,12 @@ def parse_line(raw: str) -> dict:
 
 
 def import_lines(session: Session, stream: IO[str]) -> ImportReport:
-    """Import every line; commit every ``BATCH`` lines; each line all-or-nothing."""
-    report = ImportReport()
-    batch: list[tuple[int, str]] = []
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
-        batch.append((number, raw))
-        if len(batch) == BATCH:
-            _import_batch(session, batch, report)
-            batch = []
-    if batch:
-        _import_batch(session, batch, report)
-    session.commit()
-    return report
+    """Import every line, committed every ``BATCH`` lines (the shared runner); each line all-or-nothing."""
+    return runner.run(session, stream, import_batch, BATCH)
 
 
-def _import_batch(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> None:
-    """One query for the batch's loans, one for its known contacts; each line in a savepoint."""
+def import_batch(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> None:
+    """One query for the batch's loans, one for its known contacts; each line in a savepoint (not committed)."""
     parsed: list[tuple[int, dict]] = []
     for number, raw in lines:
         try:
@@ -165,5 +154,3 @@ def _import_batch(session: Session, lines: list[tuple[int, str]], report: Import
             report.created += 1
         else:
             report.updated += 1
-    session.commit()
-    session.expunge_all()

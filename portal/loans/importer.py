@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -19,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import LOCALES, Borrower
 from portal.accounts.rules import InvalidIdNumber, InvalidPhone, normalize_id_number, normalize_phone
+from portal.imports import runner
+from portal.imports.report import ImportReport
 from portal.loans.models import Instalment, Loan, Payment
 
 LOAN_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
@@ -35,18 +36,6 @@ class Rejected(ValueError):
     def __init__(self, reason: str, field: str | None = None) -> None:
         super().__init__(reason)
         self.field = field
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.rejected
 
 
 def _fen(value: Any, what: str, *, positive: bool = False, field: str | None = None) -> int:
@@ -218,29 +207,18 @@ def _apply(session: Session, parsed: dict) -> str:
 
 
 def import_lines(session: Session, stream: IO[str]) -> ImportReport:
-    """Import every line; commit in batches of ``BATCH`` lines; each line is all-or-nothing.
+    """Import every line, committed in batches of ``BATCH`` lines (the shared runner); each line all-or-nothing.
 
     Fast path: a batch's borrowers and loans are fetched with three queries, new rows are written by one flush
     (multi-row INSERTs), no savepoints. If anything in the batch fails (a rejected line, a conflict), the batch is
     rolled back and replayed line by line, each line in its own savepoint, so the outcome is the same as importing
     every line on its own.
     """
-    report = ImportReport()
-    batch: list[tuple[int, str]] = []
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
-        batch.append((number, raw))
-        if len(batch) == BATCH:
-            _import_batch(session, batch, report)
-            batch = []
-    if batch:
-        _import_batch(session, batch, report)
-    session.commit()
-    return report
+    return runner.run(session, stream, import_batch, BATCH)
 
 
-def _import_batch(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> None:
+def import_batch(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> None:
+    """One batch of numbered lines into ``session`` (flushed, not committed: the runner commits)."""
     parsed: list[tuple[int, dict]] = []
     rejected: list[tuple[int, str]] = []
     for number, raw in lines:
@@ -270,8 +248,6 @@ def _import_batch(session: Session, lines: list[tuple[int, str]], report: Import
                                         f"conflicts with data already stored ({exc.orig.__class__.__name__})"))
     for outcome in outcomes:
         setattr(report, outcome, getattr(report, outcome) + 1)
-    session.commit()
-    session.expunge_all()
 
 
 def _apply_batch(session: Session, batch: list[dict]) -> list[str]:

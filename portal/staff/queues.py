@@ -23,6 +23,7 @@ STAFF_NAV = [
     ("staff_agencies.index", _l("Agencies"), "supervisor"),
     ("staff_messages.index", _l("Messages"), "supervisor"),
     ("staff_webhooks.index", _l("Webhooks"), "supervisor"),
+    ("staff_imports.index", _l("Imports"), "supervisor"),
     ("staff_audit.index", _l("Audit log"), "supervisor"),
     ("staff_reports.index", _l("Reports"), "supervisor"),
     ("staff_team.index", _l("Team"), "supervisor"),
