@@ -6,8 +6,6 @@ updates its row (never a second one), commits in batches so a file of any size i
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from datetime import datetime, timezone
 from typing import IO, Any
@@ -19,7 +17,7 @@ from sqlalchemy.orm import Session
 from portal.contacts.models import Contact
 from portal.contacts.rules import CHANNELS, PARTIES, InvalidNumber, normalize_number
 from portal.imports import runner
-from portal.loans.importer import ImportReport, Rejected
+from portal.imports.report import ImportReport, Rejected, digest, json_object
 from portal.loans.models import Loan
 
 CONTACT_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
@@ -72,12 +70,7 @@ def _count(data: dict, key: str) -> int | None:
 
 def parse_line(raw: str) -> dict:
     """Validate one line into plain values; raise Rejected with the first problem found."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise Rejected(f"not valid JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise Rejected("a line must be one JSON object")
+    data = json_object(raw)
     ref = data.get("contact_ref")
     if not isinstance(ref, str) or not CONTACT_REF.match(ref):
         raise Rejected(f"invalid contact_ref {ref!r}", "contact_ref")
@@ -101,7 +94,7 @@ def parse_line(raw: str) -> dict:
         "from_number": _number(data, "from_number", needs_number), "agent": _text(data, "agent", 100),
         "agency_code": _text(data, "agency_code", 32), "summary": _text(data, "summary", 200),
         "collectors_count": _count(data, "collectors_count") if channel == "visit" else None,
-        "source_digest": hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+        "source_digest": digest(data),
     }
     return parsed
 

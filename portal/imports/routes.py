@@ -14,7 +14,6 @@ from portal.audit.services import record
 from portal.extensions import db
 from portal.imports import downloads, services
 from portal.imports.forms import UploadForm
-from portal.imports.models import ImportJob
 from portal.imports.queries import import_or_404, recent_imports
 from portal.security import gate
 from portal.staff.access import ROLE_RANK, require_role

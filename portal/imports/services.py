@@ -10,11 +10,10 @@ from functools import partial
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import uploads
-from portal.imports.models import ImportJob, ImportRejection
+from portal.imports.models import ImportJob
 from portal.lifecycle import after_commit
 
 log = logging.getLogger(__name__)
@@ -121,8 +120,3 @@ def _enqueue(app, job_id: int) -> None:
                 enqueue_import(job_id)
     except Exception:  # noqa: BLE001 - the row is committed: the sweep enqueues it later
         log.exception("import %s not enqueued; the sweep will find it", job_id)
-
-
-def rejections(session: Session, job: ImportJob, limit: int | None = None) -> list[ImportRejection]:
-    stmt = select(ImportRejection).where(ImportRejection.import_id == job.id).order_by(ImportRejection.line)
-    return list(session.scalars(stmt.limit(limit) if limit else stmt))

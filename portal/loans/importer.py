@@ -5,8 +5,6 @@ Importing the same file twice changes nothing: a line whose content digest is un
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -19,23 +17,11 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import LOCALES, Borrower
 from portal.accounts.rules import InvalidIdNumber, InvalidPhone, normalize_id_number, normalize_phone
 from portal.imports import runner
-from portal.imports.report import ImportReport
+from portal.imports.report import ImportReport, Rejected, digest, json_object
 from portal.loans.models import Instalment, Loan, Payment
 
 LOAN_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 BATCH = 500
-
-
-class Rejected(ValueError):
-    """A line that cannot be imported; the message is the reason shown to the operator.
-
-    ``field`` names the part of the record at fault as a dotted path (``borrower.phone``, ``schedule.0.due_date``:
-    list items counted from 0), or is ``None`` when the reason concerns the record as a whole.
-    """
-
-    def __init__(self, reason: str, field: str | None = None) -> None:
-        super().__init__(reason)
-        self.field = field
 
 
 def _fen(value: Any, what: str, *, positive: bool = False, field: str | None = None) -> int:
@@ -79,12 +65,7 @@ def _text(obj: dict, key: str, what: str, max_len: int, required: bool = True, f
 
 def parse_line(raw: str) -> dict:
     """Validate one line into plain values; raise Rejected with the first problem found."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise Rejected(f"not valid JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise Rejected("a line must be one JSON object")
+    data = json_object(raw)
     loan_ref = data.get("loan_ref")
     if not isinstance(loan_ref, str) or not LOAN_REF.match(loan_ref):
         raise Rejected(f"invalid loan_ref {loan_ref!r}", "loan_ref")
@@ -151,47 +132,71 @@ def parse_line(raw: str) -> dict:
                      "address": _text(b, "address", "borrower address", 500, required=False,
                                       field="borrower.address"),
                      "locale": locale},
-        "digest": hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+        "digest": digest(data),
     }
 
 
-def _match_borrower(session: Session, info: dict) -> Borrower:
-    by_phone = session.scalar(select(Borrower).where(Borrower.phone == info["phone"]))
-    by_id = session.scalar(select(Borrower).where(Borrower.id_number == info["id_number"]))
-    if by_phone is not None and by_id is not None and by_phone.id != by_id.id:
-        raise Rejected("phone and ID number belong to two different borrowers", "borrower.phone")
-    if by_phone is not None and by_id is None:
+class _Known:
+    """The loans and borrowers the lines in hand may touch, fetched at once (three queries), kept current as each
+    line is applied: a whole batch's on the fast path, one line's when a batch is replayed line by line."""
+
+    def __init__(self, session: Session, lines: list[dict]) -> None:
+        refs = {p["loan_ref"] for p in lines}
+        phones = {p["borrower"]["phone"] for p in lines}
+        id_numbers = {p["borrower"]["id_number"] for p in lines}
+        with session.no_autoflush:
+            self.loans = {loan.loan_ref: loan for loan in session.scalars(select(Loan).where(Loan.loan_ref.in_(refs)))}
+            found = list(session.scalars(select(Borrower).where(Borrower.phone.in_(phones)))) + \
+                list(session.scalars(select(Borrower).where(Borrower.id_number.in_(id_numbers))))
+        self.by_phone = {b.phone: b for b in found}
+        self.by_id = {b.id_number: b for b in found}
+
+
+def _match_borrower(session: Session, known: _Known, info: dict) -> Borrower:
+    phone_owner, borrower = known.by_phone.get(info["phone"]), known.by_id.get(info["id_number"])
+    if phone_owner is not None and phone_owner is not borrower:
+        if borrower is not None:
+            raise Rejected("phone and ID number belong to two different borrowers", "borrower.phone")
         raise Rejected("this phone number is registered to a borrower with another ID number", "borrower.phone")
-    borrower = by_id
     if borrower is None:
         borrower = Borrower(phone=info["phone"], id_number=info["id_number"], name=info["name"],
                             address=info["address"], locale=info["locale"])
         session.add(borrower)
-        session.flush()
-        return borrower
-    borrower.phone = info["phone"]  # the lender is the system of record: a new phone replaces the old
-    borrower.name = info["name"]
-    borrower.address = info["address"]
-    if not borrower.locale_chosen:
-        borrower.locale = info["locale"]
+    else:
+        if borrower.phone != info["phone"]:
+            known.by_phone.pop(borrower.phone, None)  # the old number is free for another borrower now
+        borrower.phone = info["phone"]  # the lender is the system of record: a new phone replaces the old
+        borrower.name = info["name"]
+        borrower.address = info["address"]
+        if not borrower.locale_chosen:
+            borrower.locale = info["locale"]
+    known.by_phone[info["phone"]] = known.by_id[info["id_number"]] = borrower
     return borrower
 
 
-def _apply(session: Session, parsed: dict) -> str:
-    loan = session.scalar(select(Loan).where(Loan.loan_ref == parsed["loan_ref"]))
+TERMS = ("product", "principal_fen", "annual_rate", "penalty_daily_rate", "start_date")
+
+
+def _apply(session: Session, parsed: dict, known: _Known | None = None) -> str:
+    """Every decision about one line, for both paths: ``unchanged``, ``created`` or ``updated``, or ``Rejected``.
+    Adds to the session without a flush of its own (the caller flushes: once a batch, or once a line)."""
+    known = known or _Known(session, [parsed])
+    loan = known.loans.get(parsed["loan_ref"])
     if loan is not None and loan.source_digest == parsed["digest"]:
         return "unchanged"
-    borrower = _match_borrower(session, parsed["borrower"])
-    if loan is not None and loan.borrower_id != borrower.id:
-        raise Rejected("this loan_ref belongs to another borrower", "loan_ref")
-    terms = {k: parsed[k] for k in ("product", "principal_fen", "annual_rate", "penalty_daily_rate", "start_date")}
+    borrower = _match_borrower(session, known, parsed["borrower"])
     instalments = [Instalment(seq=i, **row) for i, row in enumerate(parsed["schedule"], 1)]
     payments = [Payment(seq=i, **row) for i, row in enumerate(parsed["payments"], 1)]
+    terms = {k: parsed[k] for k in TERMS}
     if loan is None:
-        session.add(Loan(loan_ref=parsed["loan_ref"], borrower_id=borrower.id, source_digest=parsed["digest"],
-                         instalments=instalments, payments=payments, **terms))
-        session.flush()
+        loan = Loan(loan_ref=parsed["loan_ref"], borrower=borrower, source_digest=parsed["digest"],
+                    instalments=instalments, payments=payments, **terms)
+        session.add(loan)
+        known.loans[parsed["loan_ref"]] = loan
         return "created"
+    session.flush()  # an update (rare): rows added by earlier lines get their ids first
+    if loan.borrower_id != borrower.id:
+        raise Rejected("this loan_ref belongs to another borrower", "loan_ref")
     # A changed line replaces the schedule and payments (deleted in bulk: no loading of the old rows).
     session.execute(delete(Instalment).where(Instalment.loan_id == loan.id))
     session.execute(delete(Payment).where(Payment.loan_id == loan.id))
@@ -202,99 +207,53 @@ def _apply(session: Session, parsed: dict) -> str:
     for row in instalments + payments:
         row.loan_id = loan.id
     session.add_all(instalments + payments)
-    session.flush()
     return "updated"
 
 
 def import_lines(session: Session, stream: IO[str]) -> ImportReport:
     """Import every line, committed in batches of ``BATCH`` lines (the shared runner); each line all-or-nothing.
 
-    Fast path: a batch's borrowers and loans are fetched with three queries, new rows are written by one flush
-    (multi-row INSERTs), no savepoints. If anything in the batch fails (a rejected line, a conflict), the batch is
-    rolled back and replayed line by line, each line in its own savepoint, so the outcome is the same as importing
-    every line on its own.
+    Fast path: the batch's borrowers and loans are fetched with three queries, every line is applied and new rows
+    are written by one flush (multi-row INSERTs), no savepoints. If anything in the batch fails (a rejected line,
+    a conflict), the batch is rolled back and replayed line by line, each line in its own savepoint, through the
+    same ``_apply``: the outcome is the same as importing every line on its own.
     """
     return runner.run(session, stream, import_batch, BATCH)
 
 
 def import_batch(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> None:
     """One batch of numbered lines into ``session`` (flushed, not committed: the runner commits)."""
-    parsed: list[tuple[int, dict]] = []
+    parsed: list[dict] = []
     rejected: list[tuple[int, str]] = []
     for number, raw in lines:
         try:
-            parsed.append((number, parse_line(raw)))
+            parsed.append(parse_line(raw))
         except Rejected as exc:
             rejected.append((number, str(exc)))
     try:  # lines that do not parse write nothing: leaving them out changes nothing for the others
-        outcomes = _apply_batch(session, [p for _, p in parsed])
+        known = _Known(session, parsed) if parsed else None
+        outcomes = [_apply(session, p, known) for p in parsed]
         session.flush()
         report.rejected.extend(rejected)
     except (Rejected, IntegrityError):
-        outcomes = None
         session.rollback()
         session.expunge_all()
-    if outcomes is None:  # replay line by line (the reference behaviour; slow, but only for a failing batch)
-        outcomes = []
-        for number, raw in lines:
-            try:
-                p = parse_line(raw)
-                with session.begin_nested():
-                    outcomes.append(_apply(session, p))
-            except Rejected as exc:
-                report.rejected.append((number, str(exc)))
-            except IntegrityError as exc:
-                report.rejected.append((number,
-                                        f"conflicts with data already stored ({exc.orig.__class__.__name__})"))
+        outcomes = _replay(session, lines, report)
     for outcome in outcomes:
         setattr(report, outcome, getattr(report, outcome) + 1)
 
 
-def _apply_batch(session: Session, batch: list[dict]) -> list[str]:
-    """``_apply`` for many lines at once, same decisions, without a flush per line. Raises on any problem."""
-    if not batch:
-        return []
-    refs = {p["loan_ref"] for p in batch}
-    phones = {p["borrower"]["phone"] for p in batch}
-    id_numbers = {p["borrower"]["id_number"] for p in batch}
-    with session.no_autoflush:
-        loans = {loan.loan_ref: loan for loan in session.scalars(select(Loan).where(Loan.loan_ref.in_(refs)))}
-        found = list(session.scalars(select(Borrower).where(Borrower.phone.in_(phones)))) + \
-            list(session.scalars(select(Borrower).where(Borrower.id_number.in_(id_numbers))))
-    by_phone = {b.phone: b for b in found}
-    by_id = {b.id_number: b for b in found}
+def _replay(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> list[str]:
+    """A failing batch line by line, each line in a savepoint: its exact reason, the other lines kept."""
     outcomes = []
-    for p in batch:
-        loan = loans.get(p["loan_ref"])
-        if loan is not None and loan.source_digest == p["digest"]:
-            outcomes.append("unchanged")
-            continue
-        if loan is not None:  # an update: rare; done as _apply does it (it flushes) and never in a new-loan batch
-            session.flush()
-            outcomes.append(_apply(session, p))
-            continue
-        info = p["borrower"]
-        phone_owner, borrower = by_phone.get(info["phone"]), by_id.get(info["id_number"])
-        if phone_owner is not None and phone_owner is not borrower:
-            raise Rejected("phone conflict")  # the replay reports it with the exact reason
-        if borrower is None:
-            borrower = Borrower(phone=info["phone"], id_number=info["id_number"], name=info["name"],
-                                address=info["address"], locale=info["locale"])
-            session.add(borrower)
-        else:
-            if borrower.phone != info["phone"]:
-                by_phone.pop(borrower.phone, None)
-            borrower.phone = info["phone"]
-            borrower.name = info["name"]
-            borrower.address = info["address"]
-            if not borrower.locale_chosen:
-                borrower.locale = info["locale"]
-        by_phone[info["phone"]] = by_id[info["id_number"]] = borrower
-        terms = {k: p[k] for k in ("product", "principal_fen", "annual_rate", "penalty_daily_rate", "start_date")}
-        loan = Loan(loan_ref=p["loan_ref"], borrower=borrower, source_digest=p["digest"],
-                    instalments=[Instalment(seq=i, **row) for i, row in enumerate(p["schedule"], 1)],
-                    payments=[Payment(seq=i, **row) for i, row in enumerate(p["payments"], 1)], **terms)
-        session.add(loan)
-        loans[p["loan_ref"]] = loan
-        outcomes.append("created")
+    for number, raw in lines:
+        try:
+            p = parse_line(raw)
+            with session.begin_nested():
+                outcomes.append(_apply(session, p))
+                session.flush()
+        except Rejected as exc:
+            report.rejected.append((number, str(exc)))
+        except IntegrityError as exc:
+            report.rejected.append((number, f"conflicts with data already stored ({exc.orig.__class__.__name__})"))
     return outcomes

@@ -19,7 +19,7 @@ from portal.imports.models import ImportJob, ImportRejection
 from portal.loans import importer as loans_importer
 from portal.loans.models import Loan
 from tests.conftest import make_id_number
-from tests.loans.test_import import record, snapshot
+from tests.loans.test_import import record
 
 
 def loan_line(n: int, **over) -> dict:
