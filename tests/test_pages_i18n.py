@@ -19,7 +19,7 @@ ALLOWED_LATIN = {"CNY", "CN", "SMS", "PDF", "ID", "IP", "CSV", "MB", "KB", "TOTP
                  "GB", "Google", "Authenticator", "WeChat", "QQ", "WiFi", "Wi", "Fi", "OK", "URL", "FAQ", "TS"}
 
 # File formats are named by their (Latin) names in every language.
-FILE_FORMATS = {"jpg", "jpeg", "png", "webp", "heic", "heif", "pdf", "mp3", "m4a", "amr", "aac", "wav", "csv"}
+FILE_FORMATS = {"jpg", "jpeg", "png", "webp", "heic", "heif", "pdf", "mp3", "m4a", "amr", "aac", "wav", "csv", "jsonl"}
 
 
 class _Text(HTMLParser):

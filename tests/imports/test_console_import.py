@@ -53,12 +53,19 @@ def job_of(session) -> ImportJob:
     return session.scalar(select(ImportJob).order_by(ImportJob.id.desc()))
 
 
-def test_agents_are_refused_and_anonymous_sent_to_log_in(client, login, create_staff, session):
+def test_agents_are_refused_and_anonymous_sent_to_log_in(app, client, login, create_staff, session):
     assert client.get("/staff/imports").status_code == 302
+    lead = app.test_client()
+    login(lead, create_staff(role="supervisor"))
+    upload(lead, jsonl([loan_line(1), "bad"]))
+    job = job_of(session)
     login(client, create_staff(role="agent"))
-    assert client.get("/staff/imports").status_code == 403
-    assert upload(client, jsonl([loan_line(1)])).status_code == 403
-    assert session.scalar(select(func.count()).select_from(ImportJob)) == 0
+    for path in ("/staff/imports", f"/staff/imports/{job.id}", f"/staff/imports/{job.id}/rejected.csv"):
+        assert client.get(path).status_code == 403, path
+    assert upload(client, jsonl([loan_line(2)])).status_code == 403
+    assert session.scalar(select(func.count()).select_from(ImportJob)) == 1
+    assert "Imports" not in client.get("/staff/").get_data(as_text=True)
+    assert "/staff/imports" not in client.get("/staff/").get_data(as_text=True)  # not in an agent's menu
 
 
 def test_upload_imports_good_lines_and_lists_the_bad_ones(client, supervisor, session):
@@ -89,9 +96,9 @@ def stored_files(app) -> set[str]:
 
 
 @pytest.mark.parametrize(("data", "kind", "message"), [
-    (b"name,phone\n\xe5\xbc\xa0\xe4\xb8\x89,138\n", "loans", "这不是 JSON Lines 文件"),
-    (b"\xff\xfe{}\n", "loans", "这不是 JSON Lines 文件"),
-    (b"[1, 2]\n", "loans", "这不是 JSON Lines 文件"),
+    (b"name,phone\n\xe5\xbc\xa0\xe4\xb8\x89,138\n", "loans", "这不是 JSONL 文件"),
+    (b"\xff\xfe{}\n", "loans", "这不是 JSONL 文件"),
+    (b"[1, 2]\n", "loans", "这不是 JSONL 文件"),
     (b"", "loans", "文件是空的"),
     (b"\n  \n", "loans", "文件是空的"),
     (jsonl([{"contact_ref": "C-1", "loan_ref": "L1"}]), "loans", "这个文件的内容是催收联系记录，不是贷款"),
