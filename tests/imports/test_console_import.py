@@ -285,3 +285,15 @@ def test_the_command_line_and_the_console_give_the_same_result(app, client, supe
     summary = cli.output.strip().splitlines()[-1]
     assert summary == (f"created {job.created}, updated {job.updated}, unchanged {job.unchanged}, "
                        f"rejected {job.rejected}")
+
+
+def test_an_import_kept_on_the_object_store(s3_app, client, supervisor, session):
+    from tests.uploads.conftest import s3_keys
+
+    upload(client, jsonl(GOOD_AND_BAD))
+    job = job_of(session)
+    assert (job.state, job.accepted, job.rejected) == ("done", 2, 3)
+    assert s3_keys(s3_app) == [f"{s3_app.s3_prefix}/{job.stored_name}"]
+    rows = list(csv.reader(io.StringIO(client.get(f"/staff/imports/{job.id}/rejected.csv")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == ["2", "3", "6"] and rows[2][2] == "not json"
