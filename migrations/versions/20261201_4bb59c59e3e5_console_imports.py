@@ -1,7 +1,7 @@
 """imports: console uploads of import files for the worker, and the lines each one rejected
 
 Revision ID: 4bb59c59e3e5
-Revises: e9fc746b4b38
+Revises: a4c8e2f6b1d9
 Create Date: 2026-12-01 14:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import portal.orm
 
 
 revision = '4bb59c59e3e5'
-down_revision = 'e9fc746b4b38'
+down_revision = 'a4c8e2f6b1d9'
 branch_labels = None
 depends_on = None
 
