@@ -38,7 +38,8 @@ class CheckboxesField(SelectMultipleField):
 
 
 class NewTokenForm(ActionForm):
-    name = StringField(_l("Name"), description=_l("Which system uses it, for example the core banking system. 1 to "
+    # Translators: the name given to a thing (a system, an address, an organisation), not a person: 名称
+    name = StringField(_l("Label"), description=_l("Which system uses it, for example the core banking system. 1 to "
                                                   "64 letters, digits, dots, hyphens or underscores."),
                        filters=[stripped],
                        validators=[DataRequired(message=_l("This field is required.")),

@@ -14,7 +14,8 @@ SECRET_MIN = 16
 
 
 class EndpointForm(ActionForm):
-    name = StringField(_l("Name"), filters=[stripped],
+    # Translators: the name given to a thing (a system, an address, an organisation), not a person: 名称
+    name = StringField(_l("Label"), filters=[stripped],
                        validators=[DataRequired(message=_l("Give the endpoint a name.")),
                                    Length(max=80, message=_l("At most %(max)d characters.")), no_control_chars])
     url = StringField(_l("Address (URL)"), filters=[stripped],
