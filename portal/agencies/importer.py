@@ -7,7 +7,6 @@ used). Each line all-or-nothing; bad lines named with their number and reason; t
 """
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import IO, Any
@@ -19,8 +18,10 @@ from portal.agencies import rules
 from portal.agencies.models import Agency
 from portal.agencies.services import AgencyError, AgencyValues, apply
 from portal.contacts.rules import InvalidNumber, normalize_number
-from portal.loans.importer import ImportReport, Rejected
+from portal.imports import runner
+from portal.imports.report import ImportReport, Rejected, json_object
 
+BATCH = 500
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 REASONS = {"code_taken": "code already used", "uscc_taken": "uscc already used by another agency",
            "second_lender": "there is already a row of kind lender", "dates_order": "until is before since",
@@ -61,12 +62,7 @@ def numbers_of(values: Any) -> list[str]:
 
 
 def parse_line(raw: str) -> AgencyValues:
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise Rejected(f"not valid JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise Rejected("a line must be one JSON object")
+    data = json_object(raw)
     code = data.get("code")
     if not isinstance(code, str) or not CODE.match(code):
         raise Rejected(f"invalid code {code!r}")
@@ -86,11 +82,13 @@ def parse_line(raw: str) -> AgencyValues:
 
 
 def import_lines(session: Session, stream: IO[str]) -> ImportReport:
-    """The list is short (tens of rows): one savepoint per line, one commit at the end."""
-    report = ImportReport()
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
+    """Import every line through the shared batch runner (one commit per ``BATCH`` lines; the list is short, so
+    usually one); each line all-or-nothing in its own savepoint."""
+    return runner.run(session, stream, import_batch, BATCH)
+
+
+def import_batch(session: Session, lines: list[tuple[int, str]], report: ImportReport) -> None:
+    for number, raw in lines:
         try:
             values = parse_line(raw)
             existing = session.scalar(select(Agency).where(Agency.code == values.code))
@@ -108,5 +106,3 @@ def import_lines(session: Session, stream: IO[str]) -> ImportReport:
             report.updated += 1
         else:
             report.unchanged += 1
-    session.commit()
-    return report

@@ -70,3 +70,24 @@ def test_bad_lines_are_named_with_line_number_and_reason_and_nothing_of_them_is_
     codes = set(session.scalars(select(Agency.code)))
     assert codes == {"OK-1", "LENDER-2"}
     assert session.scalar(select(func.count()).select_from(AgencyNumber)) == 4
+
+
+def test_lines_go_through_the_shared_batch_runner_one_commit_per_batch(app, session, tmp_path, monkeypatch):
+    from portal.agencies import importer
+    from portal.imports import runner
+
+    commits = []
+    real_run = runner.run
+
+    def counting_run(session_, lines, import_batch, size, **kw):
+        assert import_batch is importer.import_batch
+        return real_run(session_, lines, import_batch, size,
+                        on_batch=lambda s, done, last: commits.append((done.accepted, last)) or True)
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(runner, "run", counting_run)
+    result = run(app, tmp_path, [line(code="A-1"), "", line(code="A-2", uscc="91330100716105852F"),
+                                 line(code="A-3", uscc="91110108551385082Q")])
+    assert result.exit_code == 0 and "created 3, updated 0, unchanged 0, rejected 0" in result.output
+    assert commits == [(2, 3), (1, 4)]  # two batches; the blank line counted, not imported
+    assert session.scalar(select(func.count()).select_from(Agency)) == 3
