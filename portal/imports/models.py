@@ -10,12 +10,14 @@ from portal.orm import Base, UTCDateTime, utcnow
 
 KINDS = ("loans", "contacts")
 STATES = ("queued", "running", "done", "failed")
+MAX_IDLE_CLAIMS = 5  # claims in a row without a committed batch before an import whose worker dies is failed
 
 
 class ImportJob(Base):
     """One uploaded JSON Lines file. The worker claims it (``claimed_until``, renewed after each batch), imports
     it batch by batch and commits ``lines_done`` and the counts with each batch's data, so a worker that dies
-    mid-file leaves a row another worker resumes after the last committed line."""
+    mid-file leaves a row another worker resumes after the last committed line. ``idle_claims`` counts the claims
+    in a row that committed no batch: a file whose worker dies every time is stopped after a few of them."""
 
     __tablename__ = "imports"
     __table_args__ = (
@@ -45,6 +47,7 @@ class ImportJob(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    idle_claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claim: Mapped[str | None] = mapped_column(String(32))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(String(500), default="")
@@ -52,6 +55,11 @@ class ImportJob(Base):
     @property
     def finished(self) -> bool:
         return self.state in ("done", "failed")
+
+    @property
+    def stalled(self) -> bool:
+        """Failed because its worker died on every claim without importing a batch (a line that crashes it)."""
+        return self.state == "failed" and self.idle_claims >= MAX_IDLE_CLAIMS
 
     @property
     def percent(self) -> int:

@@ -5,7 +5,9 @@ A worker *claims* an import with one conditional UPDATE (a random claim token an
 batch); each batch commits its data, its rejected lines and the progress in one transaction, and only while the
 claim is still this worker's. A worker that dies leaves the claim to expire: the sweep (every minute) enqueues
 the import again and the next worker resumes after ``lines_done``; a line is never imported twice (and importing
-one twice would change nothing: the importers are idempotent).
+one twice would change nothing: the importers are idempotent). A file whose worker process dies every time (a
+line that crashes it) would be claimed forever: each claim counts in ``idle_claims`` until a batch commits, and
+after ``MAX_IDLE_CLAIMS`` claims without progress the sweep marks the import failed instead of enqueueing it.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from portal import uploads
 from portal.imports import runner
-from portal.imports.models import ImportJob, ImportRejection
+from portal.imports.models import MAX_IDLE_CLAIMS, ImportJob, ImportRejection
 from portal.imports.report import ImportReport
 from portal.orm import utcnow
 
@@ -54,8 +56,9 @@ def claim(session: Session, job_id: int, now: datetime | None = None) -> str | N
     now = now or utcnow()
     token = secrets.token_hex(16)
     result = session.execute(
-        update(ImportJob).where(ImportJob.id == job_id, _takeable(now))
-        .values(state="running", claim=token, claimed_until=now + _claim_for(), attempts=ImportJob.attempts + 1)
+        update(ImportJob).where(ImportJob.id == job_id, _takeable(now), ImportJob.idle_claims < MAX_IDLE_CLAIMS)
+        .values(state="running", claim=token, claimed_until=now + _claim_for(), attempts=ImportJob.attempts + 1,
+                idle_claims=ImportJob.idle_claims + 1)
         .execution_options(synchronize_session=False))
     session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.started_at.is_(None))
                     .values(started_at=now).execution_options(synchronize_session=False))
@@ -72,7 +75,8 @@ def _progress(job_id: int, token: str):
             .values(lines_done=last_line, accepted=ImportJob.accepted + done.accepted,
                     created=ImportJob.created + done.created, updated=ImportJob.updated + done.updated,
                     unchanged=ImportJob.unchanged + done.unchanged,
-                    rejected=ImportJob.rejected + len(done.rejected), claimed_until=utcnow() + _claim_for())
+                    rejected=ImportJob.rejected + len(done.rejected), claimed_until=utcnow() + _claim_for(),
+                    idle_claims=0)
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:
             return False  # another worker holds it now: this batch is rolled back, that worker does it
@@ -135,7 +139,23 @@ def sweep(now: datetime | None = None) -> int:
 
     now = now or utcnow()
     with Session(bind=db.engine) as session:
+        give_up(session, now)
         ids = list(session.scalars(select(ImportJob.id).where(_takeable(now)).order_by(ImportJob.id).limit(100)))
     for job_id in ids:
         enqueue_import(job_id)
     return len(ids)
+
+
+def give_up(session: Session, now: datetime | None = None) -> int:
+    """Mark failed every import whose last ``MAX_IDLE_CLAIMS`` claims ran out without committing a batch (its
+    worker died each time, e.g. on a line that crashes it); the number of imports stopped (committed)."""
+    now = now or utcnow()
+    result = session.execute(
+        update(ImportJob).where(_takeable(now), ImportJob.idle_claims >= MAX_IDLE_CLAIMS)
+        .values(state="failed", finished_at=now, claim=None, claimed_until=None,
+                error=f"the worker stopped {MAX_IDLE_CLAIMS} times in a row without committing a batch")
+        .execution_options(synchronize_session=False))
+    session.commit()
+    if result.rowcount:
+        log.warning("%d import(s) failed after %d claims without progress", result.rowcount, MAX_IDLE_CLAIMS)
+    return result.rowcount

@@ -237,6 +237,73 @@ def test_progress_is_committed_per_batch_and_a_dead_workers_import_is_resumed(ap
     assert 'http-equiv="refresh"' not in client.get(f"/staff/imports/{job.id}").get_data(as_text=True)
 
 
+def test_an_import_whose_worker_dies_on_every_claim_is_failed_after_five_claims(app, client, supervisor, session,
+                                                                                 monkeypatch):
+    from datetime import timedelta
+
+    from portal.imports import runner
+    from portal.orm import utcnow
+
+    def dies(*args, **kw):
+        raise Killed()  # a line that crashes the worker process: nothing recorded, no batch committed
+
+    monkeypatch.setattr(runner, "run", dies)
+    with pytest.raises(Killed):
+        upload(client, jsonl([loan_line(1), loan_line(2)]))
+    for claims in range(2, 6):
+        session.execute(update(ImportJob).values(claimed_until=utcnow() - timedelta(seconds=1)))  # claim ran out
+        session.commit()
+        with pytest.raises(Killed):
+            worker.sweep()  # enqueued again; the immediate queue runs it and the worker dies again
+        job = job_of(session)
+        assert (job.state, job.idle_claims, job.attempts, job.lines_done) == ("running", claims, claims, 0)
+    session.execute(update(ImportJob).values(claimed_until=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    assert worker.sweep() == 0  # failed instead of enqueued a sixth time
+    job = job_of(session)
+    assert (job.state, job.idle_claims, job.claim, job.claimed_until) == ("failed", 5, None, None)
+    assert job.finished_at is not None and "5 times" in job.error
+    assert worker.claim(session, job.id) is None and worker.sweep() == 0
+    page = client.get(f"/staff/imports/{job.id}").get_data(as_text=True)
+    assert "进程在这个文件上停止了 5 次" in page and "从第 1 行起" in page and 'http-equiv="refresh"' not in page
+    client.set_cookie("portal_locale", "zh_Hant")
+    assert "行程在這個檔案上停止了 5 次" in client.get(f"/staff/imports/{job.id}").get_data(as_text=True)
+
+
+def test_progress_resets_the_count_of_claims_without_progress(app, client, supervisor, session, monkeypatch):
+    from datetime import timedelta
+
+    from portal.imports import runner
+    from portal.orm import utcnow
+
+    monkeypatch.setattr(loans_importer, "BATCH", 1)
+    real_run = runner.run
+
+    def one_batch_then_dies(session_, lines_, import_batch, size, **kw):
+        def on_batch(s, done, last):
+            kw["on_batch"](s, done, last)
+            s.commit()
+            raise Killed()
+        return real_run(session_, lines_, import_batch, size, start_after=kw["start_after"], on_batch=on_batch)
+
+    monkeypatch.setattr(runner, "run", one_batch_then_dies)
+    with pytest.raises(Killed):
+        upload(client, jsonl([loan_line(n) for n in range(1, 8)]))
+    for done in range(2, 7):  # six claims in all, each importing one line: never five without progress
+        session.execute(update(ImportJob).values(claimed_until=utcnow() - timedelta(seconds=1)))
+        session.commit()
+        with pytest.raises(Killed):
+            worker.sweep()
+        job = job_of(session)
+        assert (job.state, job.lines_done, job.idle_claims) == ("running", done, 0)
+    monkeypatch.setattr(runner, "run", real_run)
+    session.execute(update(ImportJob).values(claimed_until=utcnow() - timedelta(seconds=1)))
+    session.commit()
+    assert worker.sweep() == 1
+    job = job_of(session)
+    assert (job.state, job.lines_done, job.attempts) == ("done", 7, 7)
+
+
 def test_an_import_whose_file_is_gone_fails_and_says_so(app, client, supervisor, session, monkeypatch):
     from portal import uploads
     from portal.queue import queue_of
