@@ -57,6 +57,9 @@ def _authenticate():
             return error_response(413, errors={"body": [f"at most {limit} bytes"]})
     return None
 
+RETRY_AFTER = {"Retry-After": {"description": "seconds until the token may send requests again", "required": True,
+                               "schema": {"type": "integer", "minimum": 1}}}
+
 
 def scoped(scope: str):
     """The view needs a token with ``scope`` (else 403); put it right under ``@bp.route``."""
@@ -68,9 +71,10 @@ def scoped(scope: str):
             return view(*args, **kwargs)
 
         wrapped = bp.doc(**{"x-required-scope": scope}, security=[{"bearerAuth": []}])(wrapped)
-        for code, what in ((401, "no valid token"), (403, f"the token lacks {scope}"),
-                           (429, "too many requests for this token")):
+        for code, what in ((401, "no valid token"), (403, f"the token lacks {scope}")):
             wrapped = bp.alt_response(code, schema=ErrorSchema, description=what)(wrapped)
+        wrapped = bp.alt_response(429, schema=ErrorSchema, description="too many requests for this token",
+                                  headers=RETRY_AFTER)(wrapped)
         return wrapped
 
     return decorator

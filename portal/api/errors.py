@@ -3,6 +3,8 @@
 whole) to a list of reasons."""
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from flask import jsonify
@@ -86,7 +88,16 @@ def from_http_exception(error: HTTPException):
     headers = dict(data.get("headers") or {})
     if code == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
-    retry = getattr(error, "retry_after", None)
-    if code == 429 and retry:
-        headers.setdefault("Retry-After", str(retry))
+    if code == 429:
+        headers.setdefault("Retry-After", str(retry_after()))
     return error_response(code, data.get("message"), errors, headers)
+
+
+def retry_after() -> int:
+    """Seconds until the token's rate limit window that was hit resets (Flask-Limiter's window; at least 1)."""
+    from portal.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.window[0] - time.time()))

@@ -77,6 +77,11 @@ def test_rate_limit_per_token(app, api, make_token, monkeypatch):
         assert api.get("/events").status_code == 200
     limited = api.get("/events")
     assert limited.status_code == 429 and limited.get_json()["code"] == 429
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60  # seconds until the minute's window resets
+    doc = app.test_client().get("/api/v1/openapi.json").get_json()
+    spec = next(p for path, p in doc["paths"].items() if path.endswith("/events"))["get"]["responses"]["429"]
+    spec = spec["headers"]["Retry-After"]
+    assert spec["required"] is True and spec["schema"]["type"] == "integer"
     assert api.get("/events", token=other).status_code == 200  # another token has its own budget
 
 
