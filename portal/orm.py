@@ -66,3 +66,29 @@ def forbid_changes(model: type, error: type[Exception], message: str) -> None:
 
     event.listen(model, "before_update", refuse)
     event.listen(model, "before_delete", refuse)
+
+
+def get_or_404(session, model: type, ident: int):
+    """The row of ``model`` with primary key ``ident``, or a 404 (also for an id no database column can hold)."""
+    from flask import abort
+
+    from portal.security.inputs import DB_INT_MAX
+
+    row = session.get(model, ident) if 0 < ident <= DB_INT_MAX else None
+    if row is None:
+        abort(404)
+    return row
+
+
+def keyset_page(session, query, key, before: int | None, size: int) -> tuple[list, int | None]:
+    """One page of ``query`` newest first by the integer column ``key`` (keyset paging: rows with ``key`` below
+    ``before``, when it is a valid id); the rows and the ``before`` of the next page (None on the last page)."""
+    from portal.security.inputs import DB_INT_MAX
+
+    query = query.order_by(key.desc()).limit(size + 1)
+    if before and 0 < before <= DB_INT_MAX:
+        query = query.where(key < before)
+    rows = list(session.scalars(query))
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, getattr(rows[-1], key.key) if more and rows else None

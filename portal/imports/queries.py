@@ -1,20 +1,17 @@
 """Loaders of the console's imports (every supervisor sees every import)."""
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.imports.models import ImportJob
+from portal.orm import get_or_404
 
 RECENT = 20
 
 
 def import_or_404(import_id: int) -> ImportJob:
-    job = db.session.get(ImportJob, import_id)
-    if job is None:
-        abort(404)
-    return job
+    return get_or_404(db.session, ImportJob, import_id)
 
 
 def recent_imports(limit: int = RECENT) -> list[ImportJob]:

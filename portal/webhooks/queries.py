@@ -1,11 +1,11 @@
 """Reads of endpoints and deliveries for the console (``/staff/webhooks``)."""
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.orm import get_or_404, keyset_page
 from portal.webhooks.models import STATES, WebhookDelivery, WebhookEndpoint
 
 PAGE_SIZE = 50
@@ -24,31 +24,19 @@ def delivery_page(state: str, endpoint: str, before: int | None) -> tuple[list[W
     """One page of deliveries in ``state`` (or ``all``) to ``endpoint`` (an id, ``config`` or ``all``), newest
     first; the id to continue before, if any."""
     query = (select(WebhookDelivery).options(selectinload(WebhookDelivery.event),
-                                             selectinload(WebhookDelivery.endpoint))
-             .order_by(WebhookDelivery.id.desc()).limit(PAGE_SIZE + 1))
+                                             selectinload(WebhookDelivery.endpoint)))
     if state in STATES:
         query = query.where(WebhookDelivery.state == state)
     if endpoint == CONFIG:
         query = query.where(WebhookDelivery.endpoint_id.is_(None))
     elif endpoint.isdigit() and int(endpoint) < 2**31:
         query = query.where(WebhookDelivery.endpoint_id == int(endpoint))
-    if before and 0 < before < 2**31:
-        query = query.where(WebhookDelivery.id < before)
-    rows = list(db.session.scalars(query))
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, rows[-1].id if more and rows else None
+    return keyset_page(db.session, query, WebhookDelivery.id, before, PAGE_SIZE)
 
 
 def delivery_or_404(delivery_id: int) -> WebhookDelivery:
-    row = db.session.get(WebhookDelivery, delivery_id) if 0 < delivery_id < 2**31 else None
-    if row is None:
-        abort(404)
-    return row
+    return get_or_404(db.session, WebhookDelivery, delivery_id)
 
 
 def endpoint_or_404(endpoint_id: int) -> WebhookEndpoint:
-    row = db.session.get(WebhookEndpoint, endpoint_id) if 0 < endpoint_id < 2**31 else None
-    if row is None:
-        abort(404)
-    return row
+    return get_or_404(db.session, WebhookEndpoint, endpoint_id)
