@@ -68,15 +68,9 @@ def new():
 
 
 def _file(form: ComplaintForm, loans: list[Loan], files, key) -> Complaint:
-    loan = next((loan for loan in loans if loan.loan_ref == form.loan.data), None)
-    filing = services.Filing(
-        categories=form.categories.data, channel=form.channel.data, what_happened=form.what_happened.data,
-        occurred_on=form.occurred_on.data, occurred_time=form.occurred_time.data,
-        collector_name=form.collector_name.data, collector_badge=form.collector_badge.data,
-        collector_phone=form.collector_phone.data, outcome_wanted=form.outcome_wanted.data,
-        preferred_contact=form.preferred_contact.data, contact_phone=current_user.phone,
-        loan_id=loan.id if loan else None, visit_id=own_visit_id(form.visit_id.data), locale=current_locale(),
-        files=files)
+    filing = services.Filing.from_form(form, loans, contact_phone=current_user.phone,
+                                       visit_id=own_visit_id(form.visit_id.data), locale=current_locale(),
+                                       files=files)
     try:
         with db.session.begin_nested():
             complaint, _secret = services.file_complaint(filing, borrower=current_user, key=key)

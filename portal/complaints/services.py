@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -50,6 +52,18 @@ class Filing:
     debtor_name: str = ""
     locale: str = "zh_Hans"
     files: list[tuple[bytes, str]] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form: Any, loans: Iterable[Any], **extra: Any) -> "Filing":
+        """A filing from a complaint form (the borrower's, or staff taking one on the phone): the fields both
+        forms share, the loan chosen among ``loans`` (the complainant's own), plus what only one caller knows."""
+        loan = next((loan for loan in loans if loan.loan_ref == form.loan.data), None)
+        return cls(
+            categories=form.categories.data, channel=form.channel.data, what_happened=form.what_happened.data,
+            occurred_on=form.occurred_on.data, occurred_time=form.occurred_time.data,
+            collector_name=form.collector_name.data, collector_badge=form.collector_badge.data,
+            collector_phone=form.collector_phone.data, outcome_wanted=form.outcome_wanted.data,
+            preferred_contact=form.preferred_contact.data, loan_id=loan.id if loan else None, **extra)
 
 
 # ---- reference, secret ------------------------------------------------------------------------------------

@@ -137,14 +137,7 @@ def new_complaint(borrower_id: int):
 
 
 def _take(borrower, form: PhoneComplaintForm, loans):
-    loan = next((loan for loan in loans if loan.loan_ref == form.loan.data), None)
-    filing = complaints.Filing(
-        categories=form.categories.data, channel=form.channel.data, what_happened=form.what_happened.data,
-        occurred_on=form.occurred_on.data, occurred_time=form.occurred_time.data,
-        collector_name=form.collector_name.data, collector_badge=form.collector_badge.data,
-        collector_phone=form.collector_phone.data, outcome_wanted=form.outcome_wanted.data,
-        preferred_contact=form.preferred_contact.data, contact_phone=borrower.phone,
-        loan_id=loan.id if loan else None, locale=borrower.locale)
+    filing = complaints.Filing.from_form(form, loans, contact_phone=borrower.phone, locale=borrower.locale)
     key = f"s{current_user.id}:{form.token.data}" if form.token.data else None
     try:
         with db.session.begin_nested():
