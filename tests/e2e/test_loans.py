@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 import portal.loans.routes as loan_routes
 from tests.conftest import PASSWORD
@@ -31,10 +32,13 @@ def test_dashboard_and_loan_on_a_phone(request, monkeypatch, create_borrower, cr
     screenshot(page, f"loans-dashboard-{lang}")
     page.locator(".loan-card a.button").first.click()
     assert page.url.endswith("/loans/L2026HAND01")
-    assert page.locator(".schedule-cards").first.is_visible() and not page.locator(".schedule-table").first.is_visible()
+    page.wait_for_load_state()  # the stylesheet decides which of the two is shown: wait for it, then for the layout
+    expect(page.locator(".schedule-cards").first).to_be_visible()
+    expect(page.locator(".schedule-table").first).to_be_hidden()
     assert "539.21" in page.locator(".loan-summary .big-number").inner_text()
     axe_check(page)
     screenshot(page, f"loans-detail-{lang}")
     page.set_viewport_size({"width": 1024, "height": 800})
-    assert page.locator(".schedule-table").first.is_visible() and not page.locator(".schedule-cards").first.is_visible()
+    expect(page.locator(".schedule-table").first).to_be_visible()
+    expect(page.locator(".schedule-cards").first).to_be_hidden()
     axe_check(page)
