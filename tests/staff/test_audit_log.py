@@ -39,15 +39,8 @@ def _complaint(app, borrower):
 
 @pytest.mark.parametrize("who", ["anonymous", "borrower", "agent", "disabled"])
 @pytest.mark.parametrize("url", ["/staff/audit", "/staff/audit/export.csv"])
-def test_only_supervisors_read_or_export_the_log(client, session, login, create_borrower, create_staff, who, url):
-    if who == "borrower":
-        login(client, create_borrower())
-    elif who in ("agent", "disabled"):
-        user = create_staff(role="agent" if who == "agent" else "supervisor")
-        login(client, user)
-        if who == "disabled":
-            user.active = False
-            session.commit()
+def test_only_supervisors_read_or_export_the_log(client, session, log_in_as, who, url):
+    log_in_as(who)
     response = client.get(url)
     response.close()
     if who == "agent":

@@ -80,17 +80,9 @@ def _cells(section):
 
 @pytest.mark.parametrize("who", ["anonymous", "borrower", "agent", "disabled"])
 @pytest.mark.parametrize("url", ["/staff/reports", "/staff/reports/plans.csv", "/staff/reports/visits.csv",
-                                 "/staff/reports/complaints.csv"])
-def test_reports_and_their_csvs_are_for_supervisors(client, session, login, create_borrower, create_staff, who,
-                                                    url):
-    if who == "borrower":
-        login(client, create_borrower())
-    elif who in ("agent", "disabled"):
-        user = create_staff(role="agent" if who == "agent" else "supervisor")
-        login(client, user)
-        if who == "disabled":
-            user.active = False
-            session.commit()
+                                 "/staff/reports/complaints.csv", "/staff/reports/breaches.csv"])
+def test_reports_and_their_csvs_are_for_supervisors(client, log_in_as, who, url):
+    log_in_as(who)
     response = client.get(url)
     if who == "agent":
         assert response.status_code == 403
