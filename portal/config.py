@@ -244,6 +244,8 @@ def load_config(instance_path: str) -> dict:
         # The parameters (the text) of sent or failed outbox messages are blanked this many days after queueing.
         "RETENTION_OUTBOX_DAYS": _int("RETENTION_OUTBOX_DAYS", 365),
         "RETENTION_VISITOR_PHOTO_YEARS": _int("RETENTION_VISITOR_PHOTO_YEARS", 1),
+        # Webhook deliveries that ended (delivered or given up) go with their attempts this many days after.
+        "RETENTION_WEBHOOK_DAYS": _int("RETENTION_WEBHOOK_DAYS", 90),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 15),
         # Absolute lifetime of a login session, however active it stays.
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),

@@ -6,7 +6,8 @@ lifetime, third-party report grants and the borrowers' data downloads once expir
 complaint's evidence files ``RETENTION_EVIDENCE_YEARS`` (3) after its decision; a visitor's photo
 ``RETENTION_VISITOR_PHOTO_YEARS`` (1) after
 they left the roster; the text (parameters) of a sent or failed message ``RETENTION_OUTBOX_DAYS`` (365) after it
-was queued.
+was queued; a webhook delivery that ended (delivered or given up) and its attempts ``RETENTION_WEBHOOK_DAYS`` (90)
+after it was made.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from portal.privacy.models import DataExport
 from portal.privacy.rules import cutoff
 from portal.visits import photos
 from portal.visits.models import Visitor
+from portal.webhooks.models import WebhookAttempt, WebhookDelivery
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Policy:
     evidence_years: int
     visitor_photo_years: int
     outbox_days: int = 365
+    webhook_days: int = 90
 
     @classmethod
     def from_config(cls) -> Policy:
@@ -46,7 +49,7 @@ class Policy:
         return cls(session_idle=timedelta(minutes=c["SESSION_IDLE_MINUTES"]),
                    session_max=timedelta(hours=c["SESSION_MAX_HOURS"]),
                    evidence_years=c["RETENTION_EVIDENCE_YEARS"], visitor_photo_years=c["RETENTION_VISITOR_PHOTO_YEARS"],
-                   outbox_days=c["RETENTION_OUTBOX_DAYS"])
+                   outbox_days=c["RETENTION_OUTBOX_DAYS"], webhook_days=c["RETENTION_WEBHOOK_DAYS"])
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,22 @@ def rules_for(now: datetime, policy: Policy) -> list[Rule]:
         return db.session.execute(update(Outbox).where(*old_texts).values(params={})
                                   .execution_options(synchronize_session=False)).rowcount, []
 
+    # A delivery that ended, with its attempts (a pending or retrying one stays whatever its age: it keeps the order
+    # of its loan's later deliveries). A redelivery of it keeps its own row; its link to the original goes.
+    ended = select(WebhookDelivery.id).where(WebhookDelivery.state.in_(("delivered", "failed")),
+                                             WebhookDelivery.created_at <= now - timedelta(days=policy.webhook_days))
+
+    def purge_deliveries():
+        ids = list(db.session.scalars(ended))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            db.session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(chunk)))
+            db.session.execute(update(WebhookDelivery).where(WebhookDelivery.redelivery_of_id.in_(chunk))
+                               .values(redelivery_of_id=None).execution_options(synchronize_session=False))
+            db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(chunk))
+                               .execution_options(synchronize_session=False))
+        return len(ids), []
+
     def rows(model, where):
         return lambda: (db.session.execute(delete(model).where(where)).rowcount, [])
 
@@ -116,6 +135,8 @@ def rules_for(now: datetime, policy: Policy) -> list[Rule]:
              purge_exports),
         Rule("outbox_texts", f"texts of messages queued over {policy.outbox_days} days ago",
              lambda: _count(select(Outbox.id).where(*old_texts)), purge_texts),
+        Rule("webhook_deliveries", f"webhook deliveries that ended over {policy.webhook_days} days ago, with their "
+             "attempts", lambda: _count(ended), purge_deliveries),
         Rule("complaint_evidence", f"evidence files of complaints decided over {policy.evidence_years} years ago",
              lambda: _count(evidence), purge_evidence),
         Rule("visitor_photos", f"photos of visitors off the roster for over {policy.visitor_photo_years} years",

@@ -91,7 +91,8 @@ def test_retention_deletes_what_is_due_with_its_files_and_keeps_the_rest(app, se
     with app.app_context():
         counts = retention.run()
     assert counts == {"verification_codes": 1, "login_sessions": 2, "report_grants": 0, "data_exports": 0,
-                      "outbox_texts": 0, "complaint_evidence": 1, "visitor_photos": 1}
+                      "outbox_texts": 0, "webhook_deliveries": 0, "complaint_evidence": 1,
+                      "visitor_photos": 1}
     session.expire_all()
     assert _count(session, VerificationCode) == 1 and _count(session, LoginSession) == 1
     assert _evidence_file(session, data["old"]) is None and not _exists(app, old_file)
@@ -171,3 +172,36 @@ def test_outbox_texts_are_blanked_after_the_retention_days(app, session, create_
     rows = [session.get(Outbox, i) for i in ids]
     assert [r.params for r in rows] == [{}, {}, {"ref": "PL-3"}, {"ref": "PL-4"}]
     assert [r.state for r in rows] == ["sent", "failed", "sent", "pending"]  # the rows stay, only the text goes
+
+
+def test_webhook_deliveries_that_ended_go_with_their_attempts_after_the_retention_days(app, session, monkeypatch):
+    from portal.events import emit
+    from portal.webhooks.models import WebhookAttempt, WebhookDelivery
+
+    monkeypatch.setitem(app.config, "RETENTION_WEBHOOK_DAYS", 30)
+    event = emit(session, "consent.changed", loan_ref="L-RET-1",
+                 data={"consent": "family_contact", "scope": "account", "visit": None, "given": True})
+    session.flush()
+    now = utcnow()
+
+    def delivery(uid, state, age_days, **extra):
+        row = WebhookDelivery(uid=uid, event_id=event.id, loan_ref="L-RET-1", state=state, attempts=1,
+                              created_at=now - timedelta(days=age_days), next_attempt_at=now, **extra)
+        row.attempt_rows = [WebhookAttempt(status_code=200 if state == "delivered" else 500)]
+        session.add(row)
+        session.flush()
+        return row
+
+    old_done, old_failed = delivery("d-1", "delivered", 31), delivery("d-2", "failed", 40)
+    redelivered = delivery("d-3", "delivered", 5, redelivery_of_id=old_failed.id)
+    recent, retrying = delivery("d-4", "delivered", 29), delivery("d-5", "pending", 60)
+    session.commit()
+    with app.app_context():
+        assert dict((r.name, n) for r, n in retention.due())["webhook_deliveries"] == 2
+        assert retention.run()["webhook_deliveries"] == 2
+        assert retention.run()["webhook_deliveries"] == 0
+    session.expire_all()
+    left = session.scalars(select(WebhookDelivery.uid).order_by(WebhookDelivery.uid)).all()
+    assert left == ["d-3", "d-4", "d-5"]  # the retrying one stays however old it is
+    assert session.get(WebhookDelivery, redelivered.id).redelivery_of_id is None
+    assert _count(session, WebhookAttempt) == 3  # the attempts of the deleted deliveries went with them
