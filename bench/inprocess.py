@@ -1,5 +1,6 @@
 """In-process page times: the demo data in a temporary SQLite database, the Flask test client (no server, no
-network) logged in as the demo borrower 张伟 and, for the console, as a supervisor made here.
+network) logged in as the demo borrower 张伟 and, for the console, as a supervisor made here; the settings are the
+served ones (CSRF tokens, rate limits), so each page pays what it pays behind gunicorn.
 
 Usage: .venv/bin/python bench/inprocess.py [REQUESTS] [--pages /,/loans,…] [--profile PATH]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import re
 import statistics
 import sys
 import tempfile
@@ -51,8 +53,6 @@ PAGES = [
 def _app(tmp: str):
     app = create_app({
         "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
         "SMS_OUTBOX": f"{tmp}/sms.jsonl",
         "EVIDENCE_DIR": f"{tmp}/evidence",
         "SECRET_KEY": "bench-in-process",
@@ -72,12 +72,19 @@ def _app(tmp: str):
     return app
 
 
+def _csrf(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
 def _clients(app) -> dict:
     anon, borrower, staff = app.test_client(), app.test_client(), app.test_client()
-    if borrower.post("/login", data={"phone": PHONE, "password": PASSWORD}).status_code != 302:
+    answer = borrower.post("/login", data={"csrf_token": _csrf(borrower, "/login"), "phone": PHONE,
+                                           "password": PASSWORD})
+    if answer.status_code != 302:
         raise SystemExit("borrower login failed")
-    answer = staff.post("/staff/login", data={"username": STAFF, "password": STAFF_PASSWORD,
-                                               "otp": pyotp.TOTP(STAFF_SECRET).now()})
+    answer = staff.post("/staff/login", data={"csrf_token": _csrf(staff, "/staff/login"), "username": STAFF,
+                                              "password": STAFF_PASSWORD, "otp": pyotp.TOTP(STAFF_SECRET).now()})
     if answer.status_code != 302:
         raise SystemExit(f"staff login failed: {answer.status_code}")
     return {"anon": anon, "borrower": borrower, "staff": staff}
