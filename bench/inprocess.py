@@ -119,7 +119,8 @@ def main() -> None:
             statements[0] += 1
 
         if args.profile:
-            label, path, who = next(p for p in PAGES if args.profile in (p[0], p[1]))
+            label, path, who = next((p for p in PAGES if args.profile == p[0]), None) or \
+                next(p for p in PAGES if args.profile == p[1])
             for _ in range(30):
                 _get(clients[who], path)
             profile = cProfile.Profile()

@@ -6,11 +6,13 @@ from datetime import datetime
 from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.extensions import db
 from portal.i18n import lender_tz
+from portal.loans.models import Loan
 from portal.loans.panels import AgreedPlan, LoanPanel, PlanPayment
+from portal.memo import per_request
 from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.labels import describe, schedule_rows
@@ -30,9 +32,21 @@ def proposal_for_borrower(borrower, proposal_id: int) -> PlanProposal:
 
 
 def proposals_of(borrower) -> list[PlanProposal]:
-    stmt = (select(PlanProposal).where(PlanProposal.borrower_id == borrower.id, PlanProposal.state != "draft")
-            .options(selectinload(PlanProposal.loan)).order_by(PlanProposal.submitted_at.desc()))
+    """Every sent proposal of the borrower, newest first, with its loan and its lines: two queries, once per
+    request (``/plans``, the loan panels and the home's "needs you" read the same rows)."""
+    return per_request(("plans.proposals", borrower.id), lambda: _load_proposals(borrower.id))
+
+
+def _load_proposals(borrower_id: int) -> list[PlanProposal]:
+    stmt = (select(PlanProposal).join(Loan, PlanProposal.loan_id == Loan.id)
+            .where(PlanProposal.borrower_id == borrower_id, PlanProposal.state != "draft")
+            .options(contains_eager(PlanProposal.loan), selectinload(PlanProposal.lines))
+            .order_by(PlanProposal.submitted_at.desc(), PlanProposal.id.desc()))
     return list(db.session.scalars(stmt))
+
+
+def _oldest_first(p: PlanProposal) -> tuple:
+    return (p.submitted_at is not None, p.submitted_at or 0, p.id)
 
 
 def proposal_for_staff(proposal_id: int) -> PlanProposal:
@@ -110,16 +124,15 @@ def agreed_on(p: PlanProposal):
 
 
 def loan_panels(borrower, loans: list) -> dict[int, list[LoanPanel]]:
-    """Badges for open proposals and, for an agreed plan, its schedule in place of the contract's: two queries."""
-    ids = [loan.id for loan in loans]
+    """Badges for open proposals and, for an agreed plan, its schedule in place of the contract's (the rows of
+    ``proposals_of``: no query of its own once they are loaded)."""
+    ids = {loan.id for loan in loans}
     if not ids:
         return {}
-    stmt = (select(PlanProposal).where(PlanProposal.loan_id.in_(ids), PlanProposal.borrower_id == borrower.id,
-                                       PlanProposal.state.in_(rules.OPEN_STATES + rules.AGREED_STATES))
-            .options(selectinload(PlanProposal.lines)).order_by(PlanProposal.submitted_at, PlanProposal.id))
+    live = rules.OPEN_STATES + rules.AGREED_STATES
     out: dict[int, list[LoanPanel]] = {}
     agreed: dict[int, PlanProposal] = {}
-    for p in db.session.scalars(stmt):
+    for p in sorted((p for p in proposals_of(borrower) if p.loan_id in ids and p.state in live), key=_oldest_first):
         told = describe(p)
         if told.agreed:
             agreed[p.loan_id] = p  # the latest agreed plan wins
@@ -149,9 +162,8 @@ def needs_you(borrower, today) -> list:
     """For the borrower's home: counter-offers waiting for the borrower's answer."""
     from portal.attention import Attention
 
-    rows = db.session.scalars(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id,
-                                                         PlanProposal.state == "countered")
-                              .options(selectinload(PlanProposal.loan)).order_by(PlanProposal.decided_at))
+    rows = sorted((p for p in proposals_of(borrower) if p.state == "countered"),
+                  key=lambda p: (p.decided_at is not None, p.decided_at or 0, p.id))
     items = []
     for p in rows:
         told = describe(p)

@@ -6,20 +6,30 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.i18n import local_today
+from portal.loans.models import Loan
 from portal.loans.panels import LoanPanel
+from portal.memo import per_request
 from portal.visits.labels import describe
 from portal.visits.models import Visit
 from portal.visits.rules import OPEN_STATES
 
 
+def open_visits(borrower) -> list[Visit]:
+    """The open visits of the borrower's loans, earliest window first: one query, once per request (the loan
+    badges and the home's "needs you" read the same rows)."""
+    return per_request(("visits.open", borrower.id), lambda: list(db.session.scalars(
+        select(Visit).join(Loan, Visit.loan_id == Loan.id)
+        .where(Loan.borrower_id == borrower.id, Visit.state.in_(OPEN_STATES))
+        .order_by(Visit.window_start, Visit.id))))
+
+
 def visit_badges(borrower, loans: list) -> dict[int, list[LoanPanel]]:
-    rows = db.session.scalars(
-        select(Visit).where(Visit.loan_id.in_([loan.id for loan in loans]), Visit.state.in_(OPEN_STATES))
-        .order_by(Visit.window_start)
-    )
+    ids = {loan.id for loan in loans}
     out: dict[int, list[LoanPanel]] = {}
     today = local_today()
-    for visit in rows:
+    for visit in open_visits(borrower):
+        if visit.loan_id not in ids:
+            continue
         told = describe(visit, today)
         if told.badge is None:
             continue
@@ -33,13 +43,9 @@ def needs_you(borrower, today) -> list:
     from flask_babel import gettext as _
 
     from portal.attention import Attention
-    from portal.loans.models import Loan
 
-    rows = db.session.scalars(
-        select(Visit).join(Loan, Visit.loan_id == Loan.id)
-        .where(Loan.borrower_id == borrower.id, Visit.state.in_(OPEN_STATES)).order_by(Visit.window_start))
     items = []
-    for visit in rows:
+    for visit in open_visits(borrower):
         told = describe(visit, today)
         url = url_for("visits.detail", visit_id=visit.id)
         if told.needs_answer:
