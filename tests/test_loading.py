@@ -55,3 +55,80 @@ def test_loaded_once_per_request_and_read_again_after_a_write(app, session, crea
         db.session.commit()
     with app.test_request_context("/"):  # a new request reads the database again
         assert len(open_visits(me)) == 1
+
+
+def test_the_homes_figures_are_the_loan_pages_for_every_demo_borrower(app, session):
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from portal import demo
+    from portal.accounts.models import Borrower
+    from portal.loans.queries import loan_view, loans_for_borrower, standings
+
+    today = local_today()
+    with app.test_request_context():
+        demo.seed_all(session, today)
+    checked = planned = 0
+    for borrower in session.scalars(select(Borrower)).all():
+        with app.test_request_context(), force_locale(borrower.locale):
+            home = standings(borrower, today)
+            pages = [loan_view(borrower, loan, today) for loan in loans_for_borrower(borrower)]
+            assert [ref for ref, _s in home] == [p.ref for p in pages]
+            for (_ref, told), p in zip(home, pages):
+                assert (told.due_now_fen, told.pay_by, told.next_fen, told.standing, told.overdue) == \
+                    (p.state.due_now_fen, p.state.pay_by, p.state.next_fen, p.state.standing, p.state.overdue)
+                assert told.under_plan == (p.plan is not None) == p.state.under_plan
+                checked += 1
+                planned += told.under_plan
+    assert checked >= 4 and planned >= 1  # the demo has loans under an agreed plan and loans without
+
+
+def _plans(session, borrower, loans) -> None:
+    """An agreed plan on the first loan, one waiting for review on the second, a counter-offer on the third."""
+    from datetime import timezone
+
+    from portal.plans.models import PlanLine, PlanProposal
+
+    sent = datetime.combine(local_today() - timedelta(days=20), time(2), tzinfo=timezone.utc)
+    for loan, state in zip(loans, ("approved", "submitted", "countered")):
+        p = PlanProposal(borrower_id=borrower.id, loan_id=loan.id, state=state, kind="instalments", months=2,
+                         start_date=sent.date(), submitted_at=sent, created_at=sent, draft_json="{}",
+                         income_fen=600_000, owed_principal_fen=100_000, owed_interest_fen=0, owed_penalty_fen=0,
+                         owed_fee_fen=0, owed_later_fen=0)
+        p.lines.extend(PlanLine(which="proposed", seq=i, due_date=sent.date() + timedelta(days=30 * i),
+                                amount_fen=50_000) for i in (1, 2))
+        if state != "submitted":
+            p.decided_at = sent + timedelta(days=2)
+        if state == "countered":
+            p.counter_kind, p.counter_months, p.counter_start_date = "instalments", 3, sent.date()
+            p.lines.extend(PlanLine(which="counter", seq=i, due_date=sent.date() + timedelta(days=30 * i),
+                                    amount_fen=40_000) for i in (1, 2, 3))
+        session.add(p)
+    session.commit()
+
+
+def test_the_borrowers_pages_run_as_many_statements_for_one_loan_as_for_many(app, session, client, login,
+                                                                             create_borrower, create_loan):
+    paths = ("/", "/loans", "/plans", "/visits")
+    counts = {}
+    for n in (1, 3):
+        me = create_borrower()
+        loans = [create_loan(me, months=6, payments=[(local_today() - timedelta(days=9), "50.00")])
+                 for _ in range(n)]
+        _plans(session, me, loans)  # an agreed plan; with three loans also one waiting and a counter-offer
+        session.add_all([_visit(loan, days) for loan in loans for days in (1, 5)])  # open visits on every loan
+        session.commit()
+        login(client, me)
+        client.get("/")  # the session row's first refresh
+        counts[n] = {}
+        for path in paths:
+            with statements(app) as seen:
+                answer = client.get(path)
+            assert answer.status_code == 200, path
+            counts[n][path] = len(seen)
+        if n > 1:  # the counter-offer and the visits are on the home
+            home = client.get("/").get_data(as_text=True)
+            assert "/plans/" in home and "/visits/" in home
+    assert counts[1] == counts[3], counts
+    # BEGIN, the login session, the borrower; then each page's own loads
+    assert counts[3] == {"/": 9, "/loans": 9, "/plans": 6, "/visits": 5}, counts

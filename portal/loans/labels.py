@@ -41,12 +41,45 @@ class LoanState:
     invite_plan: bool       # the page may offer "propose a repayment plan"
 
 
+@dataclass(frozen=True)
+class Standing:
+    """The figures of a loan's state that the home shows too (``describe`` builds on them)."""
+    under_plan: bool
+    due_now_fen: int
+    overdue: bool
+    standing: str
+    pay_by: date | None
+    next_fen: int
+
+
+def standing_of(status: LoanStatus, plan: PlanStatus | None) -> Standing:
+    """What is due now, how late, by when and the next amount: from the ``plan`` when there is one, else from the
+    contract's ``status``. The loan cards, the loan page and the home all read these."""
+    if plan is not None:
+        late = plan.is_overdue
+        oldest = next((x.due_date for x in plan.lines if x.unpaid_fen and x.due_date <= plan.as_of), None)
+        return Standing(
+            True, plan.due_now_fen, late,
+            _("A plan payment is %(days)d days late", days=plan.days_overdue) if late
+            else _("On track with your repayment plan"),
+            oldest or (plan.next_line.due_date if plan.next_line else None),
+            0 if plan.due_now_fen or not plan.next_line else plan.next_line.unpaid_fen)
+    overdue = status.is_overdue
+    next_due = status.next_due
+    return Standing(
+        False, status.due_now_fen, overdue,
+        _("%(days)d days overdue", days=status.days_overdue) if overdue else stage_text(status.stage),
+        status.oldest_unpaid_due or (next_due.due_date if next_due else None),
+        0 if status.due_now_fen or next_due is None else next_due.unpaid_fen)
+
+
 def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanPanel], pending: bool) -> LoanState:
     """The words for a loan: its contract ``status``, the ``plan`` that replaces it (if any), the other domains'
     ``panels`` and whether a plan proposal is ``pending``. ``portal.loans.page`` calls it once per loan."""
     hotline = current_app.config["LENDER_HOTLINE"]
     answer_steps = tuple(p.next_step for p in panels if p.next_step)
     steps: list[str] = []
+    told = standing_of(status, plan)
     if plan is not None:
         if plan.due_now_fen:
             steps.append(_("Next step: pay %(amount)s due under your repayment plan, through one of the official "
@@ -56,15 +89,10 @@ def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanP
                            date=fmt_date(plan.next_line.due_date)))
         else:
             steps.append(_("Every payment of your repayment plan is made. There is nothing more to do."))
-        late = plan.is_overdue
-        oldest = next((x.due_date for x in plan.lines if x.unpaid_fen and x.due_date <= plan.as_of), None)
         return LoanState(
-            True, _("Due now under your repayment plan"), plan.due_now_fen, late,
-            _("A plan payment is %(days)d days late", days=plan.days_overdue) if late
-            else _("On track with your repayment plan"), None,
+            True, _("Due now under your repayment plan"), told.due_now_fen, told.overdue, told.standing, None,
             _("Still to pay under your plan: %(amount)s", amount=money(plan.outstanding_fen)), tuple(steps),
-            oldest or (plan.next_line.due_date if plan.next_line else None),
-            0 if plan.due_now_fen or not plan.next_line else plan.next_line.unpaid_fen, False)
+            told.pay_by, told.next_fen, False)
     if status.is_settled and not status.credit_fen:
         steps.append(_("This loan is fully paid. There is nothing more to do."))
     elif status.due_now_fen and answer_steps:
@@ -84,16 +112,11 @@ def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanP
     if status.credit_fen:
         steps.append(_("You have paid %(amount)s more than you owe. Call our official number %(hotline)s to have it "
                        "refunded.", amount=money(status.credit_fen), hotline=hotline))
-    overdue = status.is_overdue
-    next_due = status.next_due
     return LoanState(
-        False, _("Due now"), status.due_now_fen, overdue,
-        _("%(days)d days overdue", days=status.days_overdue) if overdue else stage_text(status.stage),
-        stage_text(status.stage) if overdue else None,
+        False, _("Due now"), told.due_now_fen, told.overdue, told.standing,
+        stage_text(status.stage) if told.overdue else None,
         _("Still owed in total: %(amount)s", amount=money(status.outstanding_fen)), tuple(steps),
-        status.oldest_unpaid_due or (next_due.due_date if next_due else None),
-        0 if status.due_now_fen or next_due is None else next_due.unpaid_fen,
-        bool(status.due_now_fen) and not pending)
+        told.pay_by, told.next_fen, bool(status.due_now_fen) and not pending)
 
 
 def needs_you(borrower, today: date) -> list:
@@ -101,12 +124,10 @@ def needs_you(borrower, today: date) -> list:
     from flask import url_for
 
     from portal.attention import Attention
-    from portal.loans.queries import dashboard
+    from portal.loans.queries import standings
 
-    board = dashboard(borrower, today)
     items = []
-    for page in board.loans:
-        state, ref = page.state, page.ref
+    for ref, state in standings(borrower, today):
         url = url_for("loans.detail", loan_ref=ref)
         if state.due_now_fen:
             since = state.pay_by

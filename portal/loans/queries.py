@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.loans import page
-from portal.loans.models import Loan
+from portal.loans import page, rules
+from portal.loans.labels import Standing, standing_of
+from portal.loans.models import Instalment, Loan, Payment
+from portal.loans.panels import panels_for
 from portal.loans.page import payment_order, timeline_settings  # noqa: F401 (loaded from here by other domains)
 
 _LOAD = (selectinload(Loan.instalments), selectinload(Loan.payments))
@@ -19,6 +21,12 @@ def loans_for_borrower(borrower) -> list[Loan]:
     """All of a borrower's loans with schedule and payments: three queries whatever the numbers."""
     stmt = select(Loan).where(Loan.borrower_id == borrower.id).options(*_LOAD).order_by(Loan.start_date, Loan.id)
     return list(db.session.scalars(stmt))
+
+
+def loans_of(borrower) -> list[Loan]:
+    """The borrower's loans without their schedules and payments (for lists of loans): one query."""
+    return list(db.session.scalars(select(Loan).where(Loan.borrower_id == borrower.id)
+                                   .order_by(Loan.start_date, Loan.id)))
 
 
 def loan_for_borrower(borrower, loan_ref: str) -> Loan:
@@ -38,3 +46,43 @@ def dashboard(borrower, as_of: date) -> page.Dashboard:
 def loan_view(borrower, loan: Loan, as_of: date) -> page.LoanPage:
     """One loan's page (``portal.loans.page.loan_page``)."""
     return page.loan_page(borrower, loan, as_of)
+
+
+def standings(borrower, as_of: date) -> list[tuple[str, Standing]]:
+    """``(loan_ref, Standing)`` of each loan of the borrower, in the order of ``/loans``: what the home shows, from
+    the same rules as the loan pages (``labels.standing_of`` over ``rules.compute_status`` and the agreed plan of
+    the panels) without building the pages. Two statements of its own (the loans; their schedules and payments
+    together), plus the panel providers' once-per-request loads."""
+    loans = db.session.execute(
+        select(Loan.id, Loan.loan_ref, Loan.penalty_daily_rate).where(Loan.borrower_id == borrower.id)
+        .order_by(Loan.start_date, Loan.id)).all()
+    if not loans:
+        return []
+    schedules: dict[int, list[rules.ScheduleItem]] = {loan.id: [] for loan in loans}
+    payments: dict[int, list[rules.PaymentItem]] = {loan.id: [] for loan in loans}
+    for loan_id, kind, seq, on, a, b, c in db.session.execute(_rows_of(borrower.id)):
+        if kind == 0:
+            schedules[loan_id].append(rules.ScheduleItem(seq, on, a, b, c))
+        else:
+            payments[loan_id].append(rules.PaymentItem(on, a))
+    panels = panels_for(borrower, loans)
+    order = page.payment_order()
+    out = []
+    for loan in loans:
+        paid = payments[loan.id]
+        status = rules.compute_status(schedules[loan.id], paid, loan.penalty_daily_rate, as_of, order)
+        agreed = next((p.plan for p in panels[loan.id] if p.replaces_schedule), None)
+        plan = rules.plan_status(agreed.lines, paid, agreed.since, as_of) if agreed is not None else None
+        out.append((loan.loan_ref, standing_of(status, plan)))
+    return out
+
+
+def _rows_of(borrower_id: int):
+    """The schedules (kind 0) and payments (kind 1) of a borrower's loans, in one statement, by loan and seq."""
+    mine = select(Loan.id).where(Loan.borrower_id == borrower_id).scalar_subquery()
+    schedule = select(Instalment.loan_id, literal(0).label("kind"), Instalment.seq, Instalment.due_date,
+                      Instalment.principal_fen, Instalment.interest_fen, Instalment.fee_fen
+                      ).where(Instalment.loan_id.in_(mine))
+    paid = select(Payment.loan_id, literal(1), Payment.seq, Payment.paid_on, Payment.amount_fen, literal(0),
+                  literal(0)).where(Payment.loan_id.in_(mine))
+    return union_all(schedule, paid).order_by("loan_id", "kind", "seq")

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from portal.extensions import db
 from portal.forms import ActionForm
 from portal.i18n import local_today
-from portal.loans.queries import loan_for_borrower, loans_for_borrower
+from portal.loans.queries import loan_for_borrower, loans_of
 from portal.plans import queries, rules, services
 from portal.plans.forms import BudgetForm, SendForm, TermsForm, limits
 from portal.plans.labels import KIND_HINTS, labels
@@ -33,7 +33,7 @@ def _labels() -> dict:
 def index():
     proposals = queries.proposals_of(current_user)
     busy = {p.loan_id for p in proposals if p.state in rules.OPEN_STATES + rules.AGREED_STATES}
-    loans = [loan for loan in loans_for_borrower(current_user) if loan.id not in busy]
+    loans = [loan for loan in loans_of(current_user) if loan.id not in busy]
     return render_template("plans/index.html", proposals=proposals, loans=loans)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.extensions import db
 from portal.loans.models import Loan
@@ -24,8 +24,10 @@ def _visit_query():
 
 
 def borrower_visits(borrower: Borrower) -> list[Visit]:
-    query = (_visit_query().join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
-             .order_by(Visit.window_start.desc()))
+    """Every visit of the borrower's loans, newest window first, with its loan and its record (what ``/visits``
+    shows): two queries."""
+    query = (select(Visit).join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
+             .options(contains_eager(Visit.loan), selectinload(Visit.record)).order_by(Visit.window_start.desc()))
     return list(db.session.scalars(query))
 
 
