@@ -74,6 +74,8 @@ class LoanPanel:
 
 
 Provider = Callable[[Any, list], dict[int, list[LoanPanel]]]
+PlanSource = Callable[[Any, list], dict[int, AgreedPlan]]
+_PLANS_KEY = "loan_agreed_plans"
 
 
 def register_loan_panel(app: Flask, provider: Provider) -> None:
@@ -96,3 +98,15 @@ def panels_for(borrower, loans: list) -> dict[int, list[LoanPanel]]:
                         raise TypeError(f"{provider!r} must return LoanPanel objects, not {type(entry).__name__}")
                     out[loan_id].append(entry)
     return out
+
+
+def register_plan_source(app: Flask, source: PlanSource) -> None:
+    """The domain whose agreed plans replace a loan's schedule (the one that gives ``LoanPanel.plan``) also gives
+    them alone, for pages that show a loan's figures without its panels (the borrower's home)."""
+    app.extensions[_PLANS_KEY] = source
+
+
+def agreed_plans(borrower, loans: list) -> dict[int, AgreedPlan]:
+    """The agreed plan of each of these loans that has one (the same ``AgreedPlan`` its panel carries)."""
+    source = current_app.extensions.get(_PLANS_KEY)
+    return source(borrower, loans) if source is not None and loans else {}

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.loans import page, rules
 from portal.loans.labels import Standing, standing_of
 from portal.loans.models import Instalment, Loan, Payment
-from portal.loans.panels import panels_for
+from portal.loans.panels import agreed_plans
 from portal.loans.page import payment_order, timeline_settings  # noqa: F401 (loaded from here by other domains)
 
 _LOAD = (selectinload(Loan.instalments), selectinload(Loan.payments))
@@ -50,9 +50,9 @@ def loan_view(borrower, loan: Loan, as_of: date) -> page.LoanPage:
 
 def standings(borrower, as_of: date) -> list[tuple[str, Standing]]:
     """``(loan_ref, Standing)`` of each loan of the borrower, in the order of ``/loans``: what the home shows, from
-    the same rules as the loan pages (``labels.standing_of`` over ``rules.compute_status`` and the agreed plan of
-    the panels) without building the pages. Two statements of its own (the loans; their schedules and payments
-    together), plus the panel providers' once-per-request loads."""
+    the same rules as the loan pages (``labels.standing_of`` over ``rules.compute_status`` and the agreed plan that
+    the loan's panel carries) without building the pages or their panels. Two statements of its own (the loans;
+    their schedules and payments together), plus the plans' once-per-request load."""
     loans = db.session.execute(
         select(Loan.id, Loan.loan_ref, Loan.penalty_daily_rate).where(Loan.borrower_id == borrower.id)
         .order_by(Loan.start_date, Loan.id)).all()
@@ -65,13 +65,13 @@ def standings(borrower, as_of: date) -> list[tuple[str, Standing]]:
             schedules[loan_id].append(rules.ScheduleItem(seq, on, a, b, c))
         else:
             payments[loan_id].append(rules.PaymentItem(on, a))
-    panels = panels_for(borrower, loans)
+    plans = agreed_plans(borrower, loans)
     order = page.payment_order()
     out = []
     for loan in loans:
         paid = payments[loan.id]
         status = rules.compute_status(schedules[loan.id], paid, loan.penalty_daily_rate, as_of, order)
-        agreed = next((p.plan for p in panels[loan.id] if p.replaces_schedule), None)
+        agreed = plans.get(loan.id)
         plan = rules.plan_status(agreed.lines, paid, agreed.since, as_of) if agreed is not None else None
         out.append((loan.loan_ref, standing_of(status, plan)))
     return out

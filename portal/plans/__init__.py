@@ -6,8 +6,8 @@ from flask import Flask
 
 def configure(app: Flask) -> None:
     from portal.attention import register_attention
-    from portal.loans.panels import register_loan_panel
-    from portal.plans.queries import loan_panels, needs_you, queue_provider
+    from portal.loans.panels import register_loan_panel, register_plan_source
+    from portal.plans.queries import agreed_plans, loan_panels, needs_you, queue_provider
     from portal.plans.routes import bp
     from portal.plans.staff_routes import bp as staff_bp
     from portal.staff.queues import register_queue
@@ -15,5 +15,6 @@ def configure(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     register_loan_panel(app, loan_panels)
+    register_plan_source(app, agreed_plans)
     register_queue(app, queue_provider)
     register_attention(app, needs_you)

@@ -123,25 +123,48 @@ def agreed_on(p: PlanProposal):
     return at.astimezone(lender_tz()).date()
 
 
+def _agreed_and_open(borrower, loans: list) -> tuple[dict[int, PlanProposal], list[PlanProposal]]:
+    """Of the rows of ``proposals_of`` for these loans: the agreed plan of each loan (the latest agreed wins) and
+    the open proposals, oldest first."""
+    ids = {loan.id for loan in loans}
+    live = rules.OPEN_STATES + rules.AGREED_STATES
+    agreed: dict[int, PlanProposal] = {}
+    still_open = []
+    for p in sorted((p for p in proposals_of(borrower) if p.loan_id in ids and p.state in live), key=_oldest_first):
+        if p.state in rules.AGREED_STATES:
+            agreed[p.loan_id] = p
+        else:
+            still_open.append(p)
+    return agreed, still_open
+
+
+def _agreed_lines(p: PlanProposal) -> list[tuple]:
+    return [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
+
+
+def _agreed_plan(p: PlanProposal) -> AgreedPlan:
+    return AgreedPlan(tuple(PlanPayment(d, a) for d, a in _agreed_lines(p)), agreed_on(p))
+
+
+def agreed_plans(borrower, loans: list) -> dict[int, AgreedPlan]:
+    """The agreed plan of each of these loans that has one (``portal.loans.panels.agreed_plans``)."""
+    return {loan_id: _agreed_plan(p) for loan_id, p in _agreed_and_open(borrower, loans)[0].items()}
+
+
 def loan_panels(borrower, loans: list) -> dict[int, list[LoanPanel]]:
     """Badges for open proposals and, for an agreed plan, its schedule in place of the contract's (the rows of
     ``proposals_of``: no query of its own once they are loaded)."""
-    ids = {loan.id for loan in loans}
-    if not ids:
+    if not loans:
         return {}
-    live = rules.OPEN_STATES + rules.AGREED_STATES
+    agreed, still_open = _agreed_and_open(borrower, loans)
     out: dict[int, list[LoanPanel]] = {}
-    agreed: dict[int, PlanProposal] = {}
-    for p in sorted((p for p in proposals_of(borrower) if p.loan_id in ids and p.state in live), key=_oldest_first):
+    for p in still_open:
         told = describe(p)
-        if told.agreed:
-            agreed[p.loan_id] = p  # the latest agreed plan wins
-            continue
         out.setdefault(p.loan_id, []).append(LoanPanel(
             badge=told.badge, tone=told.tone, url=url_for("plans.detail", proposal_id=p.id), plan_pending=True,
             next_step=told.next_step if told.needs_answer else None))
     for loan_id, p in agreed.items():
-        lines = [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
+        lines = _agreed_lines(p)
         if p.agreed_which == "counter":
             terms = rules.Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days)
             start = p.counter_start_date
@@ -153,7 +176,7 @@ def loan_panels(borrower, loans: list) -> dict[int, list[LoanPanel]]:
             panel_template="plans/_loan_panel.html",
             panel_context={"proposal_id": p.id, "count": len(lines), "total_fen": sum(a for _d, a in lines),
                            "rows": schedule_rows(sched)},
-            plan=AgreedPlan(tuple(PlanPayment(d, a) for d, a in lines), agreed_on(p)),
+            plan=_agreed_plan(p),
         ))
     return out
 
