@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
 
 from portal.accounts.models import Borrower, LoginSession, StaffUser
 from portal.extensions import db
@@ -60,20 +60,31 @@ def end_session() -> None:
     session.clear()
 
 
+# The session row and its user in one statement (a login session belongs to exactly one of them).
+_SESSION_AND_USER = (
+    select(LoginSession, Borrower, StaffUser)
+    .outerjoin(Borrower, Borrower.id == LoginSession.borrower_id)
+    .outerjoin(StaffUser, StaffUser.id == LoginSession.staff_id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+_LAST_SEEN_EVERY = timedelta(seconds=30)
+
+
 def load_user(token: str):
     """The active user of a live session token, else None (an expired row goes with the request's commit)."""
-    row = db.session.get(LoginSession, _token_hash(token))
-    if row is None:
+    found = db.session.execute(_SESSION_AND_USER, {"token_hash": _token_hash(token)}).first()
+    if found is None:
         return None
+    row, borrower, staff = found
     now = utcnow()
-    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    if now - row.last_seen_at > idle or now - row.created_at > lifetime:
+    config = current_app.config
+    if (now - row.last_seen_at > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+            or now - row.created_at > timedelta(hours=config["SESSION_MAX_HOURS"])):
         db.session.delete(row)  # written with the request's commit (housekeeping deletes the rest)
         return None
-    if now - row.last_seen_at > timedelta(seconds=30):
+    if now - row.last_seen_at > _LAST_SEEN_EVERY:
         row.last_seen_at = now
-    user = db.session.get(StaffUser, row.staff_id) if row.staff_id else db.session.get(Borrower, row.borrower_id)
+    user = staff if row.staff_id else borrower
     if user is None or not user.is_active:
         return None
     user.session_token = token
