@@ -1,8 +1,19 @@
-"""Menus shared by every page. Entries whose endpoint is not registered are left out."""
+"""Menus shared by every page, and the parts of the layout that are the same on every page. Entries whose endpoint
+is not registered are left out.
+
+The layout's constant parts (menu links and labels, the footer, the stylesheet and form addresses) depend only on
+the app, the reader's locale, the script root and the lender's hotline: they are built once for each such key
+(``Layout``) and reused by every page; what varies per request (the current menu entry, the CSRF token, the
+"next" address) stays in the templates."""
 from __future__ import annotations
 
-from flask import Flask, current_app, url_for
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from portal.i18n import current_locale
 
 BORROWER_NAV = [
     ("loans.index", _l("My loans")),
@@ -20,6 +31,21 @@ PUBLIC_LINKS = [
     ("complaints.report", _l("Report improper collection (family and others)")),
     ("complaints.report_status", _l("Follow a report")),
 ]
+_CACHE = "portal_layout"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The layout's constant parts for one locale: ``nav`` holds (href, label, section) with section the
+    blueprint that marks the entry as the current page; ``links`` holds (href, label)."""
+
+    stylesheet: str
+    home: str
+    logout: str
+    set_language: str
+    nav: tuple[tuple[str, str, str], ...]
+    links: tuple[tuple[str, str], ...]
+    footer: Markup
 
 
 def nav_url(endpoint: str, **values) -> str | None:
@@ -29,13 +55,33 @@ def nav_url(endpoint: str, **values) -> str | None:
     return url_for(endpoint, **values)
 
 
+def _build() -> Layout:
+    views = current_app.view_functions
+    links = tuple((url_for(e), str(label)) for e, label in PUBLIC_LINKS if e in views)
+    footer = current_app.jinja_env.get_template("_footer.html").render(links=links)
+    return Layout(
+        stylesheet=url_for("static", filename="portal.css"),
+        home=url_for("pages.home"),
+        logout=url_for("accounts.logout"),
+        set_language=url_for("accounts.set_language"),
+        nav=tuple((url_for(e), str(label), e.partition(".")[0]) for e, label in BORROWER_NAV if e in views),
+        links=links,
+        footer=Markup(footer),
+    )
+
+
+def layout() -> Layout:
+    """The current request's layout parts, built on the first page of each locale (and script root)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = (current_locale(), request.script_root, app.config.get("LENDER_HOTLINE"))
+    cache = app.extensions.setdefault(_CACHE, {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _build()
+    return found
+
+
 def configure_navigation(app: Flask) -> None:
     @app.context_processor
     def _menus() -> dict:
-        views = current_app.view_functions
-        return {
-            "borrower_nav": [(e, label) for e, label in BORROWER_NAV if e in views],
-            "public_links": [(e, label) for e, label in PUBLIC_LINKS if e in views],
-            "nav_url": nav_url,
-            "db_down": False,
-        }
+        return {"layout": layout(), "nav_url": nav_url, "db_down": False}
