@@ -26,7 +26,15 @@ class Database:
 
     def __init__(self) -> None:
         self._factory = sessionmaker(class_=_AppSession, expire_on_commit=False)
-        self.session: scoped_session[Session] = scoped_session(self._factory)
+        self.session: scoped_session[Session] = scoped_session(self.new_session)
+
+    def new_session(self) -> Session:
+        """The request's session, made on its first use. In a read-only request on SQLite it does not autoflush
+        (see ``PortalFlask.full_dispatch_request``): its writes wait for the commit point."""
+        session = self._factory()
+        if read_only_request() and current_app.extensions["portal_db_engine"].dialect.name == "sqlite":
+            session.autoflush = False
+        return session
 
     @property
     def engine(self) -> Engine:

@@ -41,20 +41,23 @@ def locale_from_accept_language(header_values: list[tuple[str, float]]) -> str:
 
 def select_locale() -> str:
     """Explicit switch (cookie) > account setting > Accept-Language."""
-    chosen = request.cookies.get(LOCALE_COOKIE)
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    chosen = req.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
-    user = current_user if _has_user() else None
+    user = _user()
     if user is not None and getattr(user, "kind", None) == "borrower" and user.locale in LOCALES:
         return user.locale
-    return locale_from_accept_language(list(request.accept_languages))
+    return locale_from_accept_language(list(req.accept_languages))
 
 
-def _has_user() -> bool:
+def _user():
+    """The logged-in user, else None."""
     try:
-        return bool(current_user) and current_user.is_authenticated
+        user = current_user._get_current_object()
     except Exception:  # pragma: no cover - outside a request with a login manager
-        return False
+        return None
+    return user if user is not None and user.is_authenticated else None
 
 
 def current_locale() -> str:

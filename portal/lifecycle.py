@@ -106,13 +106,30 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
 class PortalFlask(Flask):
     """Flask with the request's one commit point around the view."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._checked_sync: dict = {}
+
+    def ensure_sync(self, func):
+        # Flask asks, for every hook and view on every request, whether it is a coroutine function; the portal's
+        # functions do not change while it runs, so each is asked once.
+        try:
+            return self._checked_sync[func]
+        except KeyError:
+            wrapped = self._checked_sync[func] = super().ensure_sync(func)
+            return wrapped
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
     def full_dispatch_request(self):
         from portal.extensions import db, read_only_request
 
         if read_only_request() and self.extensions["portal_db_engine"].dialect.name == "sqlite":
             # A GET's few writes (an audited read, a login session's last-seen time) wait for the commit point, so
-            # the SQLite write lock is taken only for them, after the reads (see portal.extensions).
-            db.session.autoflush = False
+            # the SQLite write lock is taken only for them, after the reads (see portal.extensions). A session
+            # begun later in the request is made without autoflush (Database.new_session).
+            if db.session.registry.has():
+                db.session.autoflush = False
         return super().full_dispatch_request()
 
     def dispatch_request(self):
@@ -120,11 +137,11 @@ class PortalFlask(Flask):
 
         try:
             rv = super().dispatch_request()
-            db.session.commit()
+            if db.session.registry.has():  # a request that never used the database has nothing to commit
+                db.session.commit()
         except BaseException:
             # Closing rolls the transaction back (after-commit work is dropped) without expiring what was loaded:
             # the error page may still read the logged-in user.
             db.session.close()
             raise
         return rv
-

@@ -18,15 +18,28 @@ def configure_proxy(app: Flask) -> None:
 
 
 def configure_headers(app: Flask) -> None:
+    always = tuple((name.lower(), name, value) for name, value in (
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ))
+    hsts = (("strict-transport-security", "Strict-Transport-Security", "max-age=31536000; includeSubDomains"),)
+    no_store = (("cache-control", "Cache-Control", "no-store"),)
+
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # Each header is added unless the view set its own (one pass over the response's headers).
+        headers = response.headers
+        present = {key.lower() for key in headers.keys()}
+        endpoint = request.endpoint
+        wanted = always
         if app.config["PORTAL_ENV"] == "production":
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint and not request.endpoint.startswith("static"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            wanted += hsts
+        if endpoint and not endpoint.startswith("static"):
+            wanted += no_store
+        for lower, name, value in wanted:
+            if lower not in present:
+                headers.add(name, value)
         return response
