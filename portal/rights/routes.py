@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
+from markupsafe import Markup
 
-from portal.i18n import current_locale
+from portal.i18n import current_locale, fmt_date
 from portal.rights import documents, search
 from portal.rights.forms import SearchForm
 from portal.rights.links import rights_url
@@ -34,10 +35,22 @@ def index():
 
 @bp.route("/<slug>")
 def page(slug: str):
-    found = documents.find(current_locale(), slug)
+    locale = current_locale()
+    found = documents.find(locale, slug)
     if found is None:
         abort(404)
-    cited = list(dict.fromkeys(_TITLE.findall(found.text)))
-    others = [p for p in documents.pages(current_locale()) if p.slug != slug]
-    return render_template("rights/page.html", page=found, cited=cited, others=others)
+    return render_template("rights/page.html", page=found, article=_article(found, locale))
 
+
+def _article(found: documents.RightsPage, locale: str) -> Markup:
+    """The page's body, rendered on its first view in each locale (content files do not change while the app
+    runs; the links to the other pages depend only on the script root)."""
+    cache = current_app.extensions.setdefault("portal_rights_articles", {})
+    key = (locale, found.slug, request.script_root)
+    html = cache.get(key)
+    if html is None:
+        cited = list(dict.fromkeys(_TITLE.findall(found.text)))
+        others = [p for p in documents.pages(locale) if p.slug != found.slug]
+        html = cache[key] = Markup(current_app.jinja_env.get_template("rights/_article.html").render(
+            page=found, cited=cited, others=others, fmt_date=fmt_date))
+    return html
