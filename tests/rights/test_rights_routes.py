@@ -115,3 +115,14 @@ def test_a_question_in_either_script_lists_the_collector_conduct_page_first(clie
             first = cards[0]
             assert 'href="/rights/collector-conduct"' in first
             assert 'href="/rights/collector-conduct#threats"' in first and marked in first
+
+
+def test_a_page_read_in_both_scripts_in_turn_keeps_each_script(client):
+    # The body is rendered once per locale and reused: each reader still gets their own script, every time.
+    for _ in range(2):
+        hans = client.get("/rights/home-visits", headers=HANS).get_data(as_text=True)
+        hant = client.get("/rights/home-visits", headers=HANT).get_data(as_text=True)
+        assert "现在可以做什么" in hans and "現在可以做什麼" not in hans and "最近核对" in hans
+        assert "現在可以做什麼" in hant and "现在可以做什么" not in hant and "最近核對" in hant
+        assert 'href="/rights/scams"' in hans and 'href="/rights/scams"' in hant
+        assert 'href="/rights/home-visits"' not in hant.split('class="rights-more"')[1]
