@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, request
-from flask_babel import get_locale, get_translations
+from flask import Flask, current_app, g, has_app_context, request
+from flask_babel import Domain, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -236,12 +236,36 @@ def fmt_percent(value: Decimal, digits: int = 2) -> str:
     return format_percentage(value, format_locale(), digits)
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, remembering the current locale's translations next to the locale it chose
+    for the request: every ``gettext``/``lazy_gettext`` in Python code then finds them with one lookup instead of
+    choosing the locale's catalogue again (the locale's identifier, the catalogue cache) on every string.
+    ``force_locale`` (texts in the recipient's script) and ``refresh`` replace the locale object, so they are
+    followed: the remembered translations serve only the very locale object they were found for."""
+
+    _KEY = "portal_translations"
+
+    def get_translations(self):
+        state = getattr(g._get_current_object(), "_flask_babel", None) if has_app_context() else None
+        if state is not None:
+            found = getattr(state, self._KEY, None)
+            locale = getattr(state, "babel_locale", None)
+            if found is not None and locale is not None and found[0] is locale:
+                return found[1]
+        translations = super().get_translations()
+        if state is not None and getattr(state, "babel_locale", None) is not None:
+            setattr(state, self._KEY, (state.babel_locale, translations))
+        return translations
+
+
 def configure_i18n(app: Flask) -> None:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES",
         str(app.root_path.rsplit("/", 1)[0] + "/translations"),
     )
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "UTC")
+    if not isinstance(babel.__dict__.get("domain_instance"), RequestDomain):  # once for the process' Babel
+        babel.domain_instance = RequestDomain()  # type: ignore[misc]  # in place of Flask-Babel's default one
 
     @app.context_processor
     def _i18n_helpers() -> dict:
