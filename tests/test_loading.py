@@ -30,8 +30,8 @@ def statements(app):
 
 def _visit(loan, days=1, state="proposed") -> Visit:
     start = datetime.combine(local_today() + timedelta(days=days), time(19), tzinfo=lender_tz())
-    return Visit(loan_id=loan.id, address="北京市东城区", window_start=start, window_end=start + timedelta(hours=1),
-                 purpose="核实地址", state=state, code="ABC234")
+    return Visit(loan_id=loan.id, address="北京市东城区", window_start=start,
+                 window_end=start + timedelta(hours=1), purpose="核实地址", state=state, code="ABC234")
 
 
 def test_loaded_once_per_request_and_read_again_after_a_write(app, session, create_borrower, create_loan):

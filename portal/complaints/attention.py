@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.attention import Attention
 from portal.complaints.models import Complaint, ComplaintMessage
@@ -15,14 +15,17 @@ from portal.i18n import fmt_date
 RECENT_DAYS = 30  # a reply older than this is not news any more
 
 
+# The last message of each author kind on each of the borrower's complaints (built once, the borrower bound).
+_LAST = (select(ComplaintMessage.complaint_id, ComplaintMessage.author_kind, func.max(ComplaintMessage.at))
+         .join(Complaint, Complaint.id == ComplaintMessage.complaint_id)
+         .where(Complaint.borrower_id == bindparam("borrower_id"))
+         .group_by(ComplaintMessage.complaint_id, ComplaintMessage.author_kind))
+
+
 def needs_you(borrower, today: date) -> list[Attention]:
-    """Two grouped queries whatever the number of complaints."""
+    """Two grouped queries whatever the number of complaints (one when no reply is news)."""
     last: dict[tuple[int, str], object] = {
-        (cid, kind): at for cid, kind, at in db.session.execute(
-            select(ComplaintMessage.complaint_id, ComplaintMessage.author_kind, func.max(ComplaintMessage.at))
-            .join(Complaint, Complaint.id == ComplaintMessage.complaint_id)
-            .where(Complaint.borrower_id == borrower.id)
-            .group_by(ComplaintMessage.complaint_id, ComplaintMessage.author_kind)).all()}
+        (cid, kind): at for cid, kind, at in db.session.execute(_LAST, {"borrower_id": borrower.id}).all()}
     replied = {cid: at for (cid, kind), at in last.items()
                if kind == "staff" and (last.get((cid, "complainant")) is None or last[(cid, "complainant")] < at)
                and _recent(at, today)}

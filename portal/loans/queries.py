@@ -1,10 +1,13 @@
-"""Loading loans for their owner (a constant number of queries) and their pages (``portal.loans.page``)."""
+"""Loading loans for their owner (a constant number of queries) and their pages (``portal.loans.page``).
+
+The statements are built once, at import, with the borrower (and loan) as bound parameters: building a
+``select()`` costs more than running it from SQLAlchemy's compiled cache."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask import abort
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -15,24 +18,36 @@ from portal.loans.panels import agreed_plans
 from portal.loans.page import payment_order, timeline_settings  # noqa: F401 (loaded from here by other domains)
 
 _LOAD = (selectinload(Loan.instalments), selectinload(Loan.payments))
+_BORROWER = bindparam("borrower_id")
+_ORDER = (Loan.start_date, Loan.id)  # the order of /loans and of the home
+_LOANS = select(Loan).where(Loan.borrower_id == _BORROWER).order_by(*_ORDER)
+_LOANS_LOADED = _LOANS.options(*_LOAD)
+_LOAN = select(Loan).where(Loan.loan_ref == bindparam("loan_ref"), Loan.borrower_id == _BORROWER).options(*_LOAD)
+_FIGURES = (select(Loan.id, Loan.loan_ref, Loan.penalty_daily_rate).where(Loan.borrower_id == _BORROWER)
+            .order_by(*_ORDER))
+_MINE = select(Loan.id).where(Loan.borrower_id == _BORROWER).scalar_subquery()
+# The schedules (kind 0) and payments (kind 1) of a borrower's loans, in one statement, by loan and seq.
+_ROWS = union_all(
+    select(Instalment.loan_id, literal(0).label("kind"), Instalment.seq, Instalment.due_date, Instalment.principal_fen,
+           Instalment.interest_fen, Instalment.fee_fen).where(Instalment.loan_id.in_(_MINE)),
+    select(Payment.loan_id, literal(1), Payment.seq, Payment.paid_on, Payment.amount_fen, literal(0), literal(0))
+    .where(Payment.loan_id.in_(_MINE)),
+).order_by("loan_id", "kind", "seq")
 
 
 def loans_for_borrower(borrower) -> list[Loan]:
     """All of a borrower's loans with schedule and payments: three queries whatever the numbers."""
-    stmt = select(Loan).where(Loan.borrower_id == borrower.id).options(*_LOAD).order_by(Loan.start_date, Loan.id)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_LOANS_LOADED, {"borrower_id": borrower.id}))
 
 
 def loans_of(borrower) -> list[Loan]:
     """The borrower's loans without their schedules and payments (for lists of loans): one query."""
-    return list(db.session.scalars(select(Loan).where(Loan.borrower_id == borrower.id)
-                                   .order_by(Loan.start_date, Loan.id)))
+    return list(db.session.scalars(_LOANS, {"borrower_id": borrower.id}))
 
 
 def loan_for_borrower(borrower, loan_ref: str) -> Loan:
     """One loan of this borrower, or 404 (the same answer for another person's loan and a missing one)."""
-    stmt = select(Loan).where(Loan.loan_ref == loan_ref, Loan.borrower_id == borrower.id).options(*_LOAD)
-    loan = db.session.scalar(stmt)
+    loan = db.session.scalar(_LOAN, {"loan_ref": loan_ref, "borrower_id": borrower.id})
     if loan is None:
         abort(404)
     return loan
@@ -53,14 +68,12 @@ def standings(borrower, as_of: date) -> list[tuple[str, Standing]]:
     the same rules as the loan pages (``labels.standing_of`` over ``rules.compute_status`` and the agreed plan that
     the loan's panel carries) without building the pages or their panels. Two statements of its own (the loans;
     their schedules and payments together), plus the plans' once-per-request load."""
-    loans = db.session.execute(
-        select(Loan.id, Loan.loan_ref, Loan.penalty_daily_rate).where(Loan.borrower_id == borrower.id)
-        .order_by(Loan.start_date, Loan.id)).all()
+    loans = db.session.execute(_FIGURES, {"borrower_id": borrower.id}).all()
     if not loans:
         return []
     schedules: dict[int, list[rules.ScheduleItem]] = {loan.id: [] for loan in loans}
     payments: dict[int, list[rules.PaymentItem]] = {loan.id: [] for loan in loans}
-    for loan_id, kind, seq, on, a, b, c in db.session.execute(_rows_of(borrower.id)):
+    for loan_id, kind, seq, on, a, b, c in db.session.execute(_ROWS, {"borrower_id": borrower.id}):
         if kind == 0:
             schedules[loan_id].append(rules.ScheduleItem(seq, on, a, b, c))
         else:
@@ -76,13 +89,3 @@ def standings(borrower, as_of: date) -> list[tuple[str, Standing]]:
         out.append((loan.loan_ref, standing_of(status, plan)))
     return out
 
-
-def _rows_of(borrower_id: int):
-    """The schedules (kind 0) and payments (kind 1) of a borrower's loans, in one statement, by loan and seq."""
-    mine = select(Loan.id).where(Loan.borrower_id == borrower_id).scalar_subquery()
-    schedule = select(Instalment.loan_id, literal(0).label("kind"), Instalment.seq, Instalment.due_date,
-                      Instalment.principal_fen, Instalment.interest_fen, Instalment.fee_fen
-                      ).where(Instalment.loan_id.in_(mine))
-    paid = select(Payment.loan_id, literal(1), Payment.seq, Payment.paid_on, Payment.amount_fen, literal(0),
-                  literal(0)).where(Payment.loan_id.in_(mine))
-    return union_all(schedule, paid).order_by("loan_id", "kind", "seq")

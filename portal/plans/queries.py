@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import bindparam, func, select, text, tuple_
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.extensions import db
@@ -37,12 +37,14 @@ def proposals_of(borrower) -> list[PlanProposal]:
     return per_request(("plans.proposals", borrower.id), lambda: _load_proposals(borrower.id))
 
 
+_PROPOSALS = (select(PlanProposal).join(Loan, PlanProposal.loan_id == Loan.id)
+              .where(PlanProposal.borrower_id == bindparam("borrower_id"), PlanProposal.state != "draft")
+              .options(contains_eager(PlanProposal.loan), selectinload(PlanProposal.lines))
+              .order_by(PlanProposal.submitted_at.desc(), PlanProposal.id.desc()))  # built once
+
+
 def _load_proposals(borrower_id: int) -> list[PlanProposal]:
-    stmt = (select(PlanProposal).join(Loan, PlanProposal.loan_id == Loan.id)
-            .where(PlanProposal.borrower_id == borrower_id, PlanProposal.state != "draft")
-            .options(contains_eager(PlanProposal.loan), selectinload(PlanProposal.lines))
-            .order_by(PlanProposal.submitted_at.desc(), PlanProposal.id.desc()))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_PROPOSALS, {"borrower_id": borrower_id}))
 
 
 def _oldest_first(p: PlanProposal) -> tuple:

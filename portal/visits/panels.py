@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.i18n import local_today
@@ -17,10 +17,13 @@ from portal.visits.rules import OPEN_STATES
 def open_visits(borrower) -> list[Visit]:
     """The open visits of the borrower's loans, earliest window first: one query, once per request (the loan
     badges and the home's "needs you" read the same rows)."""
-    return per_request(("visits.open", borrower.id), lambda: list(db.session.scalars(
-        select(Visit).join(Loan, Visit.loan_id == Loan.id)
-        .where(Loan.borrower_id == borrower.id, Visit.state.in_(OPEN_STATES))
-        .order_by(Visit.window_start, Visit.id))))
+    return per_request(("visits.open", borrower.id),
+                       lambda: list(db.session.scalars(_OPEN, {"borrower_id": borrower.id})))
+
+
+_OPEN = (select(Visit).join(Loan, Visit.loan_id == Loan.id)
+         .where(Loan.borrower_id == bindparam("borrower_id"), Visit.state.in_(OPEN_STATES))
+         .order_by(Visit.window_start, Visit.id))  # built once
 
 
 def visit_badges(borrower, loans: list) -> dict[int, list[LoanPanel]]:

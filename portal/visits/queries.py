@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.extensions import db
@@ -26,9 +26,12 @@ def _visit_query():
 def borrower_visits(borrower: Borrower) -> list[Visit]:
     """Every visit of the borrower's loans, newest window first, with its loan and its record (what ``/visits``
     shows): two queries."""
-    query = (select(Visit).join(Loan, Visit.loan_id == Loan.id).where(Loan.borrower_id == borrower.id)
-             .options(contains_eager(Visit.loan), selectinload(Visit.record)).order_by(Visit.window_start.desc()))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_BORROWER_VISITS, {"borrower_id": borrower.id}))
+
+
+_BORROWER_VISITS = (select(Visit).join(Loan, Visit.loan_id == Loan.id)
+                    .where(Loan.borrower_id == bindparam("borrower_id")).options(contains_eager(Visit.loan), selectinload(Visit.record))
+                    .order_by(Visit.window_start.desc()))  # built once
 
 
 def borrower_visit(borrower: Borrower, visit_id: int) -> Visit | None:
