@@ -13,6 +13,7 @@ never break across lines (``<span class="nowrap">``). Jinja filters:
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import Flask, current_app, has_app_context
@@ -58,6 +59,7 @@ def _hotline() -> str:
     return current_app.config.get("LENDER_HOTLINE", "") if has_app_context() else ""
 
 
+@functools.lru_cache(maxsize=16)
 def _pattern(hotline: str) -> re.Pattern:
     numbers = [re.escape(n) for n in (hotline, *PUBLIC_NUMBERS) if n]
     return re.compile(f"{_BEFORE}({'|'.join(numbers)}|{_MOBILE}){_AFTER}")
