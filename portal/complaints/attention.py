@@ -15,28 +15,30 @@ from portal.i18n import fmt_date
 RECENT_DAYS = 30  # a reply older than this is not news any more
 
 
-# The last message of each author kind on each of the borrower's complaints (built once, the borrower bound).
-_LAST = (select(ComplaintMessage.complaint_id, ComplaintMessage.author_kind, func.max(ComplaintMessage.at))
+# The last message of each author kind on each of the borrower's complaints, with the complaint's reference (built
+# once, the borrower bound).
+_LAST = (select(ComplaintMessage.complaint_id, Complaint.reference, ComplaintMessage.author_kind,
+                func.max(ComplaintMessage.at))
          .join(Complaint, Complaint.id == ComplaintMessage.complaint_id)
          .where(Complaint.borrower_id == bindparam("borrower_id"))
-         .group_by(ComplaintMessage.complaint_id, ComplaintMessage.author_kind))
+         .group_by(ComplaintMessage.complaint_id, Complaint.reference, ComplaintMessage.author_kind))
 
 
 def needs_you(borrower, today: date) -> list[Attention]:
-    """Two grouped queries whatever the number of complaints (one when no reply is news)."""
-    last: dict[tuple[int, str], object] = {
-        (cid, kind): at for cid, kind, at in db.session.execute(_LAST, {"borrower_id": borrower.id}).all()}
+    """One grouped query whatever the number of complaints."""
+    last: dict[tuple[int, str], object] = {}
+    refs: dict[int, str] = {}
+    for cid, ref, kind, at in db.session.execute(_LAST, {"borrower_id": borrower.id}):
+        last[(cid, kind)], refs[cid] = at, ref
     replied = {cid: at for (cid, kind), at in last.items()
                if kind == "staff" and (last.get((cid, "complainant")) is None or last[(cid, "complainant")] < at)
                and _recent(at, today)}
-    if not replied:
-        return []
     items = []
-    for c in db.session.scalars(select(Complaint).where(Complaint.id.in_(replied)).order_by(Complaint.id)):
-        items.append(Attention("complaint", _("Complaint %(ref)s: staff replied on %(date)s", ref=c.reference,
-                                              date=fmt_date(replied[c.id])),
-                               _("Read the reply"),
-                               url_for("complaints.detail", reference=c.reference) + "#messages-title",
+    for cid in sorted(replied):
+        ref = refs[cid]
+        items.append(Attention("complaint", _("Complaint %(ref)s: staff replied on %(date)s", ref=ref,
+                                              date=fmt_date(replied[cid])),
+                               _("Read the reply"), url_for("complaints.detail", reference=ref) + "#messages-title",
                                rank=30))
     return items
 
