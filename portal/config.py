@@ -253,6 +253,9 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "SESSION_COOKIE_NAME": "portal_session",
+        # The login cookie's expiry slides with the session row's last-seen time (portal.accounts.sessions), which
+        # is written at most every 30 s: the cookie is re-signed then, not on every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "zh_Hans",
         "BABEL_DEFAULT_TIMEZONE": "UTC",

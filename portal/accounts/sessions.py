@@ -84,6 +84,7 @@ def load_user(token: str):
         return None
     if now - row.last_seen_at > _LAST_SEEN_EVERY:
         row.last_seen_at = now
+        session.modified = True  # the cookie's expiry slides with the row's (SESSION_REFRESH_EACH_REQUEST off)
     user = staff if row.staff_id else borrower
     if user is None or not user.is_active:
         return None

@@ -89,3 +89,16 @@ def test_database_outage_while_loading_the_user_answers_503(client, create_borro
 
     monkeypatch.setattr(db.session, "execute", down)
     assert client.get(PAGE).status_code == 503
+
+
+def test_the_login_cookie_is_refreshed_with_the_last_seen_time(app, client, create_borrower, session):
+    login_as(client, create_borrower())
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    client.get(PAGE)  # the first page keeps its form token in the session
+    fresh = client.get(PAGE)
+    assert cookie not in fresh.headers.get("Set-Cookie", "")  # seen moments ago: nothing to slide
+    session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(seconds=40)))
+    session.commit()
+    later = client.get(PAGE)
+    assert later.headers["Set-Cookie"].startswith(cookie + "=") and "Expires=" in later.headers["Set-Cookie"]
+    assert client.get(PAGE).status_code == 200 and 'action="/logout"' in client.get(PAGE).get_data(as_text=True)
