@@ -270,27 +270,42 @@ def configure_i18n(app: Flask) -> None:
     @app.context_processor
     def _i18n_helpers() -> dict:
         loc = current_locale()
-        code = FORMAT_LOCALES[loc]
-        to_money = money_format(code)
-        helpers = {
-            "current_locale": loc,
-            "html_lang": HTML_LANG[loc],
-            "other_locales": [(c, LOCALE_NAMES[c]) for c in LOCALES if c != loc],
-            "lender_name": lender_name(),
-            # In pages an amount or a time never breaks across lines (plain text for SMS and exports: the
-            # functions above). The formatters are bound to the reader's locale once per page, not per call.
-            "money": lambda amount: nowrap_plain(to_money(amount)),
-            "fmt_date": lambda value, format="long": format_day(
-                value.astimezone(lender_tz()).date() if isinstance(value, datetime) else value, code, format),
-            "fmt_datetime": lambda value, format="medium": format_local_datetime(
-                value.astimezone(lender_tz()), code, format),
-            "fmt_time": lambda value, format="short": nowrap(format_local_time(value.astimezone(lender_tz()), code,
-                                                                               format)),
-            "fmt_number": lambda value: format_number(value, code),
-            "fmt_percent": lambda value, digits=2: format_percentage(value, code, digits),
-        }
-        helpers.update(template_gettext(get_translations()))
-        return helpers
+        return {**_locale_helpers(loc), **_bound_gettext(get_translations()), "lender_name": lender_name()}
+
+
+@lru_cache(maxsize=None)
+def _locale_helpers(loc: str) -> dict:
+    """The template helpers of one locale, made once: the formatters are bound to the reader's format locale."""
+    code = FORMAT_LOCALES[loc]
+    to_money = money_format(code)
+    return {
+        "current_locale": loc,
+        "html_lang": HTML_LANG[loc],
+        "other_locales": tuple((c, LOCALE_NAMES[c]) for c in LOCALES if c != loc),
+        # In pages an amount or a time never breaks across lines (plain text for SMS and exports: the
+        # functions above). The lender's time zone is read from the app's settings on each call.
+        "money": lambda amount: nowrap_plain(to_money(amount)),
+        "fmt_date": lambda value, format="long": format_day(
+            value.astimezone(lender_tz()).date() if isinstance(value, datetime) else value, code, format),
+        "fmt_datetime": lambda value, format="medium": format_local_datetime(
+            value.astimezone(lender_tz()), code, format),
+        "fmt_time": lambda value, format="short": nowrap(format_local_time(value.astimezone(lender_tz()), code,
+                                                                           format)),
+        "fmt_number": lambda value: format_number(value, code),
+        "fmt_percent": lambda value, digits=2: format_percentage(value, code, digits),
+    }
+
+
+_BOUND = "_portal_template_gettext"
+
+
+def _bound_gettext(translations) -> dict:
+    """``template_gettext`` of a catalogue, made once per catalogue (Flask-Babel keeps one per locale)."""
+    bound = translations.__dict__.get(_BOUND)
+    if bound is None:
+        bound = template_gettext(translations)
+        setattr(translations, _BOUND, bound)
+    return bound
 
 
 def template_gettext(translations) -> dict:
