@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy import and_, exists, func, or_, select, text, tuple_
 from sqlalchemy.orm import aliased, selectinload
 
+from portal.accounts.models import StaffUser
 from portal.complaints import rules
 from portal.complaints.models import (OPEN_SQL, OPEN_STATES, Complaint, ComplaintCategory, ComplaintEvidence,
                                       ComplaintMessage)
@@ -75,9 +76,36 @@ class QueueFilter:
     age: str = ""
 
 
-def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -> tuple[list[Complaint], str | None]:
-    """Complaints sorted by the deadline they work towards, then id; ``after`` is the last row's key."""
-    query = select(Complaint).options(selectinload(Complaint.category_rows), selectinload(Complaint.assignee))
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the staff queue: only what the queue shows."""
+    id: int
+    reference: str
+    state: str
+    channel: str
+    next_due: date | None
+    queue_due: date
+    is_third_party: bool
+    categories: tuple[str, ...]  # in the order of rules.CATEGORIES
+    assigned: bool
+    assignee_name: str
+
+
+_CATEGORY_ORDER = {c: i for i, c in enumerate(rules.CATEGORIES)}
+# The complaint's categories as one comma-separated string (codes have no commas): no second query per page.
+_categories = (select(func.aggregate_strings(ComplaintCategory.category, ","))
+               .where(ComplaintCategory.complaint_id == Complaint.id).scalar_subquery())
+# Built once: each request adds only its filters.
+_QUEUE = (select(Complaint.id, Complaint.reference, Complaint.state, Complaint.channel, Complaint.borrower_id,
+                 Complaint.acknowledge_due, Complaint.decide_due, Complaint.queue_due, Complaint.assignee_id,
+                 StaffUser.display_name, _categories)
+          .outerjoin(StaffUser, StaffUser.id == Complaint.assignee_id))
+
+
+def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -> tuple[list[QueueRow], str | None]:
+    """Complaints sorted by the deadline they work towards, then id; ``after`` is the last row's key. One statement:
+    the assignee's name is joined and the categories aggregated."""
+    query = _QUEUE
     if flt.status == "open":
         query = query.where(is_open)
     elif flt.status in rules.STATES:
@@ -108,9 +136,16 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
             day = None
         if day is not None:
             query = query.where(tuple_(Complaint.queue_due, Complaint.id) > tuple_(day, last_id))
-    rows = list(db.session.scalars(query.order_by(Complaint.queue_due, Complaint.id).limit(PAGE_SIZE + 1)))
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    found = db.session.execute(query.order_by(Complaint.queue_due, Complaint.id).limit(PAGE_SIZE + 1)).all()
+    more = len(found) > PAGE_SIZE
+    rows = [QueueRow(id=id_, reference=reference, state=state, channel=channel,
+                     next_due=rules.next_due(state, acknowledge_due, decide_due), queue_due=queue_due,
+                     is_third_party=borrower_id is None,
+                     categories=tuple(sorted(categories.split(","), key=lambda c: _CATEGORY_ORDER.get(c, 99)))
+                     if categories else (),
+                     assigned=assignee_id is not None, assignee_name=name or "")
+            for (id_, reference, state, channel, borrower_id, acknowledge_due, decide_due, queue_due, assignee_id,
+                 name, categories) in found[:PAGE_SIZE]]
     next_key = f"{rows[-1].queue_due.isoformat()}_{rows[-1].id}" if more and rows else None
     return rows, next_key
 

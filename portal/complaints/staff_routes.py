@@ -8,9 +8,9 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import uploads
-from portal.accounts.queries import active_staff, staff_member
+from portal.accounts.queries import active_staff_names, staff_member
 from portal.accounts.rules import mask_name
-from portal.audit.services import record
+from portal.audit.services import record, record_read
 from portal.complaints import export, labels, queries, rules, services
 from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm, ReviewAnswerForm, StateForm, choice_list
 from portal.complaints.models import Complaint
@@ -41,7 +41,7 @@ complaint_for_staff = queries.complaint_for_staff
 
 
 def _staff_choices() -> list[tuple[str, str]]:
-    return [(str(u.id), u.display_name) for u in active_staff()]
+    return [(str(id_), name) for id_, name in active_staff_names()]
 
 
 @bp.route("")
@@ -51,10 +51,11 @@ def queue():
     flt = queries.QueueFilter(status=args.get("status", "open"), category=args.get("category", ""),
                               channel=args.get("channel", ""), assignee=args.get("assignee", ""),
                               age=args.get("age", ""))
-    rows, next_key = queries.queue(flt, current_user.id, local_today(), args.get("after"))
-    record("complaint.queue_viewed", "complaint", "", status=flt.status)
+    today = local_today()
+    rows, next_key = queries.queue(flt, current_user.id, today, args.get("after"))
+    record_read("complaint.queue_viewed", "complaint", "", status=flt.status)
     next_args = {**args.to_dict(), "after": next_key} if next_key else None
-    return render_template("staff/complaints/queue.html", rows=rows, flt=flt, today=local_today(),
+    return render_template("staff/complaints/queue.html", rows=rows, flt=flt, today=today,
                            staff_choices=_staff_choices(), next_args=next_args, ages=queries.AGES)
 
 
@@ -101,7 +102,7 @@ def detail(reference: str):
             return redirect(url_for("staff_complaints.detail", reference=reference))
     elif action is not None and action not in forms:
         abort(400)
-    record("complaint.viewed", "complaint", complaint.reference)
+    record_read("complaint.viewed", "complaint", complaint.reference)
     return render_template("staff/complaints/detail.html", complaint=complaint, forms=forms, action=action,
                            today=local_today(), can_extend=rules.can_extend(complaint.extension_level),
                            needs_answer=complaint.id in queries.attention([complaint.id]))
@@ -156,7 +157,7 @@ def _apply(complaint: Complaint, action: str, form) -> None:
 def evidence(reference: str, evidence_id: int):
     complaint = complaint_for_staff(reference)
     item = queries.evidence_of(complaint, evidence_id)
-    record("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256)
+    record_read("complaint.evidence_downloaded", "complaint", complaint.reference, evidence=item.id, sha256=item.sha256)
     return uploads.download(item.stored_name, item.mime, export.download_name(item))
 
 
@@ -165,7 +166,7 @@ def export_bundle(reference: str) -> Response:
     """The evidence bundle, for sending to an outside body; every download is audited."""
     complaint = complaint_for_staff(reference)
     response = export.bundle(complaint, audience="staff")
-    record("complaint.exported", "complaint", complaint.reference, bytes=len(response.get_data()))
+    record_read("complaint.exported", "complaint", complaint.reference, bytes=len(response.get_data()))
     return response
 
 

@@ -41,7 +41,7 @@ def _record_calls():
     for path in PORTAL.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and node.args and \
-                    getattr(node.func, "id", getattr(node.func, "attr", None)) == "record":
+                    getattr(node.func, "id", getattr(node.func, "attr", None)) in ("record", "record_read"):
                 yield path, node
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.complaints.models import Complaint
@@ -306,3 +306,35 @@ def test_a_message_on_a_closed_complaint_reaches_staff_until_answered(app, clien
     assert 'role="status"' in staff.get(url).get_data(as_text=True)
     staff.post(url, data={"action": "reply", "reply-body": "我们会重新核实，五天内答复您。"})
     assert complaint.reference not in staff.get("/staff/").get_data(as_text=True)
+
+
+def test_the_queue_runs_the_same_statements_for_3_and_for_30_complaints(app, client, login, create_staff,
+                                                                       create_borrower, make_complaint, session):
+    """One statement for the rows (assignee's name joined, categories aggregated), one for the assignee choices,
+    one INSERT for the audit row: no per-row query."""
+    from tests.statements import statements_of
+
+    agent = create_staff(display_name="钱办理")
+    login(client, agent)
+    borrower = create_borrower()
+
+    def make(n):
+        for i in range(n):
+            c = make_complaint(borrower if i % 2 else None, categories=["threats", "insults"][: 1 + i % 2])
+            if i % 3 == 0:
+                session.get(Complaint, c.id).assignee_id = agent.id
+                session.commit()
+
+    make(3)
+    few = statements_of(app, client, "/staff/complaints")
+    make(27)
+    many = statements_of(app, client, "/staff/complaints")
+    assert len(many) == len(few)
+    assert sum(s.lstrip().upper().startswith("INSERT") for s in many) == 1  # the audit row, one INSERT
+    page = client.get("/staff/complaints").get_data(as_text=True)
+    assert page.count("<td") == 25 * 6
+    assert page.count('data-label="负责人">钱办理</td>') >= 8  # the joined name (every third of the rows shown)
+    assert "威胁或暴力；辱骂或羞辱" in page and '<span class="tag">第三人</span>' in page
+    session.expire_all()
+    assert session.scalars(select(func.count()).select_from(AuditEvent)
+                           .where(AuditEvent.action == "complaint.queue_viewed")).one() == 3
