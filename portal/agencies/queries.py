@@ -50,6 +50,19 @@ def name_of(code: str) -> str:
     return agency.name_for(current_locale()) if agency is not None else code
 
 
+@dataclass(frozen=True)
+class Directory:
+    """What the contact log needs of the list, from one query: each organisation's period and name."""
+    periods: dict[str, tuple[date, date | None]]  # as periods()
+    names: dict[str, str]  # as names_by_code(locale)
+
+
+def directory(locale: str) -> Directory:
+    rows = db.session.execute(select(Agency.code, Agency.since, Agency.until, Agency.name, Agency.name_hant)).all()
+    return Directory(periods={r.code: (r.since, r.until) for r in rows},
+                     names={r.code: Agency.name_for(r, locale) for r in rows})
+
+
 def names_by_code(locale: str) -> dict[str, str]:
     return {a.code: a.name_for(locale) for a in db.session.scalars(select(Agency))}
 

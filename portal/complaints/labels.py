@@ -1,10 +1,9 @@
 """What each stored code is called on the pages (lazy, so they follow the reader's locale)."""
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
-
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+
+from portal.translated import per_catalogue, table
 
 CATEGORY_LABELS = {
     "threats": _l("Threats or violence"),
@@ -105,20 +104,9 @@ _TEMPLATE_LABELS = {"category_labels": CATEGORY_LABELS, "channel_labels": CHANNE
                     "relation_labels": RELATION_LABELS, "contact_labels": CONTACT_LABELS, "state_labels": STATE_LABELS,
                     "outcome_labels": OUTCOME_LABELS, "outcome_texts": OUTCOME_TEXTS, "event_labels": EVENT_LABELS,
                     "response_labels": RESPONSE_LABELS}
-# translations catalogue -> the label dicts translated by it (weak: a catalogue made for one call is not kept)
-_resolved: WeakKeyDictionary = WeakKeyDictionary()
+# The label dicts in the current locale, translated once per catalogue (portal.translated), not once per label shown.
+_translated = per_catalogue(lambda: {name: table(labels) for name, labels in _TEMPLATE_LABELS.items()})
 
 
 def template_labels() -> dict:
-    """The label dicts in the current locale, translated once per catalogue (the compiled catalogues do not change
-    while the process runs) instead of one gettext per label shown. Each label is what the lazy string renders:
-    marked safe (``__html__``), so the pages' HTML is the same."""
-    from flask_babel import get_translations
-
-    translations = get_translations()
-    labels = _resolved.get(translations)
-    if labels is None:
-        labels = {name: {code: Markup(str(label)) for code, label in table.items()}
-                  for name, table in _TEMPLATE_LABELS.items()}
-        _resolved[translations] = labels
-    return {**labels, "complaint_title": title}
+    return {**_translated(), "complaint_title": title}

@@ -1,7 +1,11 @@
 """Words for the contact log: channels, who was contacted, and each rule with where it comes from (design §6)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask_babel import lazy_gettext as _l
+
+from portal.translated import per_catalogue, safe, table
 
 CHANNEL_LABELS = {"call": _l("Phone call"), "sms": _l("Text message"), "visit": _l("Visit"),
                   "app": _l("App message"),
@@ -43,3 +47,21 @@ def sources(rule: str, card: bool = False) -> list:
     if rule == "third_party" and card:
         found.append(CARD_SOURCE)
     return found
+
+
+def _translated() -> SimpleNamespace:
+    rules = {rule: (safe(text), tuple(safe(s) for s in found)) for rule, (text, found) in RULES.items()}
+    card_source = safe(CARD_SOURCE)
+
+    def translated_sources(rule: str, card: bool = False) -> list:
+        found = list(rules[rule][1])
+        if rule == "third_party" and card:
+            found.append(card_source)
+        return found
+
+    return SimpleNamespace(CHANNEL_LABELS=table(CHANNEL_LABELS), PARTY_LABELS=table(PARTY_LABELS), RULES=rules,
+                           RULE_SHORT=table(RULE_SHORT), sources=translated_sources)
+
+
+# What the pages use of this module (the same names), translated once per catalogue instead of once per label shown.
+for_pages = per_catalogue(_translated)

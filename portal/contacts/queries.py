@@ -18,12 +18,19 @@ PAGE_SIZE = 50
 
 @dataclass
 class Page:
-    contacts: list[Contact]
+    contacts: list  # rows with the contact's columns that the pages show (see _SHOWN)
     flags: dict[int, list[str]]
     next_key: str | None
     month_flagged: int = 0
     month_total: int = 0
     cards: set[int] = field(default_factory=set)
+    agency_names: dict[str, str] = field(default_factory=dict)  # code -> name in the reader's script
+
+
+# What the contact log shows of a contact, and its loan's product (Art. 68 applies to credit card debts).
+_SHOWN = (Contact.id, Contact.at, Contact.channel, Contact.answered, Contact.duration_s, Contact.to_number,
+          Contact.to_party, Contact.from_number, Contact.agent, Contact.agency_code, Contact.summary,
+          Contact.collectors_count, Loan.product)
 
 
 def _own(borrower):
@@ -31,6 +38,7 @@ def _own(borrower):
 
 
 def _facts(borrower, start: datetime, end: datetime) -> list[rules.ContactFacts]:
+    """What the rules need of the borrower's contacts in [start, end)."""
     rows = db.session.execute(
         select(Contact.id, Contact.at, Contact.channel, Contact.to_party, Contact.to_number, Contact.answered,
                Contact.collectors_count, Contact.agency_code)
@@ -61,10 +69,11 @@ def plan_days(borrower) -> list:
     return [(agreed_on(p), None) for p in agreed]
 
 
-def judge(borrower, facts: list[rules.ContactFacts], agencies: dict | None = None) -> dict[int, list[str]]:
+def judge(borrower, facts: list[rules.ContactFacts], agencies: dict | None = None,
+          plans: list | None = None) -> dict[int, list[str]]:
     from portal.agencies.queries import periods
 
-    return rules.breaches(facts, lender_tz(), plan_days=plan_days(borrower),
+    return rules.breaches(facts, lender_tz(), plan_days=plan_days(borrower) if plans is None else plans,
                           plan_promise=current_app.config.get("PORTAL_CONTACT_PLAN_PROMISE", True),
                           agencies=periods() if agencies is None else agencies)
 
@@ -82,29 +91,46 @@ def parse_key(raw: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE) -> Page:
-    """One page of the timeline, newest first, after the key ``after`` ("<at>_<id>" of the last row shown)."""
-    stmt = select(Contact).where(Contact.loan_id.in_(_own(borrower)))
+def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE, locale: str | None = None) -> Page:
+    """One page of the timeline, newest first, after the key ``after`` ("<at>_<id>" of the last row shown): the
+    contacts with their loan's product, the rules each breaks (judged over the whole local days the page covers)
+    and this month's count. The agency list and the agreed plans are read once for both judgements, and the
+    contacts of both periods in one query when the periods overlap."""
+    from portal.agencies.queries import directory
+    from portal.i18n import current_locale
+
+    stmt = select(*_SHOWN).join(Loan, Loan.id == Contact.loan_id).where(Contact.loan_id.in_(_own(borrower)))
     key = parse_key(after)
     if key is not None:
         at, ident = key
         stmt = stmt.where(or_(Contact.at < at, and_(Contact.at == at, Contact.id < ident)))
-    contacts = list(db.session.scalars(stmt.order_by(Contact.at.desc(), Contact.id.desc()).limit(size + 1)))
+    contacts = db.session.execute(stmt.order_by(Contact.at.desc(), Contact.id.desc()).limit(size + 1)).all()
     next_key = None
     if len(contacts) > size:
         contacts = contacts[:size]
         last = contacts[-1]
         next_key = f"{last.at.astimezone(timezone.utc).replace(tzinfo=None).isoformat()}_{last.id}"
-    flags: dict[int, list[str]] = {}
-    if contacts:
-        flags = flags_between(borrower, *_day_bounds(contacts[-1].at, contacts[0].at))
+    agencies = directory(locale or current_locale())
+    plans = plan_days(borrower)
     tz = lender_tz()
     month_start = datetime.combine(now.astimezone(tz).date().replace(day=1), time(0), tz).astimezone(timezone.utc)
-    month = _facts(borrower, month_start, now + timedelta(days=1))
-    month_flags = judge(borrower, month)
-    cards = {c.id for c in contacts if "信用卡" in (c.loan.product or "")}  # Art. 68 applies to card debts
+    month_end = now + timedelta(days=1)
+    flags: dict[int, list[str]] = {}
+    if contacts:
+        start, end = _day_bounds(contacts[-1].at, contacts[0].at)
+        if start < month_end and month_start < end:  # overlapping periods: one query, split here
+            both = _facts(borrower, min(start, month_start), max(end, month_end))
+            page_facts = [f for f in both if start <= f.at < end]
+            month = [f for f in both if month_start <= f.at < month_end]
+        else:
+            page_facts, month = _facts(borrower, start, end), _facts(borrower, month_start, month_end)
+        flags = judge(borrower, page_facts, agencies.periods, plans)
+    else:
+        month = _facts(borrower, month_start, month_end)
+    month_flags = judge(borrower, month, agencies.periods, plans)
+    cards = {c.id for c in contacts if "信用卡" in (c.product or "")}  # Art. 68 applies to card debts
     return Page(contacts=contacts, flags=flags, next_key=next_key, month_flagged=len(month_flags),
-                month_total=len(month), cards=cards)
+                month_total=len(month), cards=cards, agency_names=agencies.names)
 
 
 def contacts_for_borrower(borrower, ids) -> list[Contact]:

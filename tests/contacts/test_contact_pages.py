@@ -151,3 +151,33 @@ def test_ten_thousand_contacts_one_page_is_fast(client, login, session, owner):
     assert response.get_data(as_text=True).count('id="contact-') == 50
     print(f"\n/contacts with 10,000 contacts: {elapsed * 1000:.0f} ms")
     assert elapsed < 2.0
+
+
+def test_the_log_runs_the_same_statements_for_3_and_for_53_contacts(app, client, login, session, owner,
+                                                                   create_loan):
+    """The page's contacts with their loans' products, the agency list and the agreed plans once, this month's and
+    the page's days in one query: no statement per contact, per loan or per judgement. A card loan's contact
+    shows the card rule's source (the loan's product comes with the row)."""
+    from tests.statements import statements_of
+
+    borrower, loan = owner
+    card = create_loan(borrower, loan_ref="L2026000778")
+    card.product = "信用卡分期"
+    session.commit()
+
+    def make(n, start):
+        for i in range(start, start + n):
+            add(session, card if i % 2 else loan, f"Q-{i}", recent(1 + i * 0.3),
+                to_party="family" if i % 3 == 0 else "borrower")
+
+    login(client, borrower)
+    make(3, 0)
+    few = statements_of(app, client, "/contacts")
+    make(50, 3)
+    many = statements_of(app, client, "/contacts")
+    assert len(many) == len(few) <= 7
+    html = client.get("/contacts").get_data(as_text=True)
+    assert html.count('<li class="card contact') == 50
+    assert "《商业银行信用卡业务监督管理办法》" in html  # a family member contacted about the card loan
+    older = re.search(r'href="/contacts\?after=([^"]+)"', html).group(1)
+    assert len(statements_of(app, client, f"/contacts?after={older}")) <= len(many) + 1  # two periods apart

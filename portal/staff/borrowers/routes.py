@@ -49,18 +49,16 @@ def search():
 
 def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None = None):
     page = queries.borrower_page(borrower, local_today(), revealed)
+    contacts = contact_queries.page_for(borrower, None, utcnow(), size=CONTACT_PREVIEW)
     return render_template("staff/borrowers/detail.html", page=page, note_form=note_form or NoteForm(formdata=None),
                            reveal_form=RevealForm(formdata=None), query=request.values.get("q", ""),
-                           contacts=contact_queries.page_for(borrower, None, utcnow(), size=CONTACT_PREVIEW),
-                           **_contact_words())
+                           contacts=contacts, **_contact_words(contacts))
 
 
-def _contact_words() -> dict:
-    from portal.agencies.queries import names_by_code
+def _contact_words(contacts) -> dict:
     from portal.contacts import labels
-    from portal.i18n import current_locale
 
-    return {"contact_labels": labels, "agency_names": names_by_code(current_locale())}
+    return {"contact_labels": labels.for_pages(), "agency_names": contacts.agency_names}
 
 
 @bp.route("/<int:borrower_id>/contacts")
@@ -72,7 +70,7 @@ def contacts(borrower_id: int):
     page = contact_queries.page_for(borrower, after, utcnow())
     services.contacts_viewed(borrower, after)
     return render_template("staff/borrowers/contacts.html", borrower=borrower, contacts=page, after=after,
-                           **_contact_words())
+                           **_contact_words(page))
 
 
 @bp.route("/<int:borrower_id>")
