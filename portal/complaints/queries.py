@@ -46,10 +46,26 @@ def by_reference(reference: str | None) -> Complaint | None:
     return db.session.scalar(select(Complaint).where(Complaint.reference == reference)) if reference else None
 
 
-def complaints_of(borrower) -> list[Complaint]:
+@dataclass(frozen=True, slots=True)
+class ListedComplaint:
+    """A line of the borrower's list of complaints: only what the list shows."""
+    reference: str
+    state: str
+    next_due: date | None
+    response: str | None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in rules.CLOSED
+
+
+def complaints_of(borrower) -> list[ListedComplaint]:
     """The borrower's complaints, newest first."""
-    return list(db.session.scalars(select(Complaint).where(Complaint.borrower_id == borrower.id)
-                                   .order_by(Complaint.received_at.desc())))
+    rows = db.session.execute(select(Complaint.reference, Complaint.state, Complaint.acknowledge_due,
+                                     Complaint.decide_due, Complaint.response)
+                              .where(Complaint.borrower_id == borrower.id).order_by(Complaint.received_at.desc()))
+    return [ListedComplaint(reference, state, rules.next_due(state, acknowledge_due, decide_due), response)
+            for reference, state, acknowledge_due, decide_due, response in rows]
 
 
 def evidence_of(complaint: Complaint | None, evidence_id: int) -> ComplaintEvidence:

@@ -56,16 +56,20 @@ def _day_bounds(first: datetime, last: datetime) -> tuple[datetime, datetime]:
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
-def plan_days(borrower) -> list:
-    """Local days an agreed repayment plan was in force on the borrower's loans (from the day it was agreed)."""
+def plan_days(borrower, proposals: list | None = None) -> list:
+    """Local days an agreed repayment plan was in force on the borrower's loans (from the day it was agreed).
+    ``proposals``: the borrower's sent proposals when the caller has them loaded already (else they are read)."""
     if not current_app.config.get("PORTAL_CONTACT_PLAN_PROMISE", True):
         return []
     from portal.plans.models import PlanProposal
     from portal.plans.queries import agreed_on
     from portal.plans.rules import AGREED_STATES
 
-    agreed = db.session.scalars(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id,
-                                                           PlanProposal.state.in_(AGREED_STATES)))
+    if proposals is not None:
+        agreed = [p for p in proposals if p.state in AGREED_STATES]
+    else:
+        agreed = db.session.scalars(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id,
+                                                               PlanProposal.state.in_(AGREED_STATES)))
     return [(agreed_on(p), None) for p in agreed]
 
 
@@ -91,7 +95,8 @@ def parse_key(raw: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE, locale: str | None = None) -> Page:
+def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE, locale: str | None = None,
+             proposals: list | None = None) -> Page:
     """One page of the timeline, newest first, after the key ``after`` ("<at>_<id>" of the last row shown): the
     contacts with their loan's product, the rules each breaks (judged over the whole local days the page covers)
     and this month's count. The agency list and the agreed plans are read once for both judgements, and the
@@ -111,7 +116,7 @@ def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE, 
         last = contacts[-1]
         next_key = f"{last.at.astimezone(timezone.utc).replace(tzinfo=None).isoformat()}_{last.id}"
     agencies = directory(locale or current_locale())
-    plans = plan_days(borrower)
+    plans = plan_days(borrower, proposals)
     tz = lender_tz()
     month_start = datetime.combine(now.astimezone(tz).date().replace(day=1), time(0), tz).astimezone(timezone.utc)
     month_end = now + timedelta(days=1)

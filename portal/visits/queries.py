@@ -74,8 +74,13 @@ def _needs_staff(now: datetime):
         | (Visit.state.in_(SCHEDULED_STATES) & (Visit.window_end < now)))
 
 
-def waiting_for_staff(now: datetime, limit: int | None = None) -> list[Visit]:
-    query = _needs_staff(now).options(selectinload(Visit.loan).selectinload(Loan.borrower))
+# What a row of the staff lists shows besides the visit: its loan, the borrower, the answers (one statement each
+# for the whole list, not one per row).
+_ROW = (selectinload(Visit.loan).selectinload(Loan.borrower), selectinload(Visit.answers))
+
+
+def waiting_for_staff(now: datetime, limit: int | None = None, answers: bool = True) -> list[Visit]:
+    query = _needs_staff(now).options(*(_ROW if answers else _ROW[:1]))
     return list(db.session.scalars(query.order_by(Visit.window_start, Visit.id).limit(limit)))
 
 
@@ -85,7 +90,7 @@ def count_waiting_for_staff(now: datetime) -> int:
 
 def upcoming(now: datetime, limit: int = 100) -> list[Visit]:
     return list(db.session.scalars(
-        select(Visit).where(Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now)
+        select(Visit).where(Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now).options(*_ROW)
         .order_by(Visit.window_start).limit(limit)))
 
 

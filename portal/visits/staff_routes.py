@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.audit.services import record
+from portal.audit.services import record_read
 from portal.extensions import db
 from portal.i18n import fmt_datetime, lender_tz, local_today
 from portal.lifecycle import after_rollback
@@ -38,7 +38,7 @@ def queue():
     now = utcnow()
     waiting = queries.waiting_for_staff(now)
     upcoming = queries.upcoming(now)
-    record("visits.queue_viewed", "visit", "")
+    record_read("visits.queue_viewed", "visit", "")
     return render_template("staff/visits/queue.html", waiting=waiting, upcoming=upcoming, now=now)
 
 
@@ -70,13 +70,13 @@ def new():
         else:
             flash(_("The visit is proposed and the borrower is notified by SMS."), "success")
             return redirect(url_for("staff_visits.detail", visit_id=visit.id))
-    record("loan.viewed_for_visit", "loan", loan.loan_ref)
+    record_read("loan.viewed_for_visit", "loan", loan.loan_ref)
     return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems,
                            first_day=services.first_proposal_day(loan, local_today()), today=local_today())
 
 
 def _render_detail(visit: Visit, **forms):
-    record("visit.viewed", "visit", visit.id)
+    record_read("visit.viewed", "visit", visit.id)
     version = visit.version
     return render_template(
         "staff/visits/detail.html", visit=visit, rules=rules, now=utcnow(),
@@ -215,7 +215,7 @@ def set_active(visitor_id: int):
 def my_work(_user) -> dict:
     now = utcnow()
     today = local_today()
-    visits = queries.waiting_for_staff(now, limit=10)
+    visits = queries.waiting_for_staff(now, limit=10, answers=False)
     items = [{"label": _l("Visit %(id)s · %(state)s", id=v.id, state=state_label(v)),
               "who": v.loan.borrower.masked_name, "url": url_for("staff_visits.detail", visit_id=v.id),
               "due_text": fmt_datetime(v.window_start, "short"),

@@ -200,3 +200,34 @@ def test_the_page_lists_the_messages_sent_to_them_with_their_state_and_a_code_ma
     assert "482913" not in page, "a one-time code is never shown to staff"
     assert "P-99" not in section, "another borrower's messages are not listed"
     assert section.count("<tr>") == 3  # the head row and the two messages
+
+
+def test_the_page_runs_the_same_statements_for_3_and_for_30_visits_plans_and_notes(app, client, agent, zhang,
+                                                                                   session, create_staff):
+    """The visits' and plans' loans come from the dashboard's rows, the plans are the request's proposals (also
+    the contact log's agreed plans), the notes' authors in one statement: nothing per row."""
+    from tests.statements import statements_of
+
+    other_staff = create_staff(display_name="客服小李")
+    now = datetime.now(timezone.utc)
+
+    def make(n, start):
+        for i in range(start, start + n):
+            session.add(Visit(loan_id=zhang.loan.id, address="北京", window_start=now - timedelta(days=i + 1),
+                              window_end=now - timedelta(days=i + 1, hours=-2), purpose="核实", state="cancelled",
+                              code=f"V{i:05d}"))
+            session.add(PlanProposal(borrower_id=zhang.id, loan_id=zhang.loan.id,
+                                     state="withdrawn", kind="instalments", months=3,
+                                     submitted_at=now - timedelta(days=i), decided_at=now - timedelta(days=i),
+                                     income_fen=500000))
+            session.add(BorrowerNote(borrower_id=zhang.id, staff_id=(agent if i % 2 else other_staff).id,
+                                     body=f"备注{i}"))
+        session.commit()
+
+    make(3, 0)
+    few = statements_of(app, client, f"/staff/borrowers/{zhang.id}")
+    make(27, 3)
+    many = statements_of(app, client, f"/staff/borrowers/{zhang.id}")
+    assert len(many) == len(few) <= 19
+    page = text(client.get(f"/staff/borrowers/{zhang.id}"))
+    assert page.count("/staff/plans/") == 30 and "备注29" in page and "客服小李" in page

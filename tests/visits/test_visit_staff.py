@@ -270,3 +270,26 @@ def test_no_visit_for_a_loan_with_nothing_unpaid(client, agent, roster, create_b
     loan = create_loan(create_borrower(), start=start, payments=[(start + timedelta(days=1), "1230.00")])
     client.post(f"/staff/visits/new?loan={loan.loan_ref}", data=_proposal(roster, workday(5)))
     assert session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_the_queue_runs_the_same_statements_for_3_and_for_30_visits(app, client, agent, create_borrower,
+                                                                    create_loan, make_visit, session):
+    """Each list's loans, borrowers and answers in one statement each, not one per row."""
+    from portal.visits.models import VisitAnswer
+    from tests.statements import statements_of
+
+    def make(n, start):
+        for i in range(start, start + n):
+            visit = make_visit(create_loan(create_borrower(name=f"借款人{i}")),
+                               state="confirmed" if i % 2 else "remote_requested",
+                               when=window(workday(5 + i % 7), 8 + i % 9), code=f"Q{i:05d}", remote_reason="出差")
+            session.add(VisitAnswer(visit_id=visit.id, kind="confirm"))
+        session.commit()
+
+    make(3, 0)
+    few = statements_of(app, client, "/staff/visits/")
+    make(27, 3)
+    many = statements_of(app, client, "/staff/visits/")
+    assert len(many) == len(few)
+    page = client.get("/staff/visits/").get_data(as_text=True)
+    assert "借款人29" in page and page.count("出差") == 15

@@ -17,6 +17,7 @@ from portal.loans.models import Loan
 from portal.notify.models import Outbox
 from portal.notify.texts import TextError, render_sms
 from portal.plans.models import PlanProposal
+from portal.plans.queries import proposals_of
 from portal.staff.borrowers.models import BorrowerNote
 from portal.visits.models import Visit
 
@@ -66,6 +67,7 @@ class BorrowerPage:
     complaints: list[Complaint]
     notes: list[BorrowerNote]
     messages: list["SentMessage"]
+    all_plans: list[PlanProposal]  # every sent proposal (the contact log's agreed plans come from these)
 
 
 @dataclass(frozen=True)
@@ -92,17 +94,19 @@ def sent_messages(borrower: Borrower) -> list[SentMessage]:
 
 
 def borrower_page(borrower: Borrower, today: date, revealed: bool = False) -> BorrowerPage:
+    """Everything the page shows. The loans come with the dashboard (the same rows as /loans), so the visits' and
+    plans' loans are read from the session, not queried again; the plans are the request's ``proposals_of`` rows
+    that the dashboard's panels loaded, newest first."""
+    board = loans.dashboard(borrower, today)
     visits = db.session.scalars(select(Visit).join(Loan, Visit.loan_id == Loan.id)
-                                .where(Loan.borrower_id == borrower.id).options(selectinload(Visit.loan))
+                                .where(Loan.borrower_id == borrower.id)
                                 .order_by(Visit.window_start.desc(), Visit.id.desc()).limit(LIST_LIMIT))
-    plans = db.session.scalars(select(PlanProposal).where(PlanProposal.borrower_id == borrower.id,
-                                                          PlanProposal.state != "draft")
-                               .options(selectinload(PlanProposal.loan))
-                               .order_by(PlanProposal.created_at.desc(), PlanProposal.id.desc()).limit(LIST_LIMIT))
+    sent = proposals_of(borrower)
+    plans = sorted(sent, key=lambda p: (p.created_at, p.id), reverse=True)[:LIST_LIMIT]
     complaints = db.session.scalars(select(Complaint).where(Complaint.borrower_id == borrower.id)
                                     .order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(LIST_LIMIT))
     notes = db.session.scalars(select(BorrowerNote).where(BorrowerNote.borrower_id == borrower.id)
                                .options(selectinload(BorrowerNote.staff))
                                .order_by(BorrowerNote.id.desc()).limit(LIST_LIMIT))
-    return BorrowerPage(borrower, identity(borrower, revealed), loans.dashboard(borrower, today), list(visits),
-                        list(plans), list(complaints), list(notes), sent_messages(borrower))
+    return BorrowerPage(borrower, identity(borrower, revealed), board, list(visits), plans, list(complaints),
+                        list(notes), sent_messages(borrower), sent)

@@ -49,7 +49,7 @@ def search():
 
 def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None = None):
     page = queries.borrower_page(borrower, local_today(), revealed)
-    contacts = contact_queries.page_for(borrower, None, utcnow(), size=CONTACT_PREVIEW)
+    contacts = contact_queries.page_for(borrower, None, utcnow(), size=CONTACT_PREVIEW, proposals=page.all_plans)
     return render_template("staff/borrowers/detail.html", page=page, note_form=note_form or NoteForm(formdata=None),
                            reveal_form=RevealForm(formdata=None), query=request.values.get("q", ""),
                            contacts=contacts, **_contact_words(contacts))
