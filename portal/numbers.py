@@ -31,6 +31,7 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _WHOLE = re.compile(r"¥[\d,]+(?:\.\d+)?|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
 _SHORTEST_CODE = 5  # M2 (an overdue stage) is a word, not a code
 _PLAIN = re.compile(r"[^<>&'\"]*")  # nothing markupsafe would escape
+_DIGIT_OR_YEN = re.compile(r"[0-9¥]")  # every phone number, amount and code ``numbers`` marks holds one
 
 
 def nowrap(value) -> Markup:
@@ -75,7 +76,12 @@ def numbers(text, hotline: str | None = None) -> Markup:
     """``text`` escaped (unless already markup), every phone number outside a link made a ``tel:`` link, amounts and
     references outside a link or a no-wrap span kept whole."""
     html = text if isinstance(text, Markup) else escape(text)
-    pattern = _pattern(_hotline() if hotline is None else hotline)
+    if not _DIGIT_OR_YEN.search(html):  # nothing to link or keep whole ("How to pay")
+        return Markup(html)
+    return _mark(html, _pattern(_hotline() if hotline is None else hotline))
+
+
+def _mark(html: Markup, pattern: re.Pattern) -> Markup:
     out, in_link, spans = [], 0, []  # spans: for each open <span>, whether it is a no-wrap one
     for part in _TAG_OR_TEXT.split(str(html)):
         if part.startswith("<"):

@@ -45,6 +45,20 @@ def test_phones_escapes_text_and_leaves_existing_links_alone():
     assert str(phones(linked, hotline="")) == '<a href="/rights">110</a> 与 <a class="tel nowrap" href="tel:110">110</a>'
 
 
+@pytest.mark.parametrize("text", [
+    "如何还款", "See the visit", 'Say "no" & <leave>', Markup('<a href="/x">看 <span class="nowrap">ABCDEF</span></a>'),
+    "阶段 M", "TS-ABCDE", "",
+])
+def test_a_text_without_digits_or_yen_is_only_escaped(text):
+    """The short cut for texts that hold nothing to link or keep whole gives what the full pass gives."""
+    from markupsafe import escape
+
+    from portal.numbers import _mark, _pattern
+
+    html = text if isinstance(text, Markup) else escape(text)
+    assert phones(text, hotline=HOTLINE) == _mark(html, _pattern(HOTLINE)) == html
+
+
 def test_account_numbers_are_grouped_but_copy_as_one_run_of_digits():
     assert group_digits("1100 2000 3000 4000 501") == ["1100", "2000", "3000", "4000", "501"]
     html = str(account_number("1100200030004000501"))
