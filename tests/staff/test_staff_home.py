@@ -103,3 +103,21 @@ def test_a_reply_says_it_was_sent_to_the_complainant(app, client, agent, create_
     response = client.post(f"/staff/complaints/{reference}", data={"action": "reply", "reply-body": "您好",
                                                                     "reply-version": version})
     assert "回复已发送给投诉人" in text(client.get(response.headers["Location"]))
+
+
+def test_the_menu_built_once_per_locale_still_follows_the_role_the_page_and_the_script(client, login, create_staff):
+    """The console menu's links and labels are made once per locale (portal.staff.queues.staff_layout); which
+    entries show, which is the current page and the script are still the request's."""
+    def menu(path: str) -> str:
+        page = client.get(path).get_data(as_text=True)
+        return page[page.index('<nav class="wrap wide main-nav"'):page.index("</nav>")]
+
+    login(client, create_staff(role="supervisor"))
+    lead = menu("/staff/complaints")
+    assert 'href="/staff/audit"' in lead and '<a href="/staff/complaints" aria-current="page">投诉</a>' in lead
+    login(client, create_staff(role="agent"))
+    agent = menu("/staff/complaints?status=all")
+    assert 'href="/staff/audit"' not in agent and 'href="/staff/borrowers"' in agent
+    client.set_cookie("portal_locale", "zh_Hant")
+    assert '<a href="/staff/complaints" aria-current="page">投訴</a>' in menu("/staff/complaints")
+    assert 'aria-current="page">投訴' not in menu("/staff/visits/")
