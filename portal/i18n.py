@@ -208,6 +208,8 @@ def fmt_datetime(value: datetime, format: str = "medium") -> str:
 def format_local_time(local: datetime, code: str, format: str = "short") -> str:
     """``fmt_time`` of an aware datetime already in the lender's zone, for the format locale ``code``."""
     pattern = TIME_PATTERN if format == "short" else format
+    if pattern == TIME_PATTERN:  # Babel writes "HH:mm" with ASCII digits, zero-padded, in every locale
+        return f"{local.hour:02d}:{local.minute:02d}"
     if pattern in _NAMED:
         return babel_dates.format_time(local, format=pattern, tzinfo=local.tzinfo, locale=babel_locale(code))
     return babel_dates.parse_pattern(pattern).apply(local.timetz(), babel_locale(code), reference_date=local.date())

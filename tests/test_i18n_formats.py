@@ -62,6 +62,15 @@ def test_times_are_babels_format_time(code, format):
 
 
 @pytest.mark.parametrize("code", CODES)
+def test_the_24_hour_clock_is_babels_for_every_minute_of_a_day(code):
+    start = datetime(2026, 12, 1, tzinfo=TZ)
+    for minute in range(24 * 60):
+        local = start + timedelta(minutes=minute)
+        assert i18n.format_local_time(local, code) == babel_dates.format_time(
+            local, format=i18n.TIME_PATTERN, tzinfo=TZ, locale=code)
+
+
+@pytest.mark.parametrize("code", CODES)
 def test_numbers_and_percentages_are_babels(code):
     for value in [0, 7, -1234567, 10**12, Decimal("3.14159"), Decimal("-0.5"), Decimal("1234.5")]:
         assert i18n.format_number(value, code) == babel_numbers.format_decimal(value, locale=code)
