@@ -89,12 +89,14 @@ def read_only_request() -> bool:
 
 
 def _sqlite_begin(conn) -> None:
+    # Straight to the driver, as _sqlite_before_write does: SQLAlchemy's statement machinery is not needed here.
+    dbapi_conn = conn.connection.dbapi_connection
     if read_only_request():
         conn.info[_MODE] = "deferred"
-        conn.exec_driver_sql("BEGIN")
+        dbapi_conn.execute("BEGIN")
     else:
         conn.info[_MODE] = "immediate"
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_conn.execute("BEGIN IMMEDIATE")
 
 
 _READS = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "EXPLAIN")
