@@ -81,7 +81,7 @@ def _forms(complaint: Complaint, bind: str | None = None) -> dict:
 @bp.route("/<reference>", methods=["GET", "POST"])
 @require_role("agent")
 def detail(reference: str):
-    complaint = complaint_for_staff(reference)
+    complaint = complaint_for_staff(reference, page=request.method == "GET")
     action = request.form.get("action") if request.method == "POST" else None
     forms = _forms(complaint, action)
     if action in forms and forms[action].validate_on_submit():

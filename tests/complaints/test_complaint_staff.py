@@ -338,3 +338,25 @@ def test_the_queue_runs_the_same_statements_for_3_and_for_30_complaints(app, cli
     session.expire_all()
     assert session.scalars(select(func.count()).select_from(AuditEvent)
                            .where(AuditEvent.action == "complaint.queue_viewed")).one() == 3
+
+
+def test_the_complaint_page_runs_the_same_statements_whoever_wrote_its_notes(app, client, login, create_staff,
+                                                                           make_complaint, session):
+    """The note authors are among the staff loaded for the assignee choice: no statement per author or per note."""
+    from portal.complaints.models import ComplaintNote
+    from tests.statements import statements_of
+
+    agent, others = create_staff(display_name="钱办理"), [create_staff(display_name=f"同事{i}") for i in range(3)]
+    complaint = make_complaint()
+    login(client, agent)
+    session.add(ComplaintNote(complaint_id=complaint.id, staff_id=agent.id, body="第一条"))
+    session.commit()
+    url = f"/staff/complaints/{complaint.reference}"
+    few = statements_of(app, client, url)
+    for i in range(12):
+        session.add(ComplaintNote(complaint_id=complaint.id, staff_id=others[i % 3].id, body=f"备注{i}"))
+    session.commit()
+    many = statements_of(app, client, url)
+    assert len(many) == len(few)
+    page = client.get(url).get_data(as_text=True)
+    assert all(f"同事{i}" in page for i in range(3)) and "备注11" in page
