@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from portal.i18n import current_locale, local_today
-from portal.loans import queries
+from portal.loans import page, queries
 from portal.security import gate
 
 bp = Blueprint("loans", __name__, url_prefix="/loans")
@@ -23,7 +23,8 @@ def index():
 @bp.route("/<loan_ref>")
 def detail(loan_ref: str):
     loan = queries.loan_for_borrower(current_user, loan_ref)
-    return render_template("loans/detail.html", page=queries.loan_view(current_user, loan, local_today()))
+    view = queries.loan_view(current_user, loan, local_today())
+    return render_template("loans/detail.html", page=view, schedule=page.schedule(view))
 
 
 @lru_cache(maxsize=1)

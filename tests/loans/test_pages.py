@@ -93,7 +93,16 @@ HAND_DATES = ("2026年2月14日", "2026年3月16日", "2026年4月15日")
 
 
 def _cells(fragment: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<(?:td|dd)[^>]*>(.*?)</(?:td|dd)>", fragment, re.S)]
+    return [re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<(td|dd|th)[^>]*>(.*?)</\1>", fragment, re.S) for c in [c[1]]]
+
+
+def schedule_rows(text: str) -> list[list[str]]:
+    """Every row of the page's schedule tables (one table per group: due, paid, not yet due), in instalment order:
+    each cell's text, the row header (the instalment's number) first."""
+    bodies = re.findall(r'<table class="table schedule">.*?<tbody>(.*?)</tbody>', text, re.S)
+    rows = [_cells(r) for body in bodies for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    return sorted(rows, key=lambda cells: int(cells[0]))
 
 
 @pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
@@ -102,23 +111,22 @@ def test_every_schedule_row_and_the_chart_match_a_hand_calculation(client, login
     login(client, borrower)
     response, text = get(client, f"/loans/{loan.loan_ref}", locale)
     assert response.status_code == 200
-    # the table (wide screens): one row per instalment, every amount in its column
-    # (grouped: instalments due first, then the paid and the not-yet-due ones behind <details>)
-    bodies = re.findall(r'<div class="schedule-table">.*?<tbody>(.*?)</tbody>', text, re.S)
-    rows = sorted((r for body in bodies for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)),
-                  key=lambda r: int(_cells(r)[0]))
+    # one table per group (instalments due first, then the paid and the not-yet-due ones behind <details>), each
+    # instalment in exactly one of them, every amount in its column; phones lay the same rows out as cards
+    rows = schedule_rows(text)
+    section = text[text.index('id="schedule-title"'):]
+    section = section[:section.index("</section>")]
+    assert all(section.count(day) == 1 for day in HAND_DATES)  # rendered once, not once per layout
     assert len(rows) == len(HAND_ROWS)
-    for seq, (row, expected, day) in enumerate(zip(rows, HAND_ROWS, HAND_DATES), 1):
-        cells = _cells(row)
-        assert cells[:2] == [str(seq), day]
-        assert cells[2:8] == [yuan(fen, locale) for fen in expected], seq
-    # the cards (phones): scheduled, penalty, paid, unpaid per instalment
-    cards = sorted(re.findall(r'<li class="card schedule-card[^"]*">(.*?)</li>', text, re.S),
-                   key=lambda c: int(re.search(r"第 (\d+) 期|Instalment (\d+)", c).group(1)))
-    assert len(cards) == len(HAND_ROWS)
-    for card, (principal, interest, fees, penalty, paid, unpaid) in zip(cards, HAND_ROWS):
-        assert _cells(card) == [yuan(principal + interest + fees, locale), yuan(penalty, locale), yuan(paid, locale),
-                                yuan(unpaid, locale)]
+    states = {"zh_Hans": ["已还", "逾期 40 天", "逾期 10 天"], "zh_Hant": ["已還", "逾期 40 天", "逾期 10 天"]}
+    for seq, (cells, expected, day, state) in enumerate(zip(rows, HAND_ROWS, HAND_DATES, states[locale]), 1):
+        assert cells[:3] == [str(seq), day, state], seq
+        assert cells[3:9] == [yuan(fen, locale) for fen in expected], seq
+    # each cell names its column (the card layout shows it), the same names as the table's header row
+    table = text[text.index('<table class="table schedule">'):]
+    head = _cells(table[:table.index("</thead>")])
+    first_row = re.search(r"<tbody>.*?<tr[^>]*>(.*?)</tr>", table, re.S).group(1)
+    assert re.findall(r'data-label="([^"]*)"', first_row) == head
     # the chart: its text alternative and its legend
     paid, owed = 70000, 12496 + 225 + 41000 + 200
     legend = text[text.index('<ul class="chart-legend">'):text.index("</ul>", text.index('<ul class="chart-legend">'))]
@@ -227,7 +235,9 @@ def test_panels_show_badges_and_replace_the_schedule(client, login, hand_loan, p
     assert "PLAN-BADGE" in text and 'href="/plans/1"' in text
     response, text = get(client, f"/loans/{loan.loan_ref}")
     assert "PLAN-BADGE" in text and "PANEL-BODY" in text
-    assert "schedule-table" not in text  # the accepted plan replaces the contract schedule
+    # the accepted plan replaces the contract schedule: it is only in the folded "replaced by your plan" part
+    folded = text[text.index('<details class="contract-schedule">'):]
+    assert text.count('class="table schedule"') == folded[:folded.index("</details>")].count('class="table schedule"') == 1
     assert panel_provider == [1, 1]
 
 
@@ -301,10 +311,10 @@ def test_paid_and_future_instalments_are_collapsed_unpaid_ones_open(client, logi
     _response, text = get(client, f"/loans/{loan.loan_ref}")
     section = text.split('id="schedule-title"', 1)[1].split("</section>", 1)[0]
     shown, rest = section.split('<details class="instalment-group" id="instalments-paid">', 1)
-    assert "第 2 期" in shown and "第 1 期" not in shown and "第 3 期" not in shown
     paid, later = rest.split('<details class="instalment-group" id="instalments-later">', 1)
-    assert "1 期已还清" in paid and "第 1 期" in paid
-    assert "1 期尚未到期" in later and "第 3 期" in later
+    assert [r[0] for r in schedule_rows(shown)] == ["2"]
+    assert "1 期已还清" in paid and [r[0] for r in schedule_rows(paid)] == ["1"]
+    assert "1 期尚未到期" in later and [r[0] for r in schedule_rows(later)] == ["3"]
 
 
 def test_the_page_says_whether_this_loans_charges_are_above_24_percent(client, login, create_borrower, create_loan):
