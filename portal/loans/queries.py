@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import bindparam, literal, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.loans import page, rules
@@ -22,7 +22,11 @@ _BORROWER = bindparam("borrower_id")
 _ORDER = (Loan.start_date, Loan.id)  # the order of /loans and of the home
 _LOANS = select(Loan).where(Loan.borrower_id == _BORROWER).order_by(*_ORDER)
 _LOANS_LOADED = _LOANS.options(*_LOAD)
-_LOAN = select(Loan).where(Loan.loan_ref == bindparam("loan_ref"), Loan.borrower_id == _BORROWER).options(*_LOAD)
+# One loan: its schedule joined (a row per instalment), its payments lazily loaded when first read — for a single
+# loan the same statement as selectinload and less work; both collections joined would give instalments × payments
+# rows.
+_LOAN = (select(Loan).where(Loan.loan_ref == bindparam("loan_ref"), Loan.borrower_id == _BORROWER)
+         .options(joinedload(Loan.instalments)))
 _FIGURES = (select(Loan.id, Loan.loan_ref, Loan.penalty_daily_rate).where(Loan.borrower_id == _BORROWER)
             .order_by(*_ORDER))
 _MINE = select(Loan.id).where(Loan.borrower_id == _BORROWER).scalar_subquery()
@@ -46,8 +50,9 @@ def loans_of(borrower) -> list[Loan]:
 
 
 def loan_for_borrower(borrower, loan_ref: str) -> Loan:
-    """One loan of this borrower, or 404 (the same answer for another person's loan and a missing one)."""
-    loan = db.session.scalar(_LOAN, {"loan_ref": loan_ref, "borrower_id": borrower.id})
+    """One loan of this borrower, or 404 (the same answer for another person's loan and a missing one): the loan
+    and its schedule in one statement, its payments in a second one when first read (``_LOAN``)."""
+    loan = db.session.scalars(_LOAN, {"loan_ref": loan_ref, "borrower_id": borrower.id}).unique().one_or_none()
     if loan is None:
         abort(404)
     return loan

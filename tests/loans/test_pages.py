@@ -283,6 +283,22 @@ def test_constant_number_of_queries(app, client, login, create_borrower, create_
     assert counts[5][0] <= 8 and counts[5][1] <= 8
 
 
+def test_the_loan_page_reads_the_loan_and_its_schedule_in_one_statement_and_its_payments_in_another(
+        app, client, login, hand_loan):
+    borrower, loan = hand_loan
+    login(client, borrower)
+    client.get(f"/loans/{loan.loan_ref}")  # warm up (session row refresh)
+    with count_queries(app) as statements:
+        response, text = get(client, f"/loans/{loan.loan_ref}")
+    assert response.status_code == 200 and yuan(53921, "zh_Hans") in text
+    reads = [" ".join(s.split()) for s in statements if s.lstrip().upper().startswith("SELECT")]
+    loans = [s for s in reads if " FROM loans" in s]
+    assert len(loans) == 1 and "JOIN instalments" in loans[0]
+    assert sum(" FROM instalments" in s for s in reads) == 0
+    assert sum(" FROM payments" in s for s in reads) == 1
+    assert len(statements) <= 8, statements
+
+
 def test_no_24_percent_warning_when_the_contract_cost_is_below_it(client, login, create_borrower, create_loan):
     borrower = create_borrower()
     # 1,200.00 over 3 months with 2.00 interest a month: about 4 % a year; the penalty rate alone is 18.25 %.
