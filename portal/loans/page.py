@@ -12,15 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
-from portal.i18n import current_locale, format_day, format_locale, money_format
+from portal.i18n import current_locale
 from portal.loans import rules
 from portal.loans.labels import LoanState, describe
 from portal.loans.models import Loan
 from portal.loans.panels import LoanPanel, panels_for
-from portal.numbers import nowrap_plain
 
 
 @dataclass(frozen=True)
@@ -224,95 +221,3 @@ def loan_page(borrower, loan: Loan, as_of: date) -> LoanPage:
 def dashboard(borrower, loans: list[Loan], as_of: date) -> Dashboard:
     pages = tuple(loan_pages(borrower, loans, as_of))
     return Dashboard(pages, sum(p.due_now_fen for p in pages), sum(p.outstanding_fen for p in pages), as_of)
-
-
-@dataclass(frozen=True)
-class ScheduleLabels:
-    """The schedule table's column names (also each cell's label where the rows are laid out as cards)."""
-    seq: Markup
-    due_date: Markup
-    status: Markup
-    principal: Markup
-    interest: Markup
-    fees: Markup
-    penalty: Markup
-    paid: Markup
-    unpaid: Markup
-    caption: Markup
-
-
-@dataclass(frozen=True)
-class ScheduleRow:
-    """One instalment as the schedule table shows it, every figure formatted for the reader."""
-    seq: int
-    state: str          # paid | overdue | due | part_paid | upcoming (the row's style)
-    due_date: str
-    status: str         # the state in words
-    principal: Markup
-    interest: Markup
-    fees: Markup
-    penalty: Markup
-    paid: Markup
-    unpaid: Markup
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """A loan page's contract schedule in the reader's locale, formatted once: every instalment (``rows``, in order)
-    and the groups the borrower's page shows (due and unpaid, paid, not yet due)."""
-    labels: ScheduleLabels
-    rows: tuple[ScheduleRow, ...]
-    due: tuple[ScheduleRow, ...]
-    paid: tuple[ScheduleRow, ...]
-    later: tuple[ScheduleRow, ...]
-
-
-def schedule_labels() -> ScheduleLabels:
-    # Translators: loan schedule table header: the instalment's number (1, 2, 3…)
-    number = _("No.")
-    # Translators: loan schedule: the amount already repaid for this instalment
-    paid = _("Paid")
-    return ScheduleLabels(*(escape(text) for text in (
-        number, _("Due date"), _("Status"), _("Principal"), _("Interest"), _("Fees"), _("Penalty interest"), paid,
-        _("Still unpaid"), _("Repayment schedule"))))
-
-
-def _state_text(row: rules.InstalmentStatus, state: str) -> str:
-    if state == "paid":
-        return _("Paid")
-    if state == "overdue":
-        return _("Overdue %(days)d days", days=row.days_overdue)
-    if state == "due":
-        return _("Due today")
-    if state == "part_paid":
-        return _("Partly paid, not yet due")
-    return _("Not yet due")
-
-
-def schedule(page: LoanPage) -> Schedule:
-    """``page``'s contract schedule for the loan pages (the borrower's and the staff's), in the request's locale:
-    each amount, date and state in words formatted once, so the templates only lay the table out."""
-    code = format_locale()
-    to_money, amounts, words = money_format(code), {}, {}
-
-    def money(fen: int) -> Markup:
-        text = amounts.get(fen)
-        if text is None:
-            text = amounts[fen] = nowrap_plain(to_money(fen))
-        return text
-
-    rows, seen = [], {}
-    for r in page.status.instalments:
-        state = r.state
-        key = (state, r.days_overdue if state == "overdue" else 0)
-        status = words.get(key)
-        if status is None:
-            status = words[key] = _state_text(r, state)
-        row = ScheduleRow(r.seq, state, format_day(r.due_date, code), status, money(r.principal_fen),
-                          money(r.interest_fen), money(r.fee_fen), money(r.penalty_accrued_fen), money(r.paid_fen),
-                          money(r.unpaid_fen))
-        rows.append(row)
-        seen[r.seq] = row
-    return Schedule(schedule_labels(), tuple(rows), tuple(seen[r.seq] for r in page.instalments_due),
-                    tuple(seen[r.seq] for r in page.instalments_paid),
-                    tuple(seen[r.seq] for r in page.instalments_later))

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from portal.i18n import current_locale, local_today
-from portal.loans import page, queries
+from portal.loans import queries, tables
 from portal.security import gate
 
 bp = Blueprint("loans", __name__, url_prefix="/loans")
@@ -24,7 +24,7 @@ def index():
 def detail(loan_ref: str):
     loan = queries.loan_for_borrower(current_user, loan_ref)
     view = queries.loan_view(current_user, loan, local_today())
-    return render_template("loans/detail.html", page=view, schedule=page.schedule(view))
+    return render_template("loans/detail.html", page=view, tables=tables.tables(view))
 
 
 @lru_cache(maxsize=1)

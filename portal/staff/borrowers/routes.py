@@ -13,7 +13,7 @@ from portal.contacts import queries as contact_queries
 from portal.complaints.forms import choice_list
 from portal.extensions import db
 from portal.i18n import local_today
-from portal.loans import page as loan_page
+from portal.loans import tables as loan_tables
 from portal.loans import queries as loan_queries
 from portal.orm import utcnow
 from portal.security import gate
@@ -112,7 +112,7 @@ def loan(borrower_id: int, loan_ref: str):
     page = loan_queries.loan_view(borrower, loan, local_today())
     services.loan_viewed(borrower, loan)
     return render_template("staff/borrowers/loan.html", borrower=borrower, page=page,
-                           schedule=loan_page.schedule(page))
+                           tables=loan_tables.tables(page))
 
 
 @bp.route("/<int:borrower_id>/complaints/new", methods=["GET", "POST"])
