@@ -65,6 +65,8 @@ def test_account_numbers_are_grouped_but_copy_as_one_run_of_digits():
     assert html.startswith('<span class="account-number" translate="no">')
     assert re.sub(r"<[^>]+>", "", html) == "1100200030004000501"  # no spaces in what is copied
     assert html.count("<span>") == 5
+    assert str(account_number("12<34 5&6")) == ('<span class="account-number" translate="no"><span>12&lt;3</span>'
+                                               '<span>45&amp;6</span></span>')  # anything else is escaped
 
 
 # --- over rendered pages ---------------------------------------------------------------------------------------
