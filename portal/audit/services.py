@@ -52,11 +52,12 @@ def record_read(action: str, obj_type: str = "", obj_id: object = "", *, staff=N
     """Append the audit event of a read (a staff view of personal data): the same row as ``record`` writes, kept
     until the request's transaction commits and then inserted with its siblings in one Core statement (no ORM
     object, no flush; on SQLite the write lock is taken only at the commit point). A rollback drops it, as it
-    drops an added object. Inside a savepoint it is an added object, as ``record`` makes (undoing the savepoint undoes it)."""
+    drops an added object. Inside a savepoint, or after objects added and not yet flushed, it is an added object as ``record`` makes
+    (undoing the savepoint undoes it; the rows keep the order of the calls)."""
     session = db.session()
     values = _values(action, obj_type, obj_id, staff, borrower, detail)
-    if session.in_nested_transaction():
-        session.add(AuditEvent(**values))
+    if session.in_nested_transaction() or session.new:
+        session.add(AuditEvent(**values))  # after added objects: flushed with them, in the order of the calls
     else:
         if not session.in_transaction():
             session.begin()  # as session.add would: the row belongs to the transaction that starts now
@@ -69,7 +70,8 @@ def _write_reads(session: Session) -> None:
         return
     rows = session.info.pop(_PENDING, None)
     if rows:
-        session.execute(_INSERT, rows)
+        with session.no_autoflush:  # recorded before anything still pending: inserted before its flush
+            session.execute(_INSERT, rows)
 
 
 @event.listens_for(Session, "after_transaction_end")

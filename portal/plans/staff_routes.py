@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.audit.services import record
+from portal.audit.services import record_read
 from portal.extensions import db
 from portal.i18n import local_today
 from portal.plans import queries, rules, services
@@ -62,7 +62,7 @@ def _render(p, status=200, counter_preview=None, counter_error=None, **forms):
 @bp.route("/<int:proposal_id>")
 def detail(proposal_id: int):
     p = queries.proposal_for_staff(proposal_id)
-    record("plan.viewed", "plan", p.id)  # the budget and hardship are personal data
+    record_read("plan.viewed", "plan", p.id)  # the budget and hardship are personal data
     return _render(p)
 
 
@@ -152,7 +152,7 @@ def proof(proposal_id: int, proof_id: int):
     item = next((x for x in p.proofs if x.id == proof_id), None)
     if item is None:
         abort(404)
-    record("plan.proof_downloaded", "plan", p.id, proof=item.id, sha256=item.sha256)
+    record_read("plan.proof_downloaded", "plan", p.id, proof=item.id, sha256=item.sha256)
     from portal.uploads import EXTENSIONS
 
     return download(item.stored_name, item.mime, f"plan-{p.id}-proof-{item.id}.{EXTENSIONS.get(item.mime, 'bin')}")

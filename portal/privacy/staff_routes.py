@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.audit.services import record
+from portal.audit.services import record_read
 from portal.i18n import local_today
 from portal.privacy import queries, services
 from portal.privacy.forms import AnswerForm
@@ -37,7 +37,7 @@ def _render(item, form=None, status=200):
 @bp.route("/<int:request_id>")
 def detail(request_id: int):
     item = queries.request_for_staff(request_id)
-    record("data_request.viewed", "data_request", item.reference)  # a staff read of personal data
+    record_read("data_request.viewed", "data_request", item.reference)  # a staff read of personal data
     return _render(item)[0]
 
 

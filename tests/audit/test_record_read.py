@@ -19,6 +19,7 @@ def test_the_same_row_as_record_and_only_at_commit(app, session, create_staff, c
     staff, borrower = create_staff(), create_borrower()
     with app.test_request_context(environ_base={"REMOTE_ADDR": "10.1.2.3"}):
         record("borrower.viewed", "borrower", borrower.id, staff=staff, reason="电话", n=2)
+        db.session.commit()
         record_read("borrower.viewed", "borrower", borrower.id, staff=staff, reason="电话", n=2)
         record_read("borrower.contacts_viewed", "borrower", borrower.id, borrower=borrower)
         db.session.flush()
@@ -49,3 +50,13 @@ def test_a_rollback_drops_it_and_a_savepoint_keeps_its_own(app, session, create_
         db.session.close()
     # d was added inside its savepoint (an object, flushed when the savepoint was released), b at the commit point
     assert sorted(r[3] for r in _rows(session)) == ["b.viewed", "d.viewed"]
+
+
+def test_after_added_objects_it_keeps_the_order_of_the_calls(app, session, create_staff):
+    staff = create_staff()
+    with app.test_request_context():
+        record_read("a.viewed", staff=staff)
+        record("b.changed", staff=staff)
+        record_read("c.viewed", staff=staff)  # b is not flushed yet: c is added after it
+        db.session.commit()
+    assert [r[3] for r in _rows(session)] == ["a.viewed", "b.changed", "c.viewed"]

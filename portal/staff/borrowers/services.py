@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from portal.accounts.models import Borrower, StaffUser
-from portal.audit.services import record
+from portal.audit.services import record, record_read
 from portal.complaints import services as complaints
 from portal.complaints.models import Complaint
 from portal.extensions import db
@@ -13,17 +13,17 @@ AUDIT_QUERY_LENGTH = 200
 
 
 def searched(raw: str, q: Query | None, results: Results | None, after: int | None) -> None:
-    record("borrower.searched", "borrower", "", query=(raw or "")[:AUDIT_QUERY_LENGTH],
-           kinds=q.kinds if q else [], results=len(results.rows) if results else 0, after=after or "")
+    record_read("borrower.searched", "borrower", "", query=(raw or "")[:AUDIT_QUERY_LENGTH],
+                kinds=q.kinds if q else [], results=len(results.rows) if results else 0, after=after or "")
 
 
 def viewed(borrower: Borrower, query: str | None) -> None:
-    record("borrower.viewed", "borrower", borrower.id, query=(query or "")[:AUDIT_QUERY_LENGTH])
+    record_read("borrower.viewed", "borrower", borrower.id, query=(query or "")[:AUDIT_QUERY_LENGTH])
 
 
 def contacts_viewed(borrower: Borrower, after: str | None) -> None:
     """The contact log shows who was called at which number: a view of personal data."""
-    record("borrower.contacts_viewed", "borrower", borrower.id, after=(after or "")[:40])
+    record_read("borrower.contacts_viewed", "borrower", borrower.id, after=(after or "")[:40])
 
 
 def personal_data_shown(borrower: Borrower) -> None:
@@ -49,4 +49,4 @@ def take_complaint(borrower: Borrower, filing: complaints.Filing, actor: StaffUs
 
 
 def loan_viewed(borrower: Borrower, loan) -> None:
-    record("loan.viewed", "loan", loan.loan_ref, borrower_id=borrower.id)
+    record_read("loan.viewed", "loan", loan.loan_ref, borrower_id=borrower.id)
