@@ -12,7 +12,7 @@ from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import Domain, get_locale, get_translations
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from portal.extensions import babel
@@ -314,32 +314,34 @@ def template_gettext(translations) -> dict:
     """The template's ``_``/``gettext``/``ngettext``/``pgettext``/``npgettext`` bound to one catalogue: the page
     looks its translations object up once, instead of Flask-Babel's lookup (request context, locale, domain,
     cache) on every string. Same behaviour as Jinja's new-style gettext that Flask-Babel installs: the result is
-    marked safe when autoescaping and always %-formatted with the named variables (escaped)."""
+    marked safe when autoescaping and always %-formatted with the named variables (escaped). They take the
+    evaluation context only (``pass_eval_context``), not the template context, which Jinja copies on every call
+    made inside a loop or block."""
     lookup, plural = translations.ugettext, translations.ungettext
     context_lookup, context_plural = translations.upgettext, translations.unpgettext
 
-    @pass_context
-    def gettext(__context, __string, **variables):
+    @pass_eval_context
+    def gettext(__eval_ctx, __string, **variables):
         rv = lookup(__string)
-        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+        return (Markup(rv) if __eval_ctx.autoescape else rv) % variables
 
-    @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
+    @pass_eval_context
+    def ngettext(__eval_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("num", __num)
         rv = plural(__singular, __plural, __num)
-        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+        return (Markup(rv) if __eval_ctx.autoescape else rv) % variables
 
-    @pass_context
-    def pgettext(__context, __string_ctx, __string, **variables):
+    @pass_eval_context
+    def pgettext(__eval_ctx, __string_ctx, __string, **variables):
         variables.setdefault("context", __string_ctx)
         rv = context_lookup(__string_ctx, __string)
-        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+        return (Markup(rv) if __eval_ctx.autoescape else rv) % variables
 
-    @pass_context
-    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+    @pass_eval_context
+    def npgettext(__eval_ctx, __string_ctx, __singular, __plural, __num, **variables):
         variables.setdefault("context", __string_ctx)
         variables.setdefault("num", __num)
         rv = context_plural(__string_ctx, __singular, __plural, __num)
-        return (Markup(rv) if __context.eval_ctx.autoescape else rv) % variables
+        return (Markup(rv) if __eval_ctx.autoescape else rv) % variables
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
