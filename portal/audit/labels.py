@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "data_request.viewed": _l("viewed a personal information request"),
     "loan.viewed": _l("viewed a loan"),
     "loan.viewed_for_visit": _l("viewed a loan to propose a visit"),
+    "plan.queue_viewed": _l("viewed the repayment plan queue"),
     "plan.submitted": _l("submitted a repayment plan"),
     "plan.review_started": _l("started reviewing a repayment plan"),
     "plan.approved": _l("approved a repayment plan"),

@@ -34,6 +34,7 @@ def queue():
     if which not in queries.QUEUE_FILTERS:
         which = "waiting"
     proposals, next_key = queries.staff_queue(which, request.args.get("after"))
+    record_read("plan.queue_viewed", "plan", "", status=which)  # the list names the borrowers
     return render_template("staff/plans/queue.html", proposals=proposals, which=which, next_key=next_key)
 
 

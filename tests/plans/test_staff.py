@@ -50,6 +50,8 @@ def test_queue_and_detail_are_audited(app, login, create_staff, proposal):
     agent = staff_client(app, login, create_staff(role="agent"))
     queue = agent.get("/staff/plans")
     assert queue.status_code == 200 and fresh(proposal).loan.loan_ref in text(queue)
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "plan.queue_viewed")).all() == [
+        "plan.queue_viewed"]  # the queue names the borrowers
     detail = agent.get(f"/staff/plans/{proposal.id}")
     assert detail.status_code == 200 and "公司裁員" in text(detail)
     assert "plan.viewed" in actions(proposal)
