@@ -58,13 +58,13 @@ def test_loaded_once_per_request_and_read_again_after_a_write(app, session, crea
         assert len(open_visits(me)) == 1
 
 
-def test_the_homes_figures_are_the_loan_pages_for_every_demo_borrower(app, session):
+def test_the_homes_and_the_cards_figures_are_the_loan_pages_for_every_demo_borrower(app, session):
     from flask_babel import force_locale
     from sqlalchemy import select
 
     from portal import demo
     from portal.accounts.models import Borrower
-    from portal.loans.queries import loan_view, loans_for_borrower, standings
+    from portal.loans.queries import dashboard, loan_view, loans_for_borrower, standings
 
     today = local_today()
     with app.test_request_context():
@@ -75,6 +75,13 @@ def test_the_homes_figures_are_the_loan_pages_for_every_demo_borrower(app, sessi
             home = standings(borrower, today)
             pages = [loan_view(borrower, loan, today) for loan in loans_for_borrower(borrower)]
             assert [ref for ref, _s in home] == [p.ref for p in pages]
+            board = dashboard(borrower, today)  # /loans: a card per loan, the same words and figures as its page
+            assert [c.ref for c in board.loans] == [p.ref for p in pages]
+            for c, p in zip(board.loans, pages):
+                assert (c.loan_id, c.product, c.badges, c.state, c.due_now_fen, c.outstanding_fen) == \
+                    (p.loan_id, p.product, p.badges, p.state, p.due_now_fen, p.outstanding_fen)
+            assert (board.due_now_fen, board.outstanding_fen) == \
+                (sum(p.due_now_fen for p in pages), sum(p.outstanding_fen for p in pages))
             for (_ref, told), p in zip(home, pages):
                 assert (told.due_now_fen, told.pay_by, told.next_fen, told.standing, told.overdue) == \
                     (p.state.due_now_fen, p.state.pay_by, p.state.next_fen, p.state.standing, p.state.overdue)

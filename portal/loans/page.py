@@ -2,8 +2,9 @@
 
 Everything a loan page shows — the contract's status, an agreed plan and its payments, the cost and the 24 %
 verdict, the timeline, the chart's geometry, the repayment channels and the words of ``labels.describe`` — is
-computed here, in one pass, into frozen dataclasses. ``/loans``, the loan page, the staff borrower pages and the
-API read these objects; templates only format and lay them out (no arithmetic, no rules).
+computed here, in one pass, into frozen dataclasses. The loan page, the staff loan page and the API read these
+objects; ``/loans`` and the staff borrower page read ``LoanCard`` (the part the cards show, by the same code).
+Templates only format and lay them out (no arithmetic, no rules).
 """
 from __future__ import annotations
 
@@ -104,9 +105,22 @@ class LoanPage:
 
 
 @dataclass(frozen=True)
+class LoanCard:
+    """The part of a loan's page that its card on ``/loans`` (and on the staff borrower page) shows: the same
+    figures and words as the page (``_standing`` is shared), without the cost, timeline, chart or lists."""
+    loan_id: int
+    ref: str
+    product: str
+    badges: tuple[LoanPanel, ...]
+    state: LoanState
+    due_now_fen: int                       # under the plan when there is one, else the contract's
+    outstanding_fen: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
-    """Every loan of one borrower and the totals ``/loans`` shows."""
-    loans: tuple[LoanPage, ...]
+    """Every loan of one borrower as a card and the totals ``/loans`` shows."""
+    loans: tuple[LoanCard, ...]
     due_now_fen: int
     outstanding_fen: int
     as_of: date
@@ -173,19 +187,33 @@ def cost_of(loan: Loan) -> rules.CostCheck:
     return rules.cost_check(loan.principal_fen, loan.start_date, rules.schedule_of(loan), loan.penalty_daily_rate)
 
 
-def build(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...],
-          settings: rules.TimelineSettings, pay_channels: tuple[Channel, ...]) -> LoanPage:
-    """The page of a loan whose instalments and payments are loaded, with the panels other domains gave it."""
+def _standing(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...]):
+    """What the card and the page both show: the contract's status, the payments, the panel replacing the schedule,
+    the agreed plan's status, whether a proposal is pending and the words (``describe``)."""
     status = rules.status_of(loan, as_of, order)
     payments = rules.payments_of(loan)
     schedule_panel = next((p for p in panels if p.replaces_schedule), None)
-    plan = None
+    plan_status = None
     if schedule_panel is not None and schedule_panel.plan is not None:
         agreed = schedule_panel.plan
         plan_status = rules.plan_status(agreed.lines, payments, agreed.since, as_of)
-        plan = PlanView(schedule_panel, plan_status, plan_steps(plan_status))
     pending = any(p.plan_pending for p in panels)
-    state = describe(status, plan.status if plan else None, panels, pending)
+    return status, payments, schedule_panel, plan_status, pending, describe(status, plan_status, panels, pending)
+
+
+def card(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...]) -> LoanCard:
+    """The card of a loan whose instalments and payments are loaded, with the panels other domains gave it."""
+    status, _payments, _panel, plan, _pending, state = _standing(loan, panels, as_of, order)
+    return LoanCard(loan.id, loan.loan_ref, loan.product, tuple(p for p in panels if p.badge), state,
+                    plan.due_now_fen if plan else status.due_now_fen,
+                    plan.outstanding_fen if plan else status.outstanding_fen)
+
+
+def build(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...],
+          settings: rules.TimelineSettings, pay_channels: tuple[Channel, ...]) -> LoanPage:
+    """The page of a loan whose instalments and payments are loaded, with the panels other domains gave it."""
+    status, payments, schedule_panel, plan_status, pending, state = _standing(loan, panels, as_of, order)
+    plan = PlanView(schedule_panel, plan_status, plan_steps(plan_status)) if plan_status is not None else None
     rows = status.instalments
     return LoanPage(
         loan_id=loan.id, ref=loan.loan_ref, product=loan.product, principal_fen=loan.principal_fen,
@@ -219,5 +247,8 @@ def loan_page(borrower, loan: Loan, as_of: date) -> LoanPage:
 
 
 def dashboard(borrower, loans: list[Loan], as_of: date) -> Dashboard:
-    pages = tuple(loan_pages(borrower, loans, as_of))
-    return Dashboard(pages, sum(p.due_now_fen for p in pages), sum(p.outstanding_fen for p in pages), as_of)
+    """The cards of these loans of one borrower (their schedules and payments loaded) and their totals."""
+    panels = panels_for(borrower, loans)
+    order = payment_order()
+    cards = tuple(card(loan, panels[loan.id], as_of, order) for loan in loans)
+    return Dashboard(cards, sum(c.due_now_fen for c in cards), sum(c.outstanding_fen for c in cards), as_of)
