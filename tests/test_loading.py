@@ -156,3 +156,28 @@ def test_the_borrowers_pages_run_as_many_statements_for_one_loan_as_for_many(app
     assert counts[1] == counts[3], counts
     # the login session with its borrower (one statement); then each page's own loads
     assert counts[3] == {"/": 7, "/loans": 7, "/plans": 4, "/visits": 3}, counts
+
+
+def test_a_borrowers_proposals_come_with_their_loans_and_lines_in_two_statements(app, session, create_borrower,
+                                                                                  create_loan):
+    from portal.plans.queries import proposals_of
+
+    me = create_borrower()
+    loans = [create_loan(me) for _ in range(3)]
+    _plans(session, me, loans)
+    session.expunge_all()
+    with app.test_request_context("/"):
+        with statements(app) as seen:
+            got = proposals_of(me)
+            read = {p.loan.loan_ref: [(x.which, x.seq, x.amount_fen) for x in p.lines] for p in got}
+        assert len(seen) == 2  # the proposals with their loans; all their lines
+        assert read == {
+            loans[0].loan_ref: [("proposed", 1, 50_000), ("proposed", 2, 50_000)],
+            loans[1].loan_ref: [("proposed", 1, 50_000), ("proposed", 2, 50_000)],
+            loans[2].loan_ref: [("counter", i, 40_000) for i in (1, 2, 3)]
+            + [("proposed", 1, 50_000), ("proposed", 2, 50_000)],
+        }
+        assert got[0].lines[0].proposal is got[0]  # the lines' proposal without a query
+        with statements(app) as seen:
+            assert proposals_of(me) is got  # once per request
+        assert seen == []
