@@ -187,11 +187,9 @@ def cost_of(loan: Loan) -> rules.CostCheck:
     return rules.cost_check(loan.principal_fen, loan.start_date, rules.schedule_of(loan), loan.penalty_daily_rate)
 
 
-def _standing(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...]):
-    """What the card and the page both show: the contract's status, the payments, the panel replacing the schedule,
-    the agreed plan's status, whether a proposal is pending and the words (``describe``)."""
-    status = rules.status_of(loan, as_of, order)
-    payments = rules.payments_of(loan)
+def _standing(status: rules.LoanStatus, payments: list[rules.PaymentItem], panels: list[LoanPanel], as_of: date):
+    """What the card and the page both show, from the contract's status and the payments: the panel replacing the
+    schedule, the agreed plan's status, whether a proposal is pending and the words (``describe``)."""
     schedule_panel = next((p for p in panels if p.replaces_schedule), None)
     plan_status = None
     if schedule_panel is not None and schedule_panel.plan is not None:
@@ -201,9 +199,12 @@ def _standing(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str
     return status, payments, schedule_panel, plan_status, pending, describe(status, plan_status, panels, pending)
 
 
-def card(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...]) -> LoanCard:
-    """The card of a loan whose instalments and payments are loaded, with the panels other domains gave it."""
-    status, _payments, _panel, plan, _pending, state = _standing(loan, panels, as_of, order)
+def card(loan: Loan, schedule: list[rules.ScheduleItem], payments: list[rules.PaymentItem], panels: list[LoanPanel],
+         as_of: date, order: tuple[str, ...]) -> LoanCard:
+    """The card of a loan from its schedule and payments (``rules.schedule_of``/``payments_of`` items), with the
+    panels other domains gave it."""
+    status = rules.compute_status(schedule, payments, loan.penalty_daily_rate, as_of, order)
+    status, _payments, _panel, plan, _pending, state = _standing(status, payments, panels, as_of)
     return LoanCard(loan.id, loan.loan_ref, loan.product, tuple(p for p in panels if p.badge), state,
                     plan.due_now_fen if plan else status.due_now_fen,
                     plan.outstanding_fen if plan else status.outstanding_fen)
@@ -212,7 +213,8 @@ def card(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...
 def build(loan: Loan, panels: list[LoanPanel], as_of: date, order: tuple[str, ...],
           settings: rules.TimelineSettings, pay_channels: tuple[Channel, ...]) -> LoanPage:
     """The page of a loan whose instalments and payments are loaded, with the panels other domains gave it."""
-    status, payments, schedule_panel, plan_status, pending, state = _standing(loan, panels, as_of, order)
+    status, payments, schedule_panel, plan_status, pending, state = _standing(
+        rules.status_of(loan, as_of, order), rules.payments_of(loan), panels, as_of)
     plan = PlanView(schedule_panel, plan_status, plan_steps(plan_status)) if plan_status is not None else None
     rows = status.instalments
     return LoanPage(
@@ -246,9 +248,10 @@ def loan_page(borrower, loan: Loan, as_of: date) -> LoanPage:
     return loan_pages(borrower, [loan], as_of)[0]
 
 
-def dashboard(borrower, loans: list[Loan], as_of: date) -> Dashboard:
-    """The cards of these loans of one borrower (their schedules and payments loaded) and their totals."""
+def dashboard(borrower, loans: list[Loan], schedules: dict[int, list[rules.ScheduleItem]],
+              payments: dict[int, list[rules.PaymentItem]], as_of: date) -> Dashboard:
+    """The cards of these loans of one borrower, from their schedules and payments by loan id, and their totals."""
     panels = panels_for(borrower, loans)
     order = payment_order()
-    cards = tuple(card(loan, panels[loan.id], as_of, order) for loan in loans)
+    cards = tuple(card(loan, schedules[loan.id], payments[loan.id], panels[loan.id], as_of, order) for loan in loans)
     return Dashboard(cards, sum(c.due_now_fen for c in cards), sum(c.outstanding_fen for c in cards), as_of)

@@ -58,9 +58,27 @@ def loan_for_borrower(borrower, loan_ref: str) -> Loan:
     return loan
 
 
+def _schedules_and_payments(borrower, loan_ids) -> tuple[dict[int, list[rules.ScheduleItem]],
+                                                          dict[int, list[rules.PaymentItem]]]:
+    """The schedules and payments of the borrower's loans (``loan_ids``: all of them) as the rules read them, by
+    loan id, in the relationships' order: one statement (``_ROWS``), no ORM objects."""
+    schedules: dict[int, list[rules.ScheduleItem]] = {loan_id: [] for loan_id in loan_ids}
+    payments: dict[int, list[rules.PaymentItem]] = {loan_id: [] for loan_id in loan_ids}
+    if schedules:
+        for loan_id, kind, seq, on, a, b, c in db.session.execute(_ROWS, {"borrower_id": borrower.id}):
+            if kind == 0:
+                schedules[loan_id].append(rules.ScheduleItem(seq, on, a, b, c))
+            else:
+                payments[loan_id].append(rules.PaymentItem(on, a))
+    return schedules, payments
+
+
 def dashboard(borrower, as_of: date) -> page.Dashboard:
-    """Every loan of the borrower as ``/loans`` shows it (``portal.loans.page``)."""
-    return page.dashboard(borrower, loans_for_borrower(borrower), as_of)
+    """Every loan of the borrower as ``/loans`` shows it (``portal.loans.page``): the loans, then their schedules
+    and payments in one statement."""
+    loans = loans_of(borrower)
+    schedules, payments = _schedules_and_payments(borrower, [loan.id for loan in loans])
+    return page.dashboard(borrower, loans, schedules, payments, as_of)
 
 
 def loan_view(borrower, loan: Loan, as_of: date) -> page.LoanPage:
@@ -76,13 +94,7 @@ def standings(borrower, as_of: date) -> list[tuple[str, Standing]]:
     loans = db.session.execute(_FIGURES, {"borrower_id": borrower.id}).all()
     if not loans:
         return []
-    schedules: dict[int, list[rules.ScheduleItem]] = {loan.id: [] for loan in loans}
-    payments: dict[int, list[rules.PaymentItem]] = {loan.id: [] for loan in loans}
-    for loan_id, kind, seq, on, a, b, c in db.session.execute(_ROWS, {"borrower_id": borrower.id}):
-        if kind == 0:
-            schedules[loan_id].append(rules.ScheduleItem(seq, on, a, b, c))
-        else:
-            payments[loan_id].append(rules.PaymentItem(on, a))
+    schedules, payments = _schedules_and_payments(borrower, [loan.id for loan in loans])
     plans = agreed_plans(borrower, loans)
     order = page.payment_order()
     out = []
