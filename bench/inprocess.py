@@ -46,6 +46,7 @@ PAGES = [
     ("/visits", "/visits", "borrower"),
     ("/complaints", "/complaints", "borrower"),
     ("/contacts", "/contacts", "borrower"),
+    ("/staff/", "/staff/", "staff"),
     ("/staff/complaints", "/staff/complaints", "staff"),
 ]
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import and_, exists, func, or_, select, text, tuple_
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal.accounts.models import StaffUser
 from portal.complaints import rules
@@ -182,13 +182,23 @@ def _start_of(day: date):
     return datetime.combine(day, time.min, tzinfo=lender_tz())
 
 
-def open_for(staff_id: int) -> list[Complaint]:
-    """Open complaints assigned to this person or to nobody, nearest deadline first (for 'my work')."""
-    query = (select(Complaint).where(is_open,
-                                     or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
-             .options(selectinload(Complaint.borrower))
-             .order_by(Complaint.queue_due, Complaint.id).limit(HOME_LIMIT))
-    return list(db.session.scalars(query))
+def _first_and_count(condition: tuple, order: tuple, limit: int) -> tuple[list[Complaint], int]:
+    """The first ``limit`` complaints meeting ``condition`` with their borrowers, and how many meet it: one
+    statement (the count an uncorrelated scalar subquery, run once; the borrower joined, not loaded apart)."""
+    total = select(func.count(Complaint.id)).where(*condition).correlate(None).scalar_subquery()
+    found = db.session.execute(select(Complaint, total).where(*condition).options(joinedload(Complaint.borrower))
+                               .order_by(*order).limit(limit)).all()
+    return [row[0] for row in found], (found[0][1] if found else 0)
+
+
+def _mine(staff_id: int):
+    return or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None))
+
+
+def open_for(staff_id: int) -> tuple[list[Complaint], int]:
+    """Open complaints assigned to this person or to nobody, nearest deadline first (for 'my work'): the first
+    rows and how many there are."""
+    return _first_and_count((is_open, _mine(staff_id)), (Complaint.queue_due, Complaint.id), HOME_LIMIT)
 
 
 def attention(ids: list[int]) -> set[int]:
@@ -236,24 +246,13 @@ def _closed_needing_attention(staff_id: int):
                        ComplaintEvidence.at > Complaint.received_at,
                        unanswered(ComplaintEvidence.complaint_id, ComplaintEvidence.at)),
         and_(Complaint.review_requested_at.is_not(None), Complaint.review_answered_at.is_(None)))
-    return (Complaint.state.in_(sorted(rules.CLOSED)), word,
-            or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))
+    return (Complaint.state.in_(sorted(rules.CLOSED)), word, _mine(staff_id))
 
 
-def closed_needing_attention(staff_id: int, limit: int = HOME_LIMIT) -> list[Complaint]:
-    """Oldest decision first: its review window (30 days from the decision) closes first."""
-    return list(db.session.scalars(
-        select(Complaint).where(*_closed_needing_attention(staff_id)).options(selectinload(Complaint.borrower))
-        .order_by(Complaint.decided_at, Complaint.id).limit(limit)))
-
-
-def count_closed_needing_attention(staff_id: int) -> int:
-    return db.session.scalar(select(func.count(Complaint.id)).where(*_closed_needing_attention(staff_id))) or 0
-
-
-def count_open_for(staff_id: int) -> int:
-    return db.session.scalar(select(func.count(Complaint.id)).where(
-        is_open, or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None)))) or 0
+def closed_needing_attention(staff_id: int, limit: int = HOME_LIMIT) -> tuple[list[Complaint], int]:
+    """Oldest decision first: its review window (30 days from the decision) closes first; the first rows and how
+    many there are."""
+    return _first_and_count(_closed_needing_attention(staff_id), (Complaint.decided_at, Complaint.id), limit)
 
 
 @dataclass

@@ -184,9 +184,10 @@ def my_work(user) -> dict:
     two sets, of which the first rows are listed."""
     today = local_today()
     rows = []
-    open_ones = queries.open_for(user.id)
+    open_ones, open_count = queries.open_for(user.id)
+    closed, closed_count = queries.closed_needing_attention(user.id)
     waiting = queries.attention([c.id for c in open_ones])
-    for c in queries.closed_needing_attention(user.id):
+    for c in closed:
         if c.review_pending:  # ordered by the day it was asked for; the law sets no date for the answer
             word = _("Review requested on %(day)s: answer the request", day=fmt_date(c.review_requested_at))
             rows.append((rules.local_date(c.review_requested_at, lender_tz()),
@@ -206,6 +207,6 @@ def my_work(user) -> dict:
                            "url": url_for("staff_complaints.detail", reference=c.reference),
                            "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)}))
     rows.sort(key=lambda r: (r[0] is None, r[0] or today))
-    count = queries.count_open_for(user.id) + queries.count_closed_needing_attention(user.id)
+    count = open_count + closed_count
     return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
             "count": count, "items": [item for _due, item in rows[:queries.HOME_LIMIT]]}

@@ -121,3 +121,31 @@ def test_the_menu_built_once_per_locale_still_follows_the_role_the_page_and_the_
     client.set_cookie("portal_locale", "zh_Hant")
     assert '<a href="/staff/complaints" aria-current="page">投訴</a>' in menu("/staff/complaints")
     assert 'aria-current="page">投訴' not in menu("/staff/visits/")
+
+
+def test_the_home_runs_as_many_statements_for_30_complaints_as_for_3(app, client, agent, create_borrower):
+    from tests.statements import statements_of
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            borrower = create_borrower()
+            added.append(file(app, borrower))
+            closed = file(app, borrower, state="resolved", outcome_category="other")
+            with app.test_request_context():
+                c = db.session.get(Complaint, closed)
+                c.decided_at = c.received_at
+                services.respond(c, "not_satisfied", "没有核实")
+                db.session.commit()
+
+    added: list[int] = []
+    add(3)
+    client.get("/staff/")
+    few = statements_of(app, client, "/staff/")
+    add(27)
+    many = statements_of(app, client, "/staff/")
+    section = complaints_section(text(client.get("/staff/")))
+    assert '<span class="count">60</span>' in section and section.count("<tr class=") == 10
+    assert len(many) == len(few), (len(few), len(many))
+    # the complaints list: its rows, borrowers and count in one statement, and none per row
+    assert sum("FROM complaints" in s and "borrowers" in s for s in many) == 2
+    assert not any(s.lstrip().startswith("SELECT count") and "FROM complaints" in s for s in many)
