@@ -183,12 +183,9 @@ def _start_of(day: date):
 
 
 def _first_and_count(condition: tuple, order: tuple, limit: int) -> tuple[list[Complaint], int]:
-    """The first ``limit`` complaints meeting ``condition`` with their borrowers, and how many meet it: one
-    statement (the count an uncorrelated scalar subquery, run once; the borrower joined, not loaded apart)."""
-    total = select(func.count(Complaint.id)).where(*condition).correlate(None).scalar_subquery()
-    found = db.session.execute(select(Complaint, total).where(*condition).options(joinedload(Complaint.borrower))
-                               .order_by(*order).limit(limit)).all()
-    return [row[0] for row in found], (found[0][1] if found else 0)
+    from portal.staff.queues import first_and_count
+
+    return first_and_count(Complaint, condition, order, limit, (joinedload(Complaint.borrower),))
 
 
 def _mine(staff_id: int):

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, text, tuple_
-from sqlalchemy.orm import attributes, contains_eager, selectinload
+from sqlalchemy import bindparam, select, text, tuple_
+from sqlalchemy.orm import attributes, contains_eager, joinedload, selectinload
 
 from portal.extensions import db
 from portal.i18n import lender_tz
@@ -121,10 +121,13 @@ HOME_LIMIT = 10
 
 def queue_provider(staff) -> dict:
     """Plans waiting for staff, oldest first, for the "my work" home."""
-    count = db.session.scalar(select(func.count()).select_from(PlanProposal)
-                              .where(PlanProposal.state.in_(rules.WAITING_FOR_STAFF)))
+    from portal.staff.queues import first_and_count
+
+    # oldest first, as the waiting queue: no plan has a set deadline, age is the order
+    waiting, count = first_and_count(PlanProposal, (text(WAITING_SQL),), (PlanProposal.submitted_at, PlanProposal.id),
+                                     HOME_LIMIT, (joinedload(PlanProposal.loan), joinedload(PlanProposal.borrower)))
     items = []
-    for p in staff_queue("waiting")[0][:HOME_LIMIT]:  # oldest first: no plan has a set deadline, age is the order
+    for p in waiting:
         items.append({"label": _("Plan %(id)d · loan %(ref)s", id=p.id, ref=p.loan.loan_ref),
                       "who": p.borrower.masked_name, "url": url_for("staff_plans.detail", proposal_id=p.id),
                       "due_text": _("Waiting %(days)d days", days=age_days(p)), "urgency": None})

@@ -164,12 +164,15 @@ def staff_queue(which: str) -> list[DataRequest]:
 
 def queue_provider(staff) -> dict:
     """Open data requests, nearest deadline first, for the staff "my work" home."""
-    count = db.session.scalar(select(func.count()).select_from(DataRequest).where(DataRequest.state == rules.OPEN))
+    from portal.staff.queues import first_and_count
+
+    rows, count = first_and_count(DataRequest, (DataRequest.state == rules.OPEN,), (DataRequest.due_on, DataRequest.id),
+                                  10)
     today = local_today()
     items = [{"label": _("%(ref)s · %(kind)s", ref=r.reference, kind=kind_label(r.kind)),
               "url": url_for("staff_privacy.detail", request_id=r.id),
               "due_text": _("Answer by %(date)s", date=fmt_date(r.due_on)),
-              "urgency": complaint_rules.urgency(r.due_on, today)} for r in staff_queue("open")[:10]]
+              "urgency": complaint_rules.urgency(r.due_on, today)} for r in rows]
     return {"title": _("Data requests to answer"), "url": url_for("staff_privacy.queue"), "count": count,
             "items": items}
 

@@ -35,6 +35,20 @@ STAFF_NAV = [
 ]
 
 
+def first_and_count(entity, condition: tuple, order: tuple, limit: int, options: tuple = ()) -> tuple[list, int]:
+    """The first ``limit`` rows of ``entity`` meeting ``condition`` in ``order`` and how many meet it, in one
+    statement: the count is an uncorrelated scalar subquery (run once, also when the rows stop at ``limit``);
+    ``options`` should join what the rows show (``joinedload``) rather than load it apart."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+
+    total = select(func.count()).select_from(entity).where(*condition).correlate(None).scalar_subquery()
+    found = db.session.execute(select(entity, total).where(*condition).options(*options)
+                               .order_by(*order).limit(limit)).all()
+    return [row[0] for row in found], (found[0][1] if found else 0)
+
+
 def register_queue(app: Flask, provider: QueueProvider) -> None:
     app.extensions.setdefault("staff_queues", []).append(provider)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.extensions import db
 from portal.loans.models import Loan
@@ -67,11 +67,14 @@ def staff_visit_or_404(visit_id: int) -> Visit:
 
 def _needs_staff(now: datetime):
     """Visits waiting for staff: an answer to act on, a disputed record, or a past window not recorded."""
+    return select(Visit).where(_needs_staff_condition(now))
+
+
+def _needs_staff_condition(now: datetime):
     # A dispute that opened a complaint is handled in the complaint queue, with its deadlines.
     open_dispute = (Visit.record_answer == "disputed") & ~Visit.disputes.any(VisitDispute.complaint_ref.isnot(None))
-    return select(Visit).where(
-        (Visit.state.in_(WAITING_STATES)) | open_dispute
-        | (Visit.state.in_(SCHEDULED_STATES) & (Visit.window_end < now)))
+    return ((Visit.state.in_(WAITING_STATES)) | open_dispute
+            | (Visit.state.in_(SCHEDULED_STATES) & (Visit.window_end < now)))
 
 
 # What a row of the staff lists shows besides the visit: its loan, the borrower, the answers (one statement each
@@ -79,13 +82,17 @@ def _needs_staff(now: datetime):
 _ROW = (selectinload(Visit.loan).selectinload(Loan.borrower), selectinload(Visit.answers))
 
 
-def waiting_for_staff(now: datetime, limit: int | None = None, answers: bool = True) -> list[Visit]:
-    query = _needs_staff(now).options(*(_ROW if answers else _ROW[:1]))
+def waiting_for_staff(now: datetime, limit: int | None = None) -> list[Visit]:
+    query = _needs_staff(now).options(*_ROW)
     return list(db.session.scalars(query.order_by(Visit.window_start, Visit.id).limit(limit)))
 
 
-def count_waiting_for_staff(now: datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(_needs_staff(now).subquery()))
+def home_waiting(now: datetime, limit: int) -> tuple[list[Visit], int]:
+    """The first visits waiting for staff with their loans and borrowers, and how many wait: one statement."""
+    from portal.staff.queues import first_and_count
+
+    return first_and_count(Visit, (_needs_staff_condition(now),), (Visit.window_start, Visit.id), limit,
+                           (joinedload(Visit.loan).joinedload(Loan.borrower),))
 
 
 def upcoming(now: datetime, limit: int = 100) -> list[Visit]:

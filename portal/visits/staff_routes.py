@@ -215,13 +215,12 @@ def set_active(visitor_id: int):
 def my_work(_user) -> dict:
     now = utcnow()
     today = local_today()
-    visits = queries.waiting_for_staff(now, limit=10, answers=False)
+    visits, count = queries.home_waiting(now, limit=10)
     items = [{"label": _l("Visit %(id)s · %(state)s", id=v.id, state=state_label(v)),
               "who": v.loan.borrower.masked_name, "url": url_for("staff_visits.detail", visit_id=v.id),
               "due_text": fmt_datetime(v.window_start, "short"),
               "urgency": "overdue" if v.window_start < now
               else "due-today" if v.window_start.astimezone(lender_tz()).date() == today else None} for v in visits]
-    count = queries.count_waiting_for_staff(now)
     return {"title": _l("Visits waiting for you"), "url": url_for("staff_visits.queue"), "count": count,
             "items": items}
 
