@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import and_, exists, func, or_, select, text, tuple_
+from sqlalchemy import and_, case, exists, func, or_, select, text, tuple_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal.accounts.models import StaffUser
@@ -200,19 +200,20 @@ def open_for(staff_id: int) -> tuple[list[Complaint], int]:
 
 def attention(ids: list[int]) -> set[int]:
     """Which of these complaints have word from the complainant that no staff reply has answered yet
-    (a message, new evidence, or "not satisfied"): two grouped queries whatever the number."""
+    (a message, new evidence, or "not satisfied"): three queries whatever the number."""
     if not ids:
         return set()
-    last_staff: dict[int, object] = dict(db.session.execute(
-        select(ComplaintMessage.complaint_id, func.max(ComplaintMessage.at))
-        .where(ComplaintMessage.complaint_id.in_(ids), ComplaintMessage.author_kind == "staff")
-        .group_by(ComplaintMessage.complaint_id)).all())
+    by_staff = ComplaintMessage.author_kind == "staff"
+    last_staff: dict[int, object] = {}
     last_word: dict[int, object] = {}
-    for cid, at in db.session.execute(
-            select(ComplaintMessage.complaint_id, func.max(ComplaintMessage.at))
-            .where(ComplaintMessage.complaint_id.in_(ids), ComplaintMessage.author_kind != "staff")
-            .group_by(ComplaintMessage.complaint_id)).all():
-        last_word[cid] = at
+    for cid, staff_at, word_at in db.session.execute(  # the last staff message and the last other one, together
+            select(ComplaintMessage.complaint_id, func.max(case((by_staff, ComplaintMessage.at))),
+                   func.max(case((ComplaintMessage.author_kind != "staff", ComplaintMessage.at))))
+            .where(ComplaintMessage.complaint_id.in_(ids)).group_by(ComplaintMessage.complaint_id)).all():
+        if staff_at is not None:
+            last_staff[cid] = staff_at
+        if word_at is not None:
+            last_word[cid] = word_at
     for cid, at in db.session.execute(
             select(ComplaintEvidence.complaint_id, func.max(ComplaintEvidence.at))
             .join(Complaint, Complaint.id == ComplaintEvidence.complaint_id)
