@@ -2,31 +2,12 @@
 pages run a number of statements that does not grow with the numbers of loans, plans and visits."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
-
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.i18n import lender_tz, local_today
 from portal.visits.models import Visit
-
-
-@contextmanager
-def statements(app):
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN; PostgreSQL's is implicit
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.statements import count_statements as statements
 
 
 def _visit(loan, days=1, state="proposed") -> Visit:

@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from babel.numbers import format_currency
 from jinja2 import ChoiceLoader, DictLoader
-from sqlalchemy import event
 
 import portal.loans.routes as loan_routes
-from portal.extensions import db
 from portal.loans.panels import LoanPanel, register_loan_panel
+from tests.statements import count_statements as count_queries
 
 TODAY = date(2026, 4, 25)
 FORMAT = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_HK"}
@@ -239,22 +237,6 @@ def test_panels_show_badges_and_replace_the_schedule(client, login, hand_loan, p
     folded = text[text.index('<details class="contract-schedule">'):]
     assert text.count('class="table schedule"') == folded[:folded.index("</details>")].count('class="table schedule"') == 1
     assert panel_provider == [1, 1]
-
-
-@contextmanager
-def count_queries(app):
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def _many_loans(create_loan, borrower, n):
