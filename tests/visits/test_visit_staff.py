@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.orm import utcnow
+from portal.i18n import local_today
 from portal.visits.demo import avatar_png
 from portal.visits.models import Visit, Visitor, VisitRecord, VisitRecordIsImmutable
 from tests.visits.conftest import window, workday
@@ -121,9 +121,11 @@ def test_cancel_needs_a_reason(client, agent, create_borrower, create_loan, make
 
 def test_record_after_the_visit_is_immutable_and_annotated(client, agent, create_borrower, create_loan, make_visit,
                                                            session):
-    start = utcnow() - timedelta(hours=3)
-    visit = make_visit(create_loan(create_borrower()), state="confirmed", when=(start, start + timedelta(hours=2)))
-    local = start.astimezone(window(workday(1), 9)[0].tzinfo)
+    # yesterday from 10:00 to 12:00 in the lender's time zone: past at any hour the suite runs, and the record's
+    # times fall on the visit's day (a window started 3 hours ago crossed midnight when run at 18:30–19:00 UTC)
+    start, end = window(local_today() - timedelta(days=1), 10)
+    visit = make_visit(create_loan(create_borrower()), state="confirmed", when=(start, end))
+    local = start
     data = {"record-version": str(visit.version), "record-held": "yes",
             "record-arrived": local.strftime("%H:%M"),
             "record-departed": (local + timedelta(minutes=30)).strftime("%H:%M"),
