@@ -9,6 +9,7 @@ import pytest
 
 from portal.extensions import db
 from portal.notify.texts import render_sms
+from portal.i18n import local_today
 from portal.orm import utcnow
 from tests.plans.conftest import BUDGET, overdue_loan, propose  # noqa: F401 - fixtures
 from tests.plans.test_staff import fresh, staff_client
@@ -79,9 +80,10 @@ def test_visit_messages(app, client, login, create_staff, create_borrower, creat
     client.post(f"/staff/visits/{visit_id}/cancel", data={"cancel-version": "1", "cancel-reason": "借款人已还款"})
     assert outbox()[-1]["template"] == "visit_cancelled" and in_script(app, outbox()[-1], locale)
 
-    start = utcnow() - timedelta(hours=3)
-    held = make_visit(loan, state="confirmed", when=(start, start + timedelta(hours=2)), code="HLD234")
-    local = start.astimezone(window(workday(1), 9)[0].tzinfo)
+    # yesterday 10:00-12:00 local: past at any hour, and the record's times fall on the visit's day
+    start, end = window(local_today() - timedelta(days=1), 10)
+    held = make_visit(loan, state="confirmed", when=(start, end), code="HLD234")
+    local = start
     client.post(f"/staff/visits/{held.id}/record", data={
         "record-version": str(held.version), "record-held": "yes", "record-arrived": local.strftime("%H:%M"),
         "record-departed": (local + timedelta(minutes=30)).strftime("%H:%M"), "record-met": "本人",
