@@ -207,6 +207,6 @@ def my_work(user) -> dict:
                            "url": url_for("staff_complaints.detail", reference=c.reference),
                            "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)}))
     rows.sort(key=lambda r: (r[0] is None, r[0] or today))
-    count = open_count + closed_count
+    count = open_count + closed_count  # each stops at the cap + 1: the sum is above the cap when either is
     return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
             "count": count, "items": [item for _due, item in rows[:queries.HOME_LIMIT]]}

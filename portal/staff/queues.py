@@ -35,18 +35,33 @@ STAFF_NAV = [
 ]
 
 
-def first_and_count(entity, condition: tuple, order: tuple, limit: int, options: tuple = ()) -> tuple[list, int]:
+# The home counts each list up to this many (and then says "more than"): counting a backlog of tens of thousands
+# would cost the home more than everything else it shows, and a number that large tells staff nothing more.
+COUNT_CAP = 999
+
+
+def first_and_count(entity, condition: tuple, order: tuple, limit: int, options: tuple = (),
+                    cap: int | None = None) -> tuple[list, int]:
     """The first ``limit`` rows of ``entity`` meeting ``condition`` in ``order`` and how many meet it, in one
-    statement: the count is an uncorrelated scalar subquery (run once, also when the rows stop at ``limit``);
-    ``options`` should join what the rows show (``joinedload``) rather than load it apart."""
-    from sqlalchemy import func, select
+    statement: the count is an uncorrelated scalar subquery (run once, also when the rows stop at ``limit``) that
+    stops at ``cap + 1``, so it reads at most that many index entries however long the backlog; a count above
+    ``cap`` (default ``COUNT_CAP``) means "more than ``cap``" (``count_words``). ``options`` should join what the rows show
+    (``joinedload``) rather than load it apart."""
+    from sqlalchemy import func, literal, select
 
     from portal.extensions import db
 
-    total = select(func.count()).select_from(entity).where(*condition).correlate(None).scalar_subquery()
+    cap = COUNT_CAP if cap is None else cap
+    meeting = select(literal(1)).select_from(entity).where(*condition).limit(cap + 1).correlate(None).subquery()
+    total = select(func.count()).select_from(meeting).scalar_subquery()
     found = db.session.execute(select(entity, total).where(*condition).options(*options)
                                .order_by(*order).limit(limit)).all()
     return [row[0] for row in found], (found[0][1] if found else 0)
+
+
+def count_words(count: int) -> str:
+    """A list's count as the home shows it: the number, or "999+" above the cap."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
 
 def register_queue(app: Flask, provider: QueueProvider) -> None:
@@ -98,4 +113,5 @@ def configure_staff_console(app: Flask) -> None:
         def staff_queues(user) -> list[dict]:
             return [provider(user) for provider in app.extensions.get("staff_queues", [])]
 
-        return {"staff_layout": staff_layout, "staff_queues": staff_queues, "staff_alerts": staff_alerts}
+        return {"staff_layout": staff_layout, "staff_queues": staff_queues, "staff_alerts": staff_alerts,
+                "count_words": count_words, "count_cap": COUNT_CAP}

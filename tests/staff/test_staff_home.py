@@ -65,6 +65,46 @@ def test_the_count_is_the_number_of_rows_in_the_list_and_says_when_only_the_firs
     assert "10" in section and "13" in section and "/staff/complaints?assignee=me" in section
 
 
+def test_a_backlog_over_the_cap_reads_more_than_the_cap_and_one_at_the_cap_is_counted(
+        app, client, agent, create_borrower, monkeypatch):
+    """The home counts each list up to ``COUNT_CAP`` (999; 10 here): above it the count reads "10+" and the
+    text "more than 10", in either script; at the cap the count is exact."""
+    from portal.staff import queues
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 10)
+    borrower = create_borrower(name="王芳")
+    for _ in range(10):
+        file(app, borrower)
+    section = complaints_section(text(client.get("/staff/")))
+    assert '<span class="count">10</span>' in section and "超过" not in section
+    assert section.count("<tr class=") == 10
+    for _ in range(3):
+        file(app, borrower)
+    section = complaints_section(text(client.get("/staff/")))
+    assert '<span class="count">10+</span>' in section
+    assert "超过 10 项，按期限由近到远显示前 10 项。" in section and "查看队列中的全部" in section
+    assert "共 13 项" not in section and "共 11 项" not in section
+    client.set_cookie("portal_locale", "zh_Hant")
+    section = complaints_section(text(client.get("/staff/")))
+    assert "超過 10 項，按期限由近到遠顯示前 10 項。" in section and "查看佇列中的全部" in section
+
+
+def test_the_count_stops_at_the_cap_plus_one_and_is_exact_below(app, create_borrower):
+    from portal.staff.queues import first_and_count
+
+    borrower = create_borrower()
+    for _ in range(6):
+        file(app, borrower)
+    with app.test_request_context():
+        order = (Complaint.queue_due, Complaint.id)
+        rows, count = first_and_count(Complaint, (Complaint.borrower_id == borrower.id,), order, 2, cap=4)
+        assert len(rows) == 2 and count == 5
+        rows, count = first_and_count(Complaint, (Complaint.borrower_id == borrower.id,), order, 2, cap=6)
+        assert count == 6
+        rows, count = first_and_count(Complaint, (Complaint.borrower_id == -1,), order, 2, cap=4)
+        assert rows == [] and count == 0
+
+
 def test_rows_are_in_deadline_order_with_words_for_overdue_and_due_today(app, client, agent, create_borrower):
     today = local_today()
     borrower = create_borrower(name="陈美玲")
