@@ -4,16 +4,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import StaffUser
 from portal.agencies.models import Agency
 from portal.loans.models import Loan
 from portal.orm import Base, UTCDateTime, forbid_changes, utcnow
-from portal.visits.rules import STATES
+from portal.visits.rules import SCHEDULED_STATES, STATES
 
 _STATE_LIST = ", ".join(f"'{s}'" for s in STATES)
+SCHEDULED_SQL = "state IN ({})".format(", ".join(f"'{s}'" for s in sorted(SCHEDULED_STATES)))
+DISPUTED_SQL = "record_answer = 'disputed'"
 
 
 class Visitor(Base):
@@ -52,6 +54,14 @@ class Visit(Base):
         CheckConstraint("(requested_start IS NULL) = (requested_end IS NULL)", name="requested_pair"),
         Index("ix_visits_loan_window", "loan_id", "window_start"),
         Index("ix_visits_state_window", "state", "window_start"),
+        # The staff queue, however many visits there are: "waiting for staff" is one OR of three conditions, each
+        # served by an index (PostgreSQL combines them, BitmapOr) -- a borrower's request (state), a disputed
+        # record, a past window not recorded (state, window_end); "upcoming" reads the calendar in order and stops
+        # at its page.
+        Index("ix_visits_state_window_end", "state", "window_end"),
+        Index("ix_visits_disputed", "id", sqlite_where=text(DISPUTED_SQL), postgresql_where=text(DISPUTED_SQL)),
+        Index("ix_visits_scheduled_start", "window_start", "id", sqlite_where=text(SCHEDULED_SQL),
+              postgresql_where=text(SCHEDULED_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

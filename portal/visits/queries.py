@@ -13,8 +13,7 @@ from portal.loans.models import Loan
 from portal.visits import rules
 from portal.visits.models import Visit, VisitDispute, Visitor
 
-WAITING_STATES = ("reschedule_requested", "remote_requested")
-SCHEDULED_STATES = ("proposed", "confirmed", "rescheduled")
+WAITING_STATES, SCHEDULED_STATES = rules.WAITING_STATES, rules.SCHEDULED_STATES
 
 
 def _visit_query():
@@ -82,9 +81,16 @@ def _needs_staff_condition(now: datetime):
 _ROW = (selectinload(Visit.loan).selectinload(Loan.borrower), selectinload(Visit.answers))
 
 
-def waiting_for_staff(now: datetime, limit: int | None = None) -> list[Visit]:
-    query = _needs_staff(now).options(*_ROW)
-    return list(db.session.scalars(query.order_by(Visit.window_start, Visit.id).limit(limit)))
+QUEUE_PAGE = 100  # rows of each list on the staff visit queue; the page says how many there are in all
+
+
+def waiting_for_staff(now: datetime, limit: int | None = None) -> tuple[list[Visit], int]:
+    """The visits waiting for staff, oldest window first: the first ``limit`` (``QUEUE_PAGE``) with their loans, borrowers and
+    answers, and how many wait (``portal.staff.queues.first_and_count``: capped, index-backed)."""
+    from portal.staff.queues import first_and_count
+
+    return first_and_count(Visit, (_needs_staff_condition(now),), (Visit.window_start, Visit.id),
+                           limit or QUEUE_PAGE, _ROW)
 
 
 def home_waiting(now: datetime, limit: int) -> tuple[list[Visit], int]:
@@ -95,10 +101,12 @@ def home_waiting(now: datetime, limit: int) -> tuple[list[Visit], int]:
                            (joinedload(Visit.loan).joinedload(Loan.borrower),))
 
 
-def upcoming(now: datetime, limit: int = 100) -> list[Visit]:
-    return list(db.session.scalars(
-        select(Visit).where(Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now).options(*_ROW)
-        .order_by(Visit.window_start).limit(limit)))
+def upcoming(now: datetime, limit: int | None = None) -> tuple[list[Visit], int]:
+    """The visits on the calendar from now on, soonest first: the first ``limit`` and how many there are."""
+    from portal.staff.queues import first_and_count
+
+    return first_and_count(Visit, (Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now),
+                           (Visit.window_start, Visit.id), limit or QUEUE_PAGE, _ROW)
 
 
 def loan_for_staff(loan_ref: str) -> Loan:

@@ -31,6 +31,10 @@ STATES = ("proposed", "confirmed", "reschedule_requested", "rescheduled", "remot
 # checked remotely, and not after it was cancelled, completed or missed.
 EXPECTED_AT_DOOR = frozenset({"proposed", "confirmed", "rescheduled"})
 OPEN_STATES = frozenset({"proposed", "confirmed", "reschedule_requested", "rescheduled", "remote_requested"})
+# The staff queue: visits whose borrower asked for something, and visits on the calendar (past ones wait to be
+# recorded). Partial indexes of the visits table are built on these (portal.visits.models).
+WAITING_STATES = ("reschedule_requested", "remote_requested")
+SCHEDULED_STATES = ("proposed", "confirmed", "rescheduled")
 # The one place that says which action moves a visit from which state to which.
 TRANSITIONS: dict[str, dict[str, str]] = {
     "confirm": {"proposed": "confirmed", "rescheduled": "confirmed"},

@@ -36,10 +36,11 @@ _visit_or_404 = queries.staff_visit_or_404
 @require_role("agent")
 def queue():
     now = utcnow()
-    waiting = queries.waiting_for_staff(now)
-    upcoming = queries.upcoming(now)
+    waiting, waiting_count = queries.waiting_for_staff(now)
+    upcoming, upcoming_count = queries.upcoming(now)
     record_read("visits.queue_viewed", "visit", "")
-    return render_template("staff/visits/queue.html", waiting=waiting, upcoming=upcoming, now=now)
+    return render_template("staff/visits/queue.html", waiting=waiting, waiting_count=waiting_count,
+                           upcoming=upcoming, upcoming_count=upcoming_count, now=now)
 
 
 def _loan_or_404() -> Loan:

@@ -295,3 +295,38 @@ def test_the_queue_runs_the_same_statements_for_3_and_for_30_visits(app, client,
     assert len(many) == len(few)
     page = client.get("/staff/visits/").get_data(as_text=True)
     assert "借款人29" in page and page.count("出差") == 15
+
+
+def test_each_queue_list_shows_its_first_rows_and_says_how_many_there_are(client, agent, create_borrower,
+                                                                         create_loan, make_visit, monkeypatch):
+    """The queue lists the first ``QUEUE_PAGE`` of each list (100; 3 here), soonest first, and counts them all
+    (up to the home's cap; 5 here): the count is never the length of the page."""
+    from portal.staff import queues
+    from portal.visits import queries
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 5)
+    monkeypatch.setattr(queries, "QUEUE_PAGE", 3)
+
+    def upcoming_section(page: str) -> str:
+        return page[page.index('id="upcoming-title"'):]
+
+    for i in range(4):
+        make_visit(create_loan(create_borrower(name=f"甲{i}")), state="confirmed", when=window(workday(5 + i), 10),
+                   code=f"U{i:05d}")
+    page = upcoming_section(client.get("/staff/visits/").get_data(as_text=True))
+    assert '<span class="count">4</span>' in page and "共 4 项，按时间由早到晚显示前 3 项。" in page
+    assert "甲0" in page and "甲2" in page and "甲3" not in page  # soonest first
+    for i in range(4, 7):
+        make_visit(create_loan(create_borrower(name=f"甲{i}")), state="confirmed", when=window(workday(5 + i), 10),
+                   code=f"U{i:05d}")
+    page = upcoming_section(client.get("/staff/visits/").get_data(as_text=True))
+    assert '<span class="count">5+</span>' in page and "超过 5 项，按时间由早到晚显示前 3 项。" in page
+    waiting = client.get("/staff/visits/").get_data(as_text=True)
+    assert waiting[:waiting.index('id="upcoming-title"')].count("显示前") == 0  # nothing waits: no count text
+    for i in range(4):
+        make_visit(create_loan(create_borrower(name=f"乙{i}")), state="remote_requested",
+                   when=window(workday(5 + i), 14), code=f"W{i:05d}", remote_reason="出差")
+    client.set_cookie("portal_locale", "zh_Hant")
+    page = client.get("/staff/visits/").get_data(as_text=True)
+    head = page[:page.index('id="upcoming-title"')]
+    assert '<span class="count">4</span>' in head and "共 4 項，按時間由早到晚顯示前 3 項。" in head
