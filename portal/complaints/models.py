@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint, event,
-                        text)
+                        or_, text, update)
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Borrower, StaffUser
 from portal.complaints import rules
@@ -22,6 +24,10 @@ def _in(column: str, values) -> str:
 OPEN_STATES = (rules.RECEIVED, rules.ACKNOWLEDGED, rules.INVESTIGATING)
 OPEN_SQL = _in("state", OPEN_STATES)
 QUEUE_DUE_SQL = f"CASE WHEN state = '{rules.RECEIVED}' THEN acknowledge_due ELSE decide_due END"
+# Word from the complainant that no staff reply has answered (a reply at or after it answers it), and a review
+# request not answered yet: the "my work" home's closed complaints that need staff, each a partial index.
+WORD_UNANSWERED_SQL = "word_at IS NOT NULL AND (staff_reply_at IS NULL OR staff_reply_at < word_at)"
+REVIEW_PENDING_SQL = "review_requested_at IS NOT NULL AND review_answered_at IS NULL"
 
 
 def queue_due_of(state: str | None, acknowledge_due: date, decide_due: date) -> date:
@@ -58,6 +64,10 @@ class Complaint(Base):
         Index("ix_complaints_state_queue", "state", "queue_due", "id"),
         Index("ix_complaints_open_queue", "queue_due", "id", sqlite_where=text(OPEN_SQL),
               postgresql_where=text(OPEN_SQL)),
+        Index("ix_complaints_word_unanswered", "decided_at", "id", sqlite_where=text(WORD_UNANSWERED_SQL),
+              postgresql_where=text(WORD_UNANSWERED_SQL)),
+        Index("ix_complaints_review_pending", "decided_at", "id", sqlite_where=text(REVIEW_PENDING_SQL),
+              postgresql_where=text(REVIEW_PENDING_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +117,11 @@ class Complaint(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A complaint the borrower made by phone, written down by this staff member (None: filed by the complainant).
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    # The complainant's latest word after filing (a message, or a file sent later) and staff's latest message:
+    # written by every insert of a message or a file (``_word_written`` below), so that "closed, but the
+    # complainant wrote again" is an index range (WORD_UNANSWERED_SQL), not a search of every closed complaint.
+    word_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    staff_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -220,6 +235,34 @@ class ComplaintEvidence(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="evidence")
+
+
+def _later(connection, target, column: str, at: datetime, *, after_filing: bool = False) -> None:
+    """Move the complaint's ``column`` forward to ``at`` (never back); a statement of its own, so the complaint's
+    version -- which guards staff's forms against concurrent changes -- stays as it is. A complaint loaded in the
+    session is told the new value (sessions keep what they loaded after a commit)."""
+    table = Complaint.__table__
+    col = table.c[column]
+    condition = [table.c.id == target.complaint_id, or_(col.is_(None), col < at)]
+    if after_filing:  # files sent with the complaint carry the filing's moment: not new word
+        condition.append(table.c.received_at < at)
+    connection.execute(update(table).where(*condition).values({col: at}))
+    complaint = inspect(target).attrs.complaint.loaded_value
+    if isinstance(complaint, Complaint) and column in complaint.__dict__:
+        known = complaint.__dict__[column]
+        if (known is None or known < at) and not (after_filing and complaint.received_at >= at):
+            set_committed_value(complaint, column, at)
+
+
+@event.listens_for(ComplaintMessage, "after_insert")
+def _word_written(_mapper, connection, target: ComplaintMessage) -> None:
+    _later(connection, target, "staff_reply_at" if target.author_kind == "staff" else "word_at", target.at)
+
+
+@event.listens_for(ComplaintEvidence, "after_insert")
+def _file_added(_mapper, connection, target: ComplaintEvidence) -> None:
+    if target.added_by == "complainant":
+        _later(connection, target, "word_at", target.at, after_filing=True)
 
 
 class ComplaintEvent(Base):

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import and_, case, exists, func, or_, select, text, tuple_
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import case, exists, func, or_, select, text, tuple_
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import StaffUser
 from portal.complaints import rules
-from portal.complaints.models import (OPEN_SQL, OPEN_STATES, Complaint, ComplaintCategory, ComplaintEvidence,
-                                      ComplaintMessage, ComplaintNote)
+from portal.complaints.models import (OPEN_SQL, OPEN_STATES, REVIEW_PENDING_SQL, WORD_UNANSWERED_SQL, Complaint,
+                                      ComplaintCategory, ComplaintEvidence, ComplaintMessage, ComplaintNote)
 from portal.extensions import db
 from portal.loans.models import Loan
 
@@ -230,21 +230,11 @@ def attention(ids: list[int]) -> set[int]:
 
 def _closed_needing_attention(staff_id: int):
     """Closed complaints of mine (or nobody's) with word from the complainant that no staff reply has answered:
-    "not satisfied", a message or evidence (the decided complaint's page still lets them write). One query, so
-    none is missed however many closed complaints were answered before; the same test as ``attention``."""
-    staff = aliased(ComplaintMessage)
-
-    def unanswered(complaint_id, at):  # no staff reply at or after ``at`` (correlated to the enclosing row)
-        return ~exists().where(staff.complaint_id == complaint_id, staff.author_kind == "staff", staff.at >= at)
-
-    word = or_(
-        exists().where(ComplaintMessage.complaint_id == Complaint.id, ComplaintMessage.author_kind != "staff",
-                       unanswered(ComplaintMessage.complaint_id, ComplaintMessage.at)),
-        exists().where(ComplaintEvidence.complaint_id == Complaint.id, ComplaintEvidence.added_by == "complainant",
-                       ComplaintEvidence.at > Complaint.received_at,
-                       unanswered(ComplaintEvidence.complaint_id, ComplaintEvidence.at)),
-        and_(Complaint.review_requested_at.is_not(None), Complaint.review_answered_at.is_(None)))
-    return (Complaint.state.in_(sorted(rules.CLOSED)), word, _mine(staff_id))
+    "not satisfied", a message or evidence (the decided complaint's page still lets them write). The same test as
+    ``attention``, on the complaint's own ``word_at`` / ``staff_reply_at`` (kept by every message and file
+    insert): two partial indexes, however many closed complaints were answered before."""
+    return (Complaint.state.in_(sorted(rules.CLOSED)), or_(text(WORD_UNANSWERED_SQL), text(REVIEW_PENDING_SQL)),
+            _mine(staff_id))
 
 
 def closed_needing_attention(staff_id: int, limit: int = HOME_LIMIT) -> tuple[list[Complaint], int]:
