@@ -263,7 +263,7 @@ def report(since: date, until: date, tz, today: date | None = None) -> Report:
     """Complaints received in [since, until]: per week, per category, decided within 15 days, median days."""
     today = today or datetime.now(tz).date()
     start, end = _start_of(since), _start_of(until + timedelta(days=1))
-    rows = db.session.execute(select(Complaint.id, Complaint.received_at, Complaint.decided_at)
+    rows = db.session.execute(select(Complaint.received_at, Complaint.decided_at)
                               .where(Complaint.received_at >= start, Complaint.received_at < end)).all()
     weeks: dict[date, dict] = {}
     day = rules.week_start(since)
@@ -272,7 +272,7 @@ def report(since: date, until: date, tz, today: date | None = None) -> Report:
         day += timedelta(days=7)
     durations: list[int] = []
     in_time = open_late = 0
-    for _id, received_at, decided_at in rows:
+    for received_at, decided_at in rows:
         received_on = rules.local_date(received_at, tz)
         bucket = weeks.setdefault(rules.week_start(received_on), {"week": rules.week_start(received_on),
                                                                    "received": 0, "decided": 0, "in_time": 0,
@@ -291,12 +291,13 @@ def report(since: date, until: date, tz, today: date | None = None) -> Report:
     for bucket in weeks.values():
         bucket["median_days"] = rules.median(bucket.pop("days"))
     counts: Counter[str] = Counter(dict.fromkeys(rules.CATEGORIES, 0))
-    ids = [r[0] for r in rows]
-    for i in range(0, len(ids), 500):
-        for category, n in db.session.execute(
-                select(ComplaintCategory.category, func.count()).where(ComplaintCategory.complaint_id.in_(ids[i:i + 500]))
-                .group_by(ComplaintCategory.category)):
-            counts[category] += n
+    # One statement for any number of complaints (the ids of the range, 500 at a time, were 112 statements and
+    # most of the page's time at 56,000 complaints).
+    counts.update(dict(db.session.execute(
+        select(ComplaintCategory.category, func.count())
+        .join(Complaint, Complaint.id == ComplaintCategory.complaint_id)
+        .where(Complaint.received_at >= start, Complaint.received_at < end)
+        .group_by(ComplaintCategory.category)).all()))
     return Report(weeks=[weeks[k] for k in sorted(weeks)], categories=[(c, counts[c]) for c in rules.CATEGORIES],
                   decided=len(durations), decided_in_time=in_time, median_days=rules.median(durations),
                   open_late=open_late)

@@ -151,3 +151,37 @@ def test_csvs_carry_numerators_and_denominators_and_are_audited(client, login, l
     assert client.get("/staff/reports/secrets.csv").status_code == 404
     exported = session.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "report.exported")).all()
     assert sorted(exported) == ["complaints", "plans", "visits"]
+
+
+def test_the_reports_run_as_many_statements_for_600_complaints_and_plans_as_for_6(app, client, login, lead, session,
+                                                                                  create_borrower, create_loan):
+    """Every figure is counted by the database: the categories of any number of complaints in one statement (they
+    were 500 complaints a statement), the plans' outcomes in one; and the figures stay those of the rows."""
+    from portal.complaints.models import Complaint, ComplaintCategory
+    from tests.statements import statements_of
+
+    login(client, lead)
+    borrower = create_borrower()
+    loan = create_loan(borrower)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            complaint = Complaint(reference=f"TS-R{session.query(Complaint).count():05d}", borrower_id=borrower.id,
+                                  channel="phone", what_happened="骂人", received_at=DAY,
+                                  acknowledge_due=DAY.date(), decide_due=DAY.date() + timedelta(days=15))
+            complaint.category_rows = [ComplaintCategory(category="insults")] + (
+                [ComplaintCategory(category="threats")] if i % 2 else [])
+            session.add(complaint)
+            _plan(session, loan, "approved" if i % 3 else "declined", decided_days=i % 5)
+
+    add(6)
+    few = statements_of(app, client, "/staff/reports?since=2026-03-01&until=2026-03-31")
+    add(594)
+    many = statements_of(app, client, "/staff/reports?since=2026-03-01&until=2026-03-31")
+    assert len(many) == len(few)
+    page = _page(client)
+    complaints, plans = _cells(_section(page, "complaints")), _cells(_section(page, "plans"))
+    assert complaints["收到的投诉"] == "600"
+    exported = client.get("/staff/reports/complaints.csv", query_string=RANGE).get_data(as_text=True).replace("\r", "")
+    assert ",category:insults,600," in exported and ",category:threats,300," in exported
+    assert plans["提交的方案"] == "600" and plans["已拒绝"] == "200" and plans["按原方案批准"] == "400"
