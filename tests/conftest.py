@@ -90,6 +90,27 @@ def app(instance_dir, database_url):
         _db.engine.dispose()
 
 
+@pytest.fixture
+def connections_in_shanghai(app):
+    """Every new PostgreSQL connection of the app set to the Asia/Shanghai time zone (as a server configured in
+    local time would be): what the app binds must mean the same whatever the connection's zone."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = _db.engine
+
+    def shanghai(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'Asia/Shanghai'")
+        dbapi_connection.commit()
+
+    event.listen(engine, "connect", shanghai)
+    engine.dispose()
+    yield
+    event.remove(engine, "connect", shanghai)
+    engine.dispose()
+
+
 def _wipe(engine) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select, text, tuple_
+from sqlalchemy import bindparam, literal, select, text, tuple_
 from sqlalchemy.orm import attributes, contains_eager, joinedload, selectinload
 
 from portal.extensions import db
@@ -91,7 +91,9 @@ def staff_queue(which: str, after: str | None = None) -> tuple[list[PlanProposal
     if key is not None:
         at, last_id = key
         row = tuple_(PlanProposal.submitted_at, PlanProposal.id)
-        stmt = stmt.where(row < tuple_(at, last_id) if newest_first else row > tuple_(at, last_id))
+        # the key's time through the column's own type (aware to naive UTC), as the rows were written
+        key = tuple_(literal(at, PlanProposal.submitted_at.type), last_id)
+        stmt = stmt.where(row < key if newest_first else row > key)
     order = (PlanProposal.submitted_at.desc(), PlanProposal.id.desc()) if newest_first else \
         (PlanProposal.submitted_at, PlanProposal.id)
     rows = list(db.session.scalars(stmt.options(selectinload(PlanProposal.loan), selectinload(PlanProposal.borrower))
@@ -107,9 +109,10 @@ def _parse_key(raw: str | None):
         return None
     try:
         at, last_id = raw.rsplit("_", 1)
-        return datetime.fromisoformat(at), int(last_id)
+        key = datetime.fromisoformat(at), int(last_id)
     except ValueError:
         return None
+    return key if key[0].tzinfo is not None else None  # the keys the page writes carry their UTC offset
 
 
 def age_days(p: PlanProposal) -> int:
