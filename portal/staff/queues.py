@@ -41,12 +41,13 @@ COUNT_CAP = 999
 
 
 def first_and_count(entity, condition: tuple, order: tuple, limit: int, options: tuple = (),
-                    cap: int | None = None) -> tuple[list, int]:
+                    cap: int | None = None, after: tuple = ()) -> tuple[list, int]:
     """The first ``limit`` rows of ``entity`` meeting ``condition`` in ``order`` and how many meet it, in one
     statement: the count is an uncorrelated scalar subquery (run once, also when the rows stop at ``limit``) that
     stops at ``cap + 1``, so it reads at most that many index entries however long the backlog; a count above
-    ``cap`` (default ``COUNT_CAP``) means "more than ``cap``" (``count_words``). ``options`` should join what the rows show
-    (``joinedload``) rather than load it apart."""
+    ``cap`` (default ``COUNT_CAP``) means "more than ``cap``" (``count_words``). ``after``: conditions for the rows
+    only (a later page of the list; the count is still the whole list's). ``options`` should join what the rows
+    show (``joinedload``) rather than load it apart."""
     from sqlalchemy import func, literal, select
 
     from portal.extensions import db
@@ -54,8 +55,10 @@ def first_and_count(entity, condition: tuple, order: tuple, limit: int, options:
     cap = COUNT_CAP if cap is None else cap
     meeting = select(literal(1)).select_from(entity).where(*condition).limit(cap + 1).correlate(None).subquery()
     total = select(func.count()).select_from(meeting).scalar_subquery()
-    found = db.session.execute(select(entity, total).where(*condition).options(*options)
+    found = db.session.execute(select(entity, total).where(*condition, *after).options(*options)
                                .order_by(*order).limit(limit)).all()
+    if not found and after:  # past the last row: the count alone
+        return [], db.session.scalar(select(total))
     return [row[0] for row in found], (found[0][1] if found else 0)
 
 

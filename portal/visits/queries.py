@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.extensions import db
@@ -101,12 +101,35 @@ def home_waiting(now: datetime, limit: int) -> tuple[list[Visit], int]:
                            (joinedload(Visit.loan).joinedload(Loan.borrower),))
 
 
-def upcoming(now: datetime, limit: int | None = None) -> tuple[list[Visit], int]:
-    """The visits on the calendar from now on, soonest first: the first ``limit`` and how many there are."""
+def upcoming(now: datetime, limit: int | None = None,
+             after: tuple[datetime, int] | None = None) -> tuple[list[Visit], int, str | None]:
+    """The visits on the calendar from now on, soonest first: a page of ``limit`` (``QUEUE_PAGE``), from after the
+    visit ``after`` (its window's start and id) when given; how many there are in all; and the key of the next
+    page ("<window start ISO>_<id>", None on the last page)."""
     from portal.staff.queues import first_and_count
 
-    return first_and_count(Visit, (Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now),
-                           (Visit.window_start, Visit.id), limit or QUEUE_PAGE, _ROW)
+    limit = limit or QUEUE_PAGE
+    # The key's time goes through the column's own type (aware to naive UTC), not a generic timestamp whose
+    # meaning on PostgreSQL would depend on the connection's time zone.
+    later = () if after is None else (
+        tuple_(Visit.window_start, Visit.id) > tuple_(literal(after[0], Visit.window_start.type), after[1]),)
+    rows, count = first_and_count(Visit, (Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now),
+                                  (Visit.window_start, Visit.id), limit + 1, _ROW, after=later)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, count, (f"{rows[-1].window_start.isoformat()}_{rows[-1].id}" if more else None)
+
+
+def page_key(raw: str | None) -> tuple[datetime, int] | None:
+    """``upcoming``'s page key from the address, or None (the first page) when it is missing or not one."""
+    if not raw:
+        return None
+    try:
+        at, visit_id = raw.rsplit("_", 1)
+        key = datetime.fromisoformat(at), int(visit_id)
+    except ValueError:
+        return None
+    return key if key[0].tzinfo is not None else None  # the keys this page writes carry their UTC offset
 
 
 def loan_for_staff(loan_ref: str) -> Loan:

@@ -37,10 +37,12 @@ _visit_or_404 = queries.staff_visit_or_404
 def queue():
     now = utcnow()
     waiting, waiting_count = queries.waiting_for_staff(now)
-    upcoming, upcoming_count = queries.upcoming(now)
+    after = queries.page_key(request.args.get("after"))
+    upcoming, upcoming_count, next_key = queries.upcoming(now, after=after)
     record_read("visits.queue_viewed", "visit", "")
     return render_template("staff/visits/queue.html", waiting=waiting, waiting_count=waiting_count,
-                           upcoming=upcoming, upcoming_count=upcoming_count, now=now)
+                           upcoming=upcoming, upcoming_count=upcoming_count, next_key=next_key,
+                           later_page=after is not None, now=now)
 
 
 def _loan_or_404() -> Loan:

@@ -330,3 +330,52 @@ def test_each_queue_list_shows_its_first_rows_and_says_how_many_there_are(client
     page = client.get("/staff/visits/").get_data(as_text=True)
     head = page[:page.index('id="upcoming-title"')]
     assert '<span class="count">4</span>' in head and "共 4 項，按時間由早到晚顯示前 3 項。" in head
+
+
+def test_the_upcoming_list_pages_on_by_key_and_a_forged_key_is_the_first_page(client, agent, create_borrower,
+                                                                              create_loan, make_visit, monkeypatch):
+    import re as _re
+
+    from portal.visits import queries
+
+    monkeypatch.setattr(queries, "QUEUE_PAGE", 3)
+    for i in range(7):
+        make_visit(create_loan(create_borrower(name=f"丙{i}")), state="confirmed", when=window(workday(5 + i), 10),
+                   code=f"P{i:05d}")
+    seen, url, pages = [], "/staff/visits/", 0
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        upcoming = page[page.index('id="upcoming-title"'):]
+        assert '<span class="count">7</span>' in upcoming  # every page counts the whole list
+        seen += _re.findall(r"丙\d", upcoming)
+        found = _re.search(r'href="(/staff/visits/\?after=[^"#]+)#upcoming-title"', upcoming)
+        url = found.group(1).replace("&amp;", "&") if found else None
+        pages += 1
+        if pages > 1:
+            assert "之后的上门核实，从" in upcoming and "回到最近的上门核实" in upcoming
+    assert seen == [f"丙{i}" for i in range(7)] and pages == 3  # soonest first, each once
+    for forged in ("2026-01-01T00:00:00_5", "nonsense", "2026-13-40T00:00:00+00:00_1", "_"):
+        answer = client.get("/staff/visits/", query_string={"after": forged})
+        assert answer.status_code == 200 and "丙0" in answer.get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_the_page_key_means_the_same_on_a_postgresql_connection_in_another_time_zone(
+        client, agent, create_borrower, create_loan, make_visit, monkeypatch, connections_in_shanghai):
+    """The key's time is bound as the column's own type (naive UTC), not as a generic timestamp that PostgreSQL
+    reads in the connection's time zone (on a server set to Asia/Shanghai the next page skipped 8 hours)."""
+    import re as _re
+
+    from portal.visits import queries
+
+    monkeypatch.setattr(queries, "QUEUE_PAGE", 2)
+    for i in range(4):  # one day, two hours apart: the second page starts two hours after the first page's key
+        make_visit(create_loan(create_borrower(name=f"丁{i}")), state="confirmed",
+                   when=window(workday(5), 9 + 2 * i), code=f"T{i:05d}")
+    seen, url = [], "/staff/visits/"
+    while url:
+        upcoming = client.get(url).get_data(as_text=True).split('id="upcoming-title"')[1]
+        seen += _re.findall(r"丁\d", upcoming)
+        found = _re.search(r'href="(/staff/visits/\?after=[^"#]+)#upcoming-title"', upcoming)
+        url = found.group(1) if found else None
+    assert seen == ["丁0", "丁1", "丁2", "丁3"]
