@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import abort
-from sqlalchemy import case, exists, func, or_, select, text, tuple_
+from sqlalchemy import Date, case, cast, exists, func, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import StaffUser
@@ -175,8 +175,6 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
 
 
 def _start_of(day: date):
-    from datetime import datetime, time
-
     from portal.i18n import lender_tz
 
     return datetime.combine(day, time.min, tzinfo=lender_tz())
@@ -259,12 +257,43 @@ class Report:
         return self.decided_in_time / due if due else None
 
 
+def constant_offset(tz, first: date, last: date) -> int | None:
+    """The zone's UTC offset in seconds when it is the same all through [first, last] (Asia/Shanghai: always),
+    else None (a daylight-saving change inside): the report then reads the local days in Python."""
+    offsets = {datetime.combine(first + timedelta(days=n), time(12), tzinfo=tz).utcoffset()
+               for n in range((last - first).days + 1)}
+    return int(offsets.pop().total_seconds()) if len(offsets) == 1 else None
+
+
+def _local_day(column, offset: int):
+    """The lender's calendar day of a UTC column, in SQL, for a zone of constant ``offset`` (seconds)."""
+    if db.engine.dialect.name == "sqlite":
+        return func.date(column, f"{offset:+d} seconds", type_=Date)
+    return cast(column + literal_column(f"INTERVAL '{offset} seconds'"), Date)
+
+
+def _received_and_decided_days(since: date, until: date, tz, today: date):
+    """(day received, day decided or None, how many) for the complaints received in [since, until], in the
+    lender's days: grouped by the database when the zone's offset is constant over the days involved (a handful
+    of rows for any number of complaints), else one row per complaint converted here."""
+    start, end = _start_of(since), _start_of(until + timedelta(days=1))
+    in_range = (Complaint.received_at >= start, Complaint.received_at < end)
+    offset = constant_offset(tz, since - timedelta(days=1), max(until, today) + timedelta(days=1))
+    if offset is None:
+        for received_at, decided_at in db.session.execute(
+                select(Complaint.received_at, Complaint.decided_at).where(*in_range)).all():
+            yield (rules.local_date(received_at, tz),
+                   rules.local_date(decided_at, tz) if decided_at is not None else None, 1)
+        return
+    received, decided = _local_day(Complaint.received_at, offset), _local_day(Complaint.decided_at, offset)
+    yield from db.session.execute(select(received, decided, func.count()).where(*in_range)
+                                  .group_by(received, decided)).all()
+
+
 def report(since: date, until: date, tz, today: date | None = None) -> Report:
     """Complaints received in [since, until]: per week, per category, decided within 15 days, median days."""
     today = today or datetime.now(tz).date()
     start, end = _start_of(since), _start_of(until + timedelta(days=1))
-    rows = db.session.execute(select(Complaint.received_at, Complaint.decided_at)
-                              .where(Complaint.received_at >= start, Complaint.received_at < end)).all()
     weeks: dict[date, dict] = {}
     day = rules.week_start(since)
     while day <= until:
@@ -272,22 +301,21 @@ def report(since: date, until: date, tz, today: date | None = None) -> Report:
         day += timedelta(days=7)
     durations: list[int] = []
     in_time = open_late = 0
-    for received_at, decided_at in rows:
-        received_on = rules.local_date(received_at, tz)
+    for received_on, decided_on, n in _received_and_decided_days(since, until, tz, today):
         bucket = weeks.setdefault(rules.week_start(received_on), {"week": rules.week_start(received_on),
                                                                    "received": 0, "decided": 0, "in_time": 0,
                                                                    "days": []})
-        bucket["received"] += 1
-        if decided_at is not None:
-            days = (rules.local_date(decided_at, tz) - received_on).days
-            durations.append(days)
-            bucket["decided"] += 1
-            bucket["days"].append(days)
-            ok = rules.decided_in_time(received_on, rules.local_date(decided_at, tz))
+        bucket["received"] += n
+        if decided_on is not None:
+            days = [(decided_on - received_on).days] * n
+            durations += days
+            bucket["decided"] += n
+            bucket["days"] += days
+            ok = rules.decided_in_time(received_on, decided_on) * n
             bucket["in_time"] += ok
             in_time += ok
         elif today > rules.decide_by(received_on):
-            open_late += 1
+            open_late += n
     for bucket in weeks.values():
         bucket["median_days"] = rules.median(bucket.pop("days"))
     counts: Counter[str] = Counter(dict.fromkeys(rules.CATEGORIES, 0))

@@ -360,3 +360,33 @@ def test_the_complaint_page_runs_the_same_statements_whoever_wrote_its_notes(app
     assert len(many) == len(few)
     page = client.get(url).get_data(as_text=True)
     assert all(f"同事{i}" in page for i in range(3)) and "备注11" in page
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin"])
+def test_the_report_grouped_by_the_database_equals_the_one_read_row_by_row(app, make_complaint, session, monkeypatch,
+                                                                          zone):
+    """Around the lender's midnight, decided the same day, days later, late or not at all: the figures the
+    database groups by local day (a zone of constant offset) are those of converting every complaint in Python
+    (the path a daylight-saving change inside the range takes: Berlin's on 2026-10-25)."""
+    import random
+
+    from portal.complaints import queries
+
+    tz = ZoneInfo(zone)
+    rng = random.Random(7)
+    base = datetime(2026, 9, 28, 15, 30, tzinfo=timezone.utc)
+    for i in range(60):
+        received = base + timedelta(days=rng.randrange(40), minutes=rng.choice((0, 29, 31, 60, 90, 600)))
+        stored = _reload(session, make_complaint(now=received))
+        if i % 4:
+            stored.state, stored.outcome_category, stored.outcome_explanation = "resolved", "other", "ok"
+            stored.decided_at = received + timedelta(days=rng.choice((0, 1, 14, 15, 16, 30)),
+                                                     minutes=rng.choice((0, 31, 59)))
+        session.commit()
+    constant = queries.constant_offset(tz, date(2026, 9, 19), date(2026, 11, 21))
+    assert (constant is None) == (zone == "Europe/Berlin")
+    with app.app_context():
+        grouped = queries.report(date(2026, 9, 20), date(2026, 11, 10), tz, today=date(2026, 11, 20))
+        monkeypatch.setattr(queries, "constant_offset", lambda *_args: None)
+        by_row = queries.report(date(2026, 9, 20), date(2026, 11, 10), tz, today=date(2026, 11, 20))
+    assert grouped == by_row and sum(w["received"] for w in grouped.weeks) == 60
