@@ -357,6 +357,9 @@ def test_the_upcoming_list_pages_on_by_key_and_a_forged_key_is_the_first_page(cl
     for forged in ("2026-01-01T00:00:00_5", "nonsense", "2026-13-40T00:00:00+00:00_1", "_"):
         answer = client.get("/staff/visits/", query_string={"after": forged})
         assert answer.status_code == 200 and "丙0" in answer.get_data(as_text=True)
+    past_the_end = client.get("/staff/visits/", query_string={"after": "2099-01-01T00:00:00+00:00_1"})
+    upcoming = past_the_end.get_data(as_text=True).split('id="upcoming-title"')[1]
+    assert '<span class="count">7</span>' in upcoming and "丙" not in upcoming and "回到最近的上门核实" in upcoming
 
 
 @pytest.mark.postgres_only
