@@ -1,8 +1,6 @@
 """Loading proposals for their owner or for staff, the loan-page panels and the staff "my work" queue."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, literal, select, text, tuple_
@@ -81,13 +79,15 @@ QUEUE_PAGE = 50
 
 def staff_queue(which: str, after: str | None = None) -> tuple[list[PlanProposal], str | None]:
     """A page of proposals in a filter, oldest first (the decided ones newest first), paginated by key
-    (``after`` is the last row's "<submitted_at ISO>_<id>"); returns the rows and the next page's key."""
+    (``after`` is the last row's ``time_key``); returns the rows and the next page's key."""
+    from portal.staff.queues import parse_time_key, time_key
+
     states = QUEUE_FILTERS.get(which, rules.WAITING_FOR_STAFF)
     newest_first = which == "decided"
     # The waiting queue's condition is literal SQL so that the partial index ix_plan_proposals_waiting serves it.
     condition = text(WAITING_SQL) if states == rules.WAITING_FOR_STAFF else PlanProposal.state.in_(states)
     stmt = select(PlanProposal).where(condition)
-    key = _parse_key(after)
+    key = parse_time_key(after)
     if key is not None:
         at, last_id = key
         row = tuple_(PlanProposal.submitted_at, PlanProposal.id)
@@ -100,19 +100,8 @@ def staff_queue(which: str, after: str | None = None) -> tuple[list[PlanProposal
                                    .order_by(*order).limit(QUEUE_PAGE + 1)))
     more = len(rows) > QUEUE_PAGE
     rows = rows[:QUEUE_PAGE]
-    next_key = f"{rows[-1].submitted_at.isoformat()}_{rows[-1].id}" if more and rows else None
+    next_key = time_key(rows[-1].submitted_at, rows[-1].id) if more and rows else None
     return rows, next_key
-
-
-def _parse_key(raw: str | None):
-    if not raw:
-        return None
-    try:
-        at, last_id = raw.rsplit("_", 1)
-        key = datetime.fromisoformat(at), int(last_id)
-    except ValueError:
-        return None
-    return key if key[0].tzinfo is not None else None  # the keys the page writes carry their UTC offset
 
 
 def age_days(p: PlanProposal) -> int:

@@ -62,6 +62,26 @@ def first_and_count(entity, condition: tuple, order: tuple, limit: int, options:
     return [row[0] for row in found], (found[0][1] if found else 0)
 
 
+def time_key(at, row_id: int) -> str:
+    """A list's page key: its last row's time (ISO, with the UTC offset) and id."""
+    return f"{at.isoformat()}_{row_id}"
+
+
+def parse_time_key(raw: str | None):
+    """``time_key`` read back from an address, or None (the first page) when it is missing or not a key: a time
+    without a UTC offset is not one this console wrote. Queries compare the time through the column's own type."""
+    from datetime import datetime
+
+    if not raw:
+        return None
+    try:
+        at, row_id = raw.rsplit("_", 1)
+        key = datetime.fromisoformat(at), int(row_id)
+    except ValueError:
+        return None
+    return key if key[0].tzinfo is not None else None
+
+
 def count_words(count: int) -> str:
     """A list's count as the home shows it: the number, or "999+" above the cap."""
     return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)

@@ -105,8 +105,8 @@ def upcoming(now: datetime, limit: int | None = None,
              after: tuple[datetime, int] | None = None) -> tuple[list[Visit], int, str | None]:
     """The visits on the calendar from now on, soonest first: a page of ``limit`` (``QUEUE_PAGE``), from after the
     visit ``after`` (its window's start and id) when given; how many there are in all; and the key of the next
-    page ("<window start ISO>_<id>", None on the last page)."""
-    from portal.staff.queues import first_and_count
+    page (``portal.staff.queues.time_key``, None on the last page)."""
+    from portal.staff.queues import first_and_count, time_key
 
     limit = limit or QUEUE_PAGE
     # The key's time goes through the column's own type (aware to naive UTC), not a generic timestamp whose
@@ -117,19 +117,7 @@ def upcoming(now: datetime, limit: int | None = None,
                                   (Visit.window_start, Visit.id), limit + 1, _ROW, after=later)
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, count, (f"{rows[-1].window_start.isoformat()}_{rows[-1].id}" if more else None)
-
-
-def page_key(raw: str | None) -> tuple[datetime, int] | None:
-    """``upcoming``'s page key from the address, or None (the first page) when it is missing or not one."""
-    if not raw:
-        return None
-    try:
-        at, visit_id = raw.rsplit("_", 1)
-        key = datetime.fromisoformat(at), int(visit_id)
-    except ValueError:
-        return None
-    return key if key[0].tzinfo is not None else None  # the keys this page writes carry their UTC offset
+    return rows, count, (time_key(rows[-1].window_start, rows[-1].id) if more else None)
 
 
 def loan_for_staff(loan_ref: str) -> Loan:

@@ -18,7 +18,7 @@ from portal.loans.models import Loan
 from portal.orm import utcnow
 from portal.security import gate
 from portal.staff.access import require_role
-from portal.staff.queues import register_queue
+from portal.staff.queues import parse_time_key, register_queue
 from portal.visits import photos, queries, rules, services
 from portal.visits.forms import (AnnotateForm, CancelForm, DeclineRemoteForm, ProposeForm, RecordForm,
                                  ToggleVisitorForm, VersionForm, VisitorForm, problem_message)
@@ -37,7 +37,7 @@ _visit_or_404 = queries.staff_visit_or_404
 def queue():
     now = utcnow()
     waiting, waiting_count = queries.waiting_for_staff(now)
-    after = queries.page_key(request.args.get("after"))
+    after = parse_time_key(request.args.get("after"))
     upcoming, upcoming_count, next_key = queries.upcoming(now, after=after)
     record_read("visits.queue_viewed", "visit", "")
     return render_template("staff/visits/queue.html", waiting=waiting, waiting_count=waiting_count,

@@ -286,31 +286,43 @@ def test_a_proposal_whose_first_date_has_passed_cannot_be_approved(app, login, c
     assert fresh(p).state == "under_review" and outbox() == []
 
 
-def test_the_waiting_queue_pages_by_key(app, login, create_staff, create_borrower, overdue_loan, session,
-                                       monkeypatch):
-    from datetime import timedelta
-
+def _waiting(session, create_borrower, overdue_loan, apart, count: int) -> list[int]:
+    """``count`` submitted proposals, oldest first, ``apart`` from each other: their ids."""
     from portal.orm import utcnow
-    from portal.plans import queries
 
-    monkeypatch.setattr(queries, "QUEUE_PAGE", 2)
     ids = []
-    for n in range(5):
+    for n in range(count):
         loan = overdue_loan(create_borrower())
         p = PlanProposal(borrower_id=loan.borrower_id, loan_id=loan.id, state="submitted", version=1,
                          kind="deferral", deferral_days=30, income_fen=100_000,
-                         submitted_at=utcnow() - timedelta(days=10 - n))
+                         submitted_at=utcnow() - apart * (10 - n))
         session.add(p)
         session.commit()
         ids.append(p.id)
-    agent = staff_client(app, login, create_staff(role="agent"))
+    return ids
+
+
+def _ids_page_by_page(agent) -> list[int]:
+    """The proposals the queue lists, following its "More" links to the end."""
     seen, url = [], "/staff/plans"
     while url:
         page = text(agent.get(url))
         seen += [int(x) for x in re.findall(r'href="/staff/plans/(\d+)"', page)]
         more = re.search(r'href="(/staff/plans\?[^"]*after=[^"]+)"', page)
         url = more.group(1).replace("&amp;", "&") if more else None
-    assert seen == ids  # oldest first, each exactly once, over three pages
+    return seen
+
+
+def test_the_waiting_queue_pages_by_key(app, login, create_staff, create_borrower, overdue_loan, session,
+                                       monkeypatch):
+    from datetime import timedelta
+
+    from portal.plans import queries
+
+    monkeypatch.setattr(queries, "QUEUE_PAGE", 2)
+    ids = _waiting(session, create_borrower, overdue_loan, timedelta(days=1), 5)
+    agent = staff_client(app, login, create_staff(role="agent"))
+    assert _ids_page_by_page(agent) == ids  # oldest first, each exactly once, over three pages
     for forged in ("2026-01-01T00:00:00_5", "nonsense", "2026-13-40T00:00:00+00:00_1"):  # no UTC offset, not a key
         page = text(agent.get("/staff/plans", query_string={"after": forged}))
         assert [int(x) for x in re.findall(r'href="/staff/plans/(\d+)"', page)] == ids[:2]  # the first page
@@ -321,27 +333,11 @@ def test_the_queue_key_means_the_same_on_a_postgresql_connection_in_another_time
         app, login, create_staff, create_borrower, overdue_loan, session, monkeypatch, connections_in_shanghai):
     from datetime import timedelta
 
-    from portal.orm import utcnow
     from portal.plans import queries
 
     monkeypatch.setattr(queries, "QUEUE_PAGE", 2)
-    ids = []
-    for n in range(4):  # an hour apart: an 8-hour shift of the key would skip the rest
-        loan = overdue_loan(create_borrower())
-        p = PlanProposal(borrower_id=loan.borrower_id, loan_id=loan.id, state="submitted", version=1,
-                         kind="deferral", deferral_days=30, income_fen=100_000,
-                         submitted_at=utcnow() - timedelta(hours=10 - n))
-        session.add(p)
-        session.commit()
-        ids.append(p.id)
-    agent = staff_client(app, login, create_staff(role="agent"))
-    seen, url = [], "/staff/plans"
-    while url:
-        page = text(agent.get(url))
-        seen += [int(x) for x in re.findall(r'href="/staff/plans/(\d+)"', page)]
-        more = re.search(r'href="(/staff/plans\?[^"]*after=[^"]+)"', page)
-        url = more.group(1).replace("&amp;", "&") if more else None
-    assert seen == ids
+    ids = _waiting(session, create_borrower, overdue_loan, timedelta(hours=1), 4)  # an 8-hour shift skips the rest
+    assert _ids_page_by_page(staff_client(app, login, create_staff(role="agent"))) == ids
 
 
 def _countered(app, login, create_staff, proposal, kind="instalments_waiver", months="12"):
