@@ -211,6 +211,9 @@ def send_reminders() -> None:
 
 def configure_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
+    from portal.tallies.cli import tallies_cli
+
+    app.cli.add_command(tallies_cli)
     for command in (import_loans, import_contacts, seed_demo, create_staff_cmd, set_staff_password, totp_code,
                     send_reminders):
         app.cli.add_command(command)

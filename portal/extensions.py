@@ -107,6 +107,18 @@ def _sqlite_before_write(conn, _cursor, statement: str, _parameters, _context, _
         return
     # The first write (or SAVEPOINT, which a COMMIT would end) of a deferred transaction: nothing is written yet,
     # so ending it loses nothing; the IMMEDIATE transaction waits for the write lock and reads a fresh snapshot.
+    _immediate(conn)
+
+
+def write_lock(conn) -> None:
+    """Before reading what a write is computed from: on SQLite, a deferred (read-only request's) transaction
+    becomes IMMEDIATE now, so that what is read next cannot change before the write (PostgreSQL: nothing to do;
+    lock the rows read instead, FOR UPDATE)."""
+    if conn.info.get(_MODE) == "deferred":
+        _immediate(conn)
+
+
+def _immediate(conn) -> None:
     conn.info[_MODE] = "immediate"
     dbapi_conn = conn.connection.dbapi_connection
     dbapi_conn.execute("COMMIT")

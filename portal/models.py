@@ -18,3 +18,4 @@ import portal.events  # noqa: F401,E402
 import portal.webhooks.models  # noqa: F401,E402
 import portal.api.models  # noqa: F401,E402
 import portal.imports.models  # noqa: F401,E402
+import portal.tallies.models  # noqa: F401,E402

@@ -11,6 +11,7 @@ mode runs inside the app that enqueued it.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _task_app: Flask | None = None
 
@@ -115,6 +117,14 @@ def _reminders() -> None:
     db.session.commit()
 
 
+def _tallies() -> None:
+    from portal import tallies
+    from portal.i18n import lender_tz
+
+    if tallies.ensure(lender_tz()):
+        log.info("report tallies built for %s", lender_tz().key)
+
+
 class Queue:
     """A Huey instance with the portal's tasks registered on it."""
 
@@ -131,6 +141,9 @@ class Queue:
         self.reminders = self.huey.periodic_task(crontab(minute="*/5"), name="reminders")(_in_app(_reminders))
         self.housekeeping = self.huey.periodic_task(crontab(minute="17"), name="housekeeping")(
             _in_app(_housekeeping))
+        # the reports' tallies, when not built for the lender's zone (a fresh database, a changed zone): one
+        # one-row read a minute otherwise
+        self.tallies = self.huey.periodic_task(crontab(minute="*"), name="tallies")(_in_app(_tallies))
 
 
 def queue_of(app: Flask | None = None) -> Queue:

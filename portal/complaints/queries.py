@@ -10,8 +10,10 @@ from flask import abort
 from sqlalchemy import Date, case, cast, exists, func, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal import tallies
 from portal.accounts.models import StaffUser
 from portal.complaints import rules
+from portal.complaints import tallies as complaint_tallies
 from portal.complaints.models import (OPEN_SQL, OPEN_STATES, REVIEW_PENDING_SQL, WORD_UNANSWERED_SQL, Complaint,
                                       ComplaintCategory, ComplaintEvidence, ComplaintMessage, ComplaintNote)
 from portal.extensions import db
@@ -274,8 +276,15 @@ def _local_day(column, offset: int):
 
 def _received_and_decided_days(since: date, until: date, tz, today: date):
     """(day received, day decided or None, how many) for the complaints received in [since, until], in the
-    lender's days: grouped by the database when the zone's offset is constant over the days involved (a handful
-    of rows for any number of complaints), else one row per complaint converted here."""
+    lender's days: from the report tallies when they are built for ``tz`` (portal.tallies: a few rows per day
+    whatever the number of complaints); else grouped by the database when the zone's offset is constant over the
+    days involved, else one row per complaint converted here."""
+    tallied = tallies.read(complaint_tallies.RECEIVED, since, until, tz)
+    if tallied is not None:
+        for received_on, key, n in tallied:
+            yield received_on, (None if key == complaint_tallies.OPEN
+                                else received_on + timedelta(days=int(key))), n
+        return
     start, end = _start_of(since), _start_of(until + timedelta(days=1))
     in_range = (Complaint.received_at >= start, Complaint.received_at < end)
     offset = constant_offset(tz, since - timedelta(days=1), max(until, today) + timedelta(days=1))
@@ -297,35 +306,38 @@ def report(since: date, until: date, tz, today: date | None = None) -> Report:
     weeks: dict[date, dict] = {}
     day = rules.week_start(since)
     while day <= until:
-        weeks[day] = {"week": day, "received": 0, "decided": 0, "in_time": 0, "days": []}
+        weeks[day] = {"week": day, "received": 0, "decided": 0, "in_time": 0, "days": Counter()}
         day += timedelta(days=7)
-    durations: list[int] = []
+    durations: Counter[int] = Counter()
     in_time = open_late = 0
     for received_on, decided_on, n in _received_and_decided_days(since, until, tz, today):
         bucket = weeks.setdefault(rules.week_start(received_on), {"week": rules.week_start(received_on),
                                                                    "received": 0, "decided": 0, "in_time": 0,
-                                                                   "days": []})
+                                                                   "days": Counter()})
         bucket["received"] += n
         if decided_on is not None:
-            days = [(decided_on - received_on).days] * n
-            durations += days
+            days = (decided_on - received_on).days
+            durations[days] += n
             bucket["decided"] += n
-            bucket["days"] += days
+            bucket["days"][days] += n
             ok = rules.decided_in_time(received_on, decided_on) * n
             bucket["in_time"] += ok
             in_time += ok
         elif today > rules.decide_by(received_on):
             open_late += n
     for bucket in weeks.values():
-        bucket["median_days"] = rules.median(bucket.pop("days"))
+        bucket["median_days"] = rules.median_of_counts(bucket.pop("days"))
     counts: Counter[str] = Counter(dict.fromkeys(rules.CATEGORIES, 0))
-    # One statement for any number of complaints (the ids of the range, 500 at a time, were 112 statements and
-    # most of the page's time at 56,000 complaints).
-    counts.update(dict(db.session.execute(
-        select(ComplaintCategory.category, func.count())
-        .join(Complaint, Complaint.id == ComplaintCategory.complaint_id)
-        .where(Complaint.received_at >= start, Complaint.received_at < end)
-        .group_by(ComplaintCategory.category)).all()))
+    tallied = tallies.read(complaint_tallies.CATEGORY, since, until, tz)
+    if tallied is not None:
+        for _day, category, n in tallied:
+            counts[category] += n
+    else:  # one statement for any number of complaints
+        counts.update(dict(db.session.execute(
+            select(ComplaintCategory.category, func.count())
+            .join(Complaint, Complaint.id == ComplaintCategory.complaint_id)
+            .where(Complaint.received_at >= start, Complaint.received_at < end)
+            .group_by(ComplaintCategory.category)).all()))
     return Report(weeks=[weeks[k] for k in sorted(weeks)], categories=[(c, counts[c]) for c in rules.CATEGORIES],
-                  decided=len(durations), decided_in_time=in_time, median_days=rules.median(durations),
-                  open_late=open_late)
+                  decided=sum(durations.values()), decided_in_time=in_time,
+                  median_days=rules.median_of_counts(durations), open_late=open_late)

@@ -10,7 +10,9 @@ def configure(app: Flask) -> None:
     from portal.plans.queries import agreed_plans, loan_panels, needs_you, queue_provider
     from portal.plans.routes import bp
     from portal.plans.staff_routes import bp as staff_bp
+    from portal.plans.tallies import SOURCE
     from portal.staff.queues import register_queue
+    from portal.tallies import register_source
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
@@ -18,3 +20,4 @@ def configure(app: Flask) -> None:
     register_plan_source(app, agreed_plans)
     register_queue(app, queue_provider)
     register_attention(app, needs_you)
+    register_source(SOURCE)

@@ -6,7 +6,10 @@ from flask import Flask
 
 def configure(app: Flask) -> None:
     from portal.visits.routes import bp
+    from portal.tallies import register_source
     from portal.visits.staff_routes import bp as staff_bp
+    from portal.visits.tallies import SOURCE
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    register_source(SOURCE)

@@ -20,6 +20,8 @@ NIGHT_START_HOUR = 22
 MIN_WINDOW = timedelta(hours=1)
 MAX_WINDOW = timedelta(hours=4)
 SLOT_LENGTH = timedelta(hours=3)
+# Our own standard (the design sets no legal deadline): a visit record is written within 24 hours of leaving.
+RECORD_LATE_AFTER = timedelta(hours=24)
 MIN_VISITORS = 2
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I

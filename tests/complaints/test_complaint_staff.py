@@ -364,7 +364,7 @@ def test_the_complaint_page_runs_the_same_statements_whoever_wrote_its_notes(app
 
 @pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin"])
 def test_the_report_grouped_by_the_database_equals_the_one_read_row_by_row(app, make_complaint, session, monkeypatch,
-                                                                          zone):
+                                                                          zone, reports_count_rows):
     """Around the lender's midnight, decided the same day, days later, late or not at all: the figures the
     database groups by local day (a zone of constant offset) are those of converting every complaint in Python
     (the path a daylight-saving change inside the range takes: Berlin's on 2026-10-25)."""

@@ -17,6 +17,15 @@ DAY = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)  # 10:00 in the lender's 
 RANGE = {"since": "2026-03-01", "until": "2026-03-31"}
 
 
+@pytest.fixture(autouse=True, params=["tallies", "rows"])
+def counted_from(request):
+    """Every report test twice: read from the report tallies (built, as the worker keeps them) and counted from
+    the rows (not built yet)."""
+    if request.param == "rows":
+        request.getfixturevalue("reports_count_rows")
+    return request.param
+
+
 @pytest.fixture
 def lead(create_staff):
     return create_staff(role="supervisor", username="lead")
