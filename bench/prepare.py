@@ -53,6 +53,11 @@ def main() -> None:
             create_staff(STAFF_USER, "supervisor", STAFF_PASSWORD, display_name="压测主管", otp_secret=STAFF_SECRET)
         db.session.commit()
         n = db.session.scalar(select(func.count()).select_from(Borrower))
+    with app.app_context(), app.test_request_context():  # the reports' tallies, as the worker builds them
+        from portal import tallies
+        from portal.i18n import lender_tz
+
+        tallies.ensure(lender_tz())
     with app.app_context():  # planner statistics after the bulk load (SQLite chooses partial indexes only with them)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
