@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from portal.complaints.models import Complaint, ComplaintCategory
-from portal.tallies import Source, local_day
+from portal.tallies import Source, local_day, locking
 
 RECEIVED = "complaint"  # key: the days from receipt to decision ("3"), or OPEN
 CATEGORY = "complaint_category"  # key: the category
@@ -23,9 +23,7 @@ def decided_key(days: int | None) -> str:
 
 def keys(conn: Connection, ids: Sequence[int], tz: ZoneInfo, lock: bool) -> Counter:
     table = Complaint.__table__
-    stmt = select(table.c.id, table.c.received_at, table.c.decided_at).where(table.c.id.in_(ids))
-    if lock:
-        stmt = stmt.with_for_update(of=table)
+    stmt = locking(select(table.c.id, table.c.received_at, table.c.decided_at).where(table.c.id.in_(ids)), table, lock)
     found, days = Counter(), {}
     for complaint_id, received_at, decided_at in conn.execute(stmt):
         received_on = local_day(received_at, tz)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from portal.plans.models import PlanProposal
-from portal.tallies import Source, local_day
+from portal.tallies import Source, local_day, locking
 
 KIND = "plan"
 
@@ -33,10 +33,8 @@ class PlanKey:
 
 def keys(conn: Connection, ids: Sequence[int], tz: ZoneInfo, lock: bool) -> Counter:
     table = PlanProposal.__table__
-    stmt = select(table.c.id, table.c.submitted_at, table.c.decided_at, table.c.state, table.c.counter_kind).where(
-        table.c.id.in_(ids))
-    if lock:
-        stmt = stmt.with_for_update(of=table)
+    stmt = locking(select(table.c.id, table.c.submitted_at, table.c.decided_at, table.c.state, table.c.counter_kind)
+                   .where(table.c.id.in_(ids)), table, lock)
     found = Counter()
     for _id, submitted_at, decided_at, state, counter_kind in conn.execute(stmt):
         if submitted_at is None:

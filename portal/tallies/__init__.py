@@ -13,9 +13,9 @@ The days are those of one time zone, named in ``report_tally_state``. Until it n
 ``read`` answers None and the reports count the rows; the worker builds the tallies (``ensure``, every minute) and
 ``flask tallies rebuild`` / ``check`` do it by hand.
 
-Concurrency. The rows whose keys change are locked before their old keys are read (FOR UPDATE on PostgreSQL, the
-write lock on SQLite), so two transactions changing one complaint cannot both subtract its old keys; new rows only
-add, and additions commute. Every tallying flush reads the state row FOR SHARE and a rebuild first writes it:
+Concurrency. The rows whose keys change are locked before their old keys are read (FOR NO KEY UPDATE on
+PostgreSQL, the write lock on SQLite), so two transactions changing one complaint cannot both subtract its old
+keys; new rows only add, and additions commute. Every tallying flush reads the state row FOR SHARE and a rebuild first writes it:
 a rebuild waits for the flushes under way, and later flushes wait for the rebuild.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ _PENDING = "portal_tallies_pending"
 class Source:
     """``parent``'s rows and what their tally keys depend on: ``watched`` attributes of the parent, and child
     classes with the attribute holding the parent's id, the relationship to it, and their own watched
-    attributes. ``keys(conn, ids, tz, lock)`` reads the keys of the parent rows ``ids`` (locking them FOR UPDATE
+    attributes. ``keys(conn, ids, tz, lock)`` reads the keys of the parent rows ``ids`` (locking them, ``locking``,
     when ``lock``); a row that does not count (a draft plan) has none."""
 
     name: str
@@ -71,6 +71,12 @@ def sources() -> list[Source]:
 
 def local_day(at, tz: ZoneInfo) -> date:
     return at.astimezone(tz).date()
+
+
+def locking(stmt, table: Table, lock: bool):
+    """``stmt`` locking the rows it reads of ``table`` when ``lock``: FOR NO KEY UPDATE, the lock an UPDATE of
+    them takes (another tallying flush or an update waits; inserting child rows does not)."""
+    return stmt.with_for_update(of=table, key_share=True) if lock else stmt
 
 
 # -- reading -----------------------------------------------------------------------------------------------------

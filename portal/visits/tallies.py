@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from portal.tallies import Source, local_day
+from portal.tallies import Source, local_day, locking
 from portal.visits.models import Visit, VisitAnswer, VisitRecord
 from portal.visits.rules import RECORD_LATE_AFTER
 
@@ -24,10 +24,8 @@ def flags_of(key: str) -> frozenset[str]:
 
 def keys(conn: Connection, ids: Sequence[int], tz: ZoneInfo, lock: bool) -> Counter:
     visits = Visit.__table__
-    stmt = select(visits.c.id, visits.c.created_at, visits.c.reschedule_count, visits.c.record_answer).where(
-        visits.c.id.in_(ids))
-    if lock:
-        stmt = stmt.with_for_update(of=visits)
+    stmt = locking(select(visits.c.id, visits.c.created_at, visits.c.reschedule_count, visits.c.record_answer)
+                   .where(visits.c.id.in_(ids)), visits, lock)
     found: dict[int, tuple] = {}
     flags: dict[int, set[str]] = {}
     for visit_id, created_at, reschedules, record_answer in conn.execute(stmt):

@@ -128,7 +128,8 @@ def test_every_change_keeps_the_tallies_equal_to_the_rows(app, session, create_b
         _agree(session)
 
         visit = _visit(session, loan, BASE)
-        session.add_all([VisitAnswer(visit_id=visit.id, kind="confirm"), VisitAnswer(visit_id=visit.id, kind="confirm")])
+        session.add_all([VisitAnswer(visit_id=visit.id, kind="confirm"),
+                         VisitAnswer(visit_id=visit.id, kind="confirm")])
         session.commit()
         visit.answers.append(VisitAnswer(kind="remote"))  # through the relationship: no visit id until the flush
         visit.reschedule_count = 1
@@ -280,7 +281,7 @@ def test_check_and_rebuild_from_the_command_line(app, session, create_borrower):
 
 
 def test_two_transactions_answering_one_visit_at_once_count_it_once(app, session, create_borrower, create_loan):
-    """The second waits for the first's lock on the visit before reading its old figures (FOR UPDATE on
+    """The second waits for the first's lock on the visit before reading its old figures (FOR NO KEY UPDATE on
     PostgreSQL, the write lock on SQLite): without it, both would subtract the unanswered visit."""
     borrower = create_borrower()
     loan = create_loan(borrower)

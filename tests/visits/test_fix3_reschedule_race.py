@@ -53,7 +53,8 @@ def test_fix3_a_conflict_at_write_time_answers_the_localized_conflict_page(app, 
         with app.extensions["portal_db_engine"].begin() as other:
             other.execute(text("UPDATE visits SET version = version + 1 WHERE id = :id"), {"id": visit.id})
 
-    event.listen(_AppSession, "before_flush", someone_else_writes_first)
+    # first among the flush's hooks: the other writer commits before this flush reads or locks anything
+    event.listen(_AppSession, "before_flush", someone_else_writes_first, insert=True)
     try:
         response = client.post(f"/visits/{visit.id}/reschedule", data={"resched-version": "1",
                                                                        "resched-slot": slots[0]},
