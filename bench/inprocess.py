@@ -8,6 +8,9 @@ For each page it prints the median and 90th percentile of the wall-clock time of
 of the process per request (``time.process_time``: less sensitive to other jobs on the machine than wall time),
 the SQL statements one request runs and the Python function calls one request makes (cProfile; independent of the
 machine's load). ``--profile PATH`` prints the cProfile table (by cumulative time) of that one page instead.
+``--gc`` asks every page in turn, REQUESTS times in all, twice: as loaded, then with what is loaded frozen
+(``gc.freeze()``, as ``gunicorn.conf.py`` does in each worker); it prints the garbage collector's passes per
+generation, their longest pause, and the slowest requests.
 
 The targets of issue 17 (medians): landing ``/`` ≤ 1 ms, ``/loans`` ≤ 1.5 ms, a loan page ≤ 3 ms.
 """
@@ -98,11 +101,50 @@ def _get(client, path: str) -> None:
         raise SystemExit(f"{path}: {answer.status_code}")
 
 
+def _gc_pauses(clients: dict, pages: list, requests: int) -> None:
+    import gc
+
+    began: list[float] = []
+    pauses: dict[int, list[float]] = {}
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[:] = [time.perf_counter()]
+        else:
+            pauses.setdefault(info["generation"], []).append((time.perf_counter() - began[0]) * 1000)
+
+    for label, path, who in pages:  # templates compiled, statements cached: what a warm worker holds
+        for _ in range(5):
+            _get(clients[who], path)
+    for frozen in (False, True):
+        if frozen:
+            gc.collect()
+            gc.freeze()
+        pauses.clear()
+        walls = []
+        gc.callbacks.append(watch)
+        for i in range(requests):
+            _label, path, who = pages[i % len(pages)]
+            start = time.perf_counter()
+            _get(clients[who], path)
+            walls.append((time.perf_counter() - start) * 1000)
+        gc.callbacks.remove(watch)
+        walls.sort()
+        print(f"{'frozen' if frozen else 'as loaded'}: {gc.get_freeze_count()} objects frozen, "
+              f"{len(gc.get_objects())} tracked; {requests} requests: median {statistics.median(walls):.2f} ms, "
+              f"p99 {walls[int(len(walls) * 0.99)]:.2f} ms, slowest {walls[-1]:.1f} ms")
+        for generation in sorted(pauses):
+            p = pauses[generation]
+            print(f"  generation {generation}: {len(p)} passes, {sum(p):.1f} ms in all, longest {max(p):.2f} ms")
+    gc.unfreeze()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("requests", nargs="?", type=int, default=200)
     parser.add_argument("--pages", help="comma-separated labels or paths to measure (default: all)")
     parser.add_argument("--profile", help="print the cProfile table of this page (label or path)")
+    parser.add_argument("--gc", action="store_true", help="the collector's pauses, unfrozen and frozen")
     args = parser.parse_args()
     pages = PAGES
     if args.pages:
@@ -119,6 +161,9 @@ def main() -> None:
         def _count(*_):
             statements[0] += 1
 
+        if args.gc:
+            _gc_pauses(clients, pages, args.requests)
+            return
         if args.profile:
             label, path, who = next((p for p in PAGES if args.profile == p[0]), None) or \
                 next(p for p in PAGES if args.profile == p[1])
