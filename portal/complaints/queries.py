@@ -328,10 +328,9 @@ def report(since: date, until: date, tz, today: date | None = None) -> Report:
     for bucket in weeks.values():
         bucket["median_days"] = rules.median_of_counts(bucket.pop("days"))
     counts: Counter[str] = Counter(dict.fromkeys(rules.CATEGORIES, 0))
-    tallied = tallies.read(complaint_tallies.CATEGORY, since, until, tz)
+    tallied = tallies.totals(complaint_tallies.CATEGORY, since, until, tz)
     if tallied is not None:
-        for _day, category, n in tallied:
-            counts[category] += n
+        counts.update(tallied)
     else:  # one statement for any number of complaints
         counts.update(dict(db.session.execute(
             select(ComplaintCategory.category, func.count())

@@ -75,7 +75,7 @@ def utc_bounds(since: date, until: date, tz) -> tuple[datetime, datetime]:
 def _counted(kind: str, since: date, until: date, tz, from_tallies, from_rows) -> tuple:
     """A report's counts from the report tallies when they are built for ``tz`` (portal.tallies: a few rows per
     day, whatever the number of plans or visits), else from the rows themselves."""
-    tallied = tallies.read(kind, since, until, tz)
+    tallied = tallies.totals(kind, since, until, tz)
     return from_rows(since, until, tz) if tallied is None else from_tallies(tallied)
 
 
@@ -97,7 +97,7 @@ def plan_report(since: date, until: date, tz) -> Section:
 def _plan_counts_tallied(tallied) -> tuple:
     submitted = approved = declined = countered = agreed = waiting = 0
     days: Counter[int] = Counter()
-    for _day, text, n in tallied:
+    for text, n in tallied.items():
         key = plan_tallies.PlanKey.parse(text)
         submitted += n
         approved += n * (key.state == "approved")
@@ -143,7 +143,7 @@ def visit_report(since: date, until: date, tz) -> Section:
 
 def _visit_counts_tallied(tallied) -> tuple:
     found: Counter[str] = Counter()
-    for _day, key, n in tallied:
+    for key, n in tallied.items():
         found["proposed"] += n
         for flag in visit_tallies.flags_of(key):
             found[flag] += n
