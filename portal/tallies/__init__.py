@@ -164,6 +164,7 @@ def _keys_of(conn: Connection, source: Source, ids: Iterable[int], tz: ZoneInfo,
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _context, _instances) -> None:
+    session.info.pop(_PENDING, None)  # a flush that failed never reached after_flush: its keys are not ours
     if not _SOURCES:
         return
     touched = _touched(session)
@@ -204,6 +205,11 @@ def _after_flush(session: Session, _context) -> None:
         new.update(_keys_of(conn, _SOURCES[name], ids, tz, False))
     new.subtract(old)
     add(conn, {k: n for k, n in new.items() if n})
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, _previous) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _upsert(conn: Connection):

@@ -165,6 +165,28 @@ def test_a_rolled_back_change_takes_its_tally_with_it(app, session, create_borro
                                     ("complaint_category", date(2026, 9, 28), "insults"): 1}
 
 
+def test_a_flush_that_fails_leaves_no_figures_behind(app, session, create_borrower):
+    """Its keys read before the flush are dropped with the rollback: a later flush, here or after another
+    transaction changed the row, must not apply them."""
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.tallies import _PENDING
+
+    borrower = create_borrower()
+    with app.app_context():
+        complaint = _complaint(session, borrower, BASE)
+        complaint.decided_at, complaint.state = BASE + timedelta(days=2), "resolved"
+        complaint.outcome_category, complaint.outcome_explanation = "other", "ok"
+        session.add(ComplaintCategory(complaint_id=complaint.id, category="no_such_category"))  # refused
+        with pytest.raises(IntegrityError):
+            session.flush()  # its keys were read before it failed
+        assert _PENDING not in session.info
+        session.rollback()
+        borrower.name = "王芳"
+        session.commit()
+        _agree(session)
+
+
 def _random_history(session, borrower, create_loan, staff, rng):
     for i in range(40):
         received = BASE + timedelta(days=rng.randrange(30), minutes=rng.choice((0, 29, 31, 60, 600)))
