@@ -125,6 +125,13 @@ def _tallies() -> None:
         log.info("report tallies built for %s", lender_tz().key)
 
 
+def _tallies_check() -> None:
+    from portal import tallies
+    from portal.i18n import lender_tz
+
+    tallies.repair(lender_tz())
+
+
 class Queue:
     """A Huey instance with the portal's tasks registered on it."""
 
@@ -144,6 +151,9 @@ class Queue:
         # the reports' tallies, when not built for the lender's zone (a fresh database, a changed zone): one
         # one-row read a minute otherwise
         self.tallies = self.huey.periodic_task(crontab(minute="*"), name="tallies")(_in_app(_tallies))
+        # and once an hour, compared with the rows (rebuilt if they differ: a change made without the ORM)
+        self.tallies_check = self.huey.periodic_task(crontab(minute="43"), name="tallies_check")(
+            _in_app(_tallies_check))
 
 
 def queue_of(app: Flask | None = None) -> Queue:

@@ -39,5 +39,5 @@ def keys(conn: Connection, ids: Sequence[int], tz: ZoneInfo, lock: bool) -> Coun
     return found
 
 
-SOURCE = Source(name="complaints", parent=Complaint, watched=("received_at", "decided_at"), keys=keys,
+SOURCE = Source(name="complaints", parent=Complaint, watched=("received_at", "decided_at", "category_rows"), keys=keys,
                 children=((ComplaintCategory, "complaint_id", "complaint", ("category",)),))

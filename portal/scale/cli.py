@@ -48,9 +48,13 @@ def load_scale_data(file: str, staff_side: bool) -> None:
     """Benchmark only: bulk-load a generate-data file into a database without those loans yet."""
     import os
 
+    from portal import tallies
+    from portal.i18n import lender_tz
     from portal.scale.bulk import load_loans
     from portal.scale.staffside import load_staff_side
 
+    tallies.unbuild()  # rows written without the ORM: the reports count them until the rebuild below
+    db.session.commit()
     start = time.monotonic()
     with db.engine.connect() as conn, open(file, encoding="utf-8") as stream:
         def progress(report) -> None:
@@ -66,9 +70,5 @@ def load_scale_data(file: str, staff_side: bool) -> None:
             with open(staff_path, encoding="utf-8") as staff_stream:
                 load_staff_side(conn, staff_stream, report)
             click.echo(f"staff side: {report.complaints} complaints, {report.plans} plans, {report.visits} visits")
-    # written without the ORM: the reports' tallies are counted again from the rows
-    from portal import tallies
-    from portal.i18n import lender_tz
-
-    tallies.rebuild(lender_tz())
+    tallies.rebuild(lender_tz())  # counted again from the rows
     db.session.commit()

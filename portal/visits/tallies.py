@@ -46,6 +46,7 @@ def keys(conn: Connection, ids: Sequence[int], tz: ZoneInfo, lock: bool) -> Coun
     return Counter((KIND, day, ",".join(f for f in FLAGS if f in flags[visit_id])) for visit_id, day in found.items())
 
 
-SOURCE = Source(name="visits", parent=Visit, watched=("created_at", "reschedule_count", "record_answer"), keys=keys,
+SOURCE = Source(name="visits", parent=Visit,
+                watched=("created_at", "reschedule_count", "record_answer", "answers", "record"), keys=keys,
                 children=((VisitAnswer, "visit_id", "visit", ("kind",)),
                           (VisitRecord, "visit_id", "visit", ("departed_at", "recorded_at"))))

@@ -165,12 +165,10 @@ def test_a_rolled_back_change_takes_its_tally_with_it(app, session, create_borro
                                     ("complaint_category", date(2026, 9, 28), "insults"): 1}
 
 
-def test_a_flush_that_fails_leaves_no_figures_behind(app, session, create_borrower):
-    """Its keys read before the flush are dropped with the rollback: a later flush, here or after another
-    transaction changed the row, must not apply them."""
+def test_a_flush_that_fails_leaves_no_figures_behind(app, session, monkeypatch, create_borrower):
+    """The keys read before a flush that fails go with it: the next flush, which changes nothing tallied, reads
+    and applies nothing (it must not apply them against rows another transaction may have changed since)."""
     from sqlalchemy.exc import IntegrityError
-
-    from portal.tallies import _PENDING
 
     borrower = create_borrower()
     with app.app_context():
@@ -180,10 +178,13 @@ def test_a_flush_that_fails_leaves_no_figures_behind(app, session, create_borrow
         session.add(ComplaintCategory(complaint_id=complaint.id, category="no_such_category"))  # refused
         with pytest.raises(IntegrityError):
             session.flush()  # its keys were read before it failed
-        assert _PENDING not in session.info
         session.rollback()
+        read = []
+        monkeypatch.setattr(tallies, "_keys_of", lambda *args: read.append(args) or Counter())
         borrower.name = "王芳"
         session.commit()
+        assert read == []
+        monkeypatch.undo()
         _agree(session)
 
 
@@ -336,3 +337,73 @@ def test_two_transactions_answering_one_visit_at_once_count_it_once(app, session
     with app.app_context():
         _agree(session)
         assert _stored(session) == {("visit", date(2026, 9, 28), "confirmed"): 1}
+
+
+def test_child_rows_removed_or_moved_through_the_relationship_are_counted(app, session, create_borrower,
+                                                                         create_loan):
+    """A category taken out of the complaint's list (deleted by the flush, never in session.deleted before it),
+    a category and a visit answer moved to another parent: both parents are counted again."""
+    borrower = create_borrower()
+    loan = create_loan(borrower)
+    with app.app_context():
+        first = _complaint(session, borrower, BASE, ("insults", "threats"))
+        second = _complaint(session, borrower, BASE + timedelta(days=3), ("disclosure",))
+        threats = next(row for row in first.category_rows if row.category == "threats")
+        first.category_rows.remove(threats)
+        session.commit()
+        _agree(session)
+        assert ("complaint_category", date(2026, 9, 28), "threats") not in _stored(session)
+        insults = first.category_rows[0]
+        insults.complaint = second
+        session.commit()
+        _agree(session)
+        assert _stored(session)[("complaint_category", date(2026, 10, 1), "insults")] == 1
+        one, other = _visit(session, loan, BASE), _visit(session, loan, BASE + timedelta(days=1))
+        answer = VisitAnswer(visit_id=one.id, kind="confirm")
+        session.add(answer)
+        session.commit()
+        answer.visit = other
+        session.commit()
+        _agree(session)
+        assert _stored(session)[("visit", date(2026, 9, 28), "")] == 1
+        assert _stored(session)[("visit", date(2026, 9, 29), "confirmed")] == 1
+
+
+def test_a_schema_from_the_models_has_the_state_row_and_a_rebuild_makes_it_when_missing(app, session, tmp_path):
+    from sqlalchemy import create_engine
+
+    from portal.models import metadata
+
+    engine = create_engine(f"sqlite:///{tmp_path}/fresh.sqlite3")
+    metadata.create_all(engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(ReportTallyState.id, ReportTallyState.zone)).all() == [(1, None)]
+    engine.dispose()
+    with app.app_context():
+        session.execute(ReportTallyState.__table__.delete())
+        session.commit()
+        tallies.rebuild(lender_tz())
+        session.commit()
+        assert tallies.ready(lender_tz())
+
+
+def test_the_hourly_check_rebuilds_tallies_that_differ_and_leaves_equal_ones(app, session, monkeypatch, caplog,
+                                                                              create_borrower):
+    """A process configured in another zone writes without tallying (and says so); the worker's check, in the
+    lender's zone, finds the difference and counts again."""
+    from portal.queue import _tallies_check
+
+    borrower = create_borrower()
+    with app.app_context():
+        _complaint(session, borrower, BASE)
+        built = session.scalar(select(ReportTallyState.built_at))
+        _tallies_check()
+        assert session.scalar(select(ReportTallyState.built_at)) == built  # equal: not rebuilt
+        monkeypatch.setitem(app.config, "PORTAL_TIMEZONE", "Asia/Tokyo")
+        with caplog.at_level("WARNING", logger="portal.tallies"):
+            _complaint(session, borrower, BASE + timedelta(days=1))
+        assert "counted in Asia/Shanghai, this process's zone is Asia/Tokyo" in caplog.text
+        monkeypatch.setitem(app.config, "PORTAL_TIMEZONE", "Asia/Shanghai")
+        assert tallies.repair(lender_tz()) == 2  # the complaint's day and its category's
+        _agree(session)
+        assert session.scalar(select(ReportTallyState.built_at)) != built
