@@ -73,8 +73,8 @@ def utc_bounds(since: date, until: date, tz) -> tuple[datetime, datetime]:
 
 
 def _counted(kind: str, since: date, until: date, tz, from_tallies, from_rows) -> tuple:
-    """A report's counts from the report tallies when they are built for ``tz`` (portal.tallies: a few rows per
-    day, whatever the number of plans or visits), else from the rows themselves."""
+    """A report's counts from the report tallies when they are built for ``tz`` (portal.tallies: a row per key,
+    added up by the database, whatever the number of plans or visits), else from the rows themselves."""
     tallied = tallies.totals(kind, since, until, tz)
     return from_rows(since, until, tz) if tallied is None else from_tallies(tallied)
 
