@@ -72,10 +72,6 @@ def register_source(source: Source) -> None:
     _SOURCES[source.name] = source
 
 
-def sources() -> list[Source]:
-    return list(_SOURCES.values())
-
-
 def local_day(at, tz: ZoneInfo) -> date:
     return at.astimezone(tz).date()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -26,24 +27,24 @@ def keys(conn: Connection, ids: Sequence[int], tz: ZoneInfo, lock: bool) -> Coun
     visits = Visit.__table__
     stmt = locking(select(visits.c.id, visits.c.created_at, visits.c.reschedule_count, visits.c.record_answer)
                    .where(visits.c.id.in_(ids)), visits, lock)
-    found: dict[int, tuple] = {}
+    days: dict[int, date] = {}  # visit id -> the lender day it was proposed
     flags: dict[int, set[str]] = {}
     for visit_id, created_at, reschedules, record_answer in conn.execute(stmt):
-        found[visit_id] = local_day(created_at, tz)
+        days[visit_id] = local_day(created_at, tz)
         flags[visit_id] = {name for name, holds in (("rescheduled", reschedules > 0),
                                                     ("disputed", record_answer == "disputed")) if holds}
-    if found:
+    if days:
         answers, records = VisitAnswer.__table__, VisitRecord.__table__
         for visit_id, kind in conn.execute(select(answers.c.visit_id, answers.c.kind).where(
-                answers.c.visit_id.in_(list(found)), answers.c.kind.in_(("confirm", "remote")))):
+                answers.c.visit_id.in_(list(days)), answers.c.kind.in_(("confirm", "remote")))):
             flags[visit_id].add("confirmed" if kind == "confirm" else "video")
         for visit_id, departed, recorded in conn.execute(select(
                 records.c.visit_id, records.c.departed_at, records.c.recorded_at).where(
-                records.c.visit_id.in_(list(found)))):
+                records.c.visit_id.in_(list(days)))):
             flags[visit_id].add("recorded")
             if recorded - departed > RECORD_LATE_AFTER:
                 flags[visit_id].add("late_record")
-    return Counter((KIND, day, ",".join(f for f in FLAGS if f in flags[visit_id])) for visit_id, day in found.items())
+    return Counter((KIND, day, ",".join(f for f in FLAGS if f in flags[visit_id])) for visit_id, day in days.items())
 
 
 SOURCE = Source(name="visits", parent=Visit,
