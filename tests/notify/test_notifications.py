@@ -217,14 +217,18 @@ def test_night_hold_waits_until_eight_local_time(local, held_until):
 
 def test_at_night_codes_go_out_and_other_messages_wait_for_eight(app, client, login, monkeypatch, create_staff,
                                                                create_borrower, make_complaint, outbox):
-    from datetime import datetime, timezone
+    from datetime import datetime, time, timedelta, timezone
     from zoneinfo import ZoneInfo
 
     from portal.complaints import rules, services
     from portal.complaints.models import Complaint
     from portal.notify import events
 
-    night = datetime(2026, 12, 1, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(timezone.utc)
+    # The next 23:30 in Shanghai: the held message is due at a real time still to come, whenever the suite runs.
+    shanghai = ZoneInfo("Asia/Shanghai")
+    today = datetime.now(shanghai).date()
+    night = datetime.combine(today + timedelta(days=1), time(23, 30), tzinfo=shanghai).astimezone(timezone.utc)
+    eight = datetime.combine(today + timedelta(days=2), time(8, 0), tzinfo=shanghai).astimezone(timezone.utc)
     monkeypatch.setattr(events, "utcnow", lambda: night)
     borrower = create_borrower(activated=False)
     client.post("/activate", data={"phone": borrower.phone, "id_tail": borrower.id_number[-6:]})
@@ -236,7 +240,7 @@ def test_at_night_codes_go_out_and_other_messages_wait_for_eight(app, client, lo
         services.change_state(db.session.get(Complaint, c.id), rules.ACKNOWLEDGED, db.session.merge(create_staff()))
         db.session.commit()
     assert kinds(outbox) == ["account_code"]  # the acknowledgement waits
-    assert [row.next_attempt_at for row in held] == [datetime(2026, 12, 2, 0, 0, tzinfo=timezone.utc)]  # 08:00 local
+    assert [row.next_attempt_at for row in held] == [eight]  # 08:00 local
 
 
 def _recording(fn, into: list):
