@@ -8,7 +8,9 @@
 #   INSTANCES=2 DB=postgres bash bench/run.sh           # two gunicorn instances behind wrk's round robin: see README
 #   BASELINE=/path/to/other/checkout bash bench/run.sh  # also serve that checkout (e.g. `git worktree add … main~5`)
 #                                      on the same database and measure its pages in the same rounds ("base:…" rows)
-# Settings: WORKERS (2), THREADS (4), CONNS (16), DURATION (10s), ROUNDS (3), PORT (18080; the ceiling app on PORT+1).
+#   BASELINE=$PWD BASELINE_WORKERS=2 BASELINE_THREADS=4 WORKERS=4 THREADS=1 bash bench/run.sh
+#                                      # two gunicorn settings of one checkout, side by side
+# Settings: WORKERS (2), THREADS (4), BASELINE_WORKERS and BASELINE_THREADS (the baseline's; default WORKERS, THREADS), CONNS (16), DURATION (10s), ROUNDS (3), PORT (18080; the ceiling app on PORT+1).
 # Each round measures the ceiling and then every page; the table shows the median over the rounds (and the spread of
 # req/s), so a burst of noise on the machine in one round does not decide a number. Only 127.0.0.1 is used.
 set -euo pipefail
@@ -65,7 +67,8 @@ B=$("$PY" bench/login.py "$BASE" borrower)
 S=$("$PY" bench/login.py "$BASE" staff)
 if [ -n "${BASELINE:-}" ]; then  # the same pages served by another checkout, measured in the same rounds
   OLD="http://127.0.0.1:$((PORT + 2))"
-  "$BASELINE/.venv/bin/gunicorn" --workers "$WORKERS" --threads "$THREADS" --worker-class gthread --log-level warning \
+  "$BASELINE/.venv/bin/gunicorn" --workers "${BASELINE_WORKERS:-$WORKERS}" --threads "${BASELINE_THREADS:-$THREADS}" \
+    --worker-class gthread --log-level warning \
     --access-logfile /dev/null --chdir "$BASELINE" --bind "127.0.0.1:$((PORT + 2))" 'portal:create_app()' & PIDS+=($!)
   wait_up "$OLD/healthz"
   OB=$("$PY" bench/login.py "$OLD" borrower)
@@ -93,9 +96,11 @@ for round in $(seq "$ROUNDS"); do
   fi
 done
 
-"$PY" - "$RESULTS" "$DB" "$BORROWERS_IN_DB" "$WORKERS" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS" <<'PYEOF'
+"$PY" - "$RESULTS" "$DB" "$BORROWERS_IN_DB" "$WORKERS" "$THREADS" "$CONNS" "$DURATION" "$ROUNDS" \
+  "${BASELINE_WORKERS:-$WORKERS}" "${BASELINE_THREADS:-$THREADS}" <<'PYEOF'
 import json, statistics, sys
-path, db, n, workers, threads, conns, duration, rounds = sys.argv[1:]
+path, db, n, workers, threads, conns, duration, rounds, base_workers, base_threads = sys.argv[1:]
+base = f" (base: {base_workers} x {base_threads})" if (base_workers, base_threads) != (workers, threads) else ""
 runs: dict[str, list[dict]] = {}
 for line in open(path):
     if line.strip():
@@ -103,7 +108,7 @@ for line in open(path):
         runs.setdefault(name, []).append(json.loads(data))
 med = {name: {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50_ms", "p99_ms")} for name, rs in runs.items()}
 ceiling = med["hello"]
-print(f"\n{db}, {n} borrowers in the database; gunicorn {workers} workers x {threads} threads; "
+print(f"\n{db}, {n} borrowers in the database; gunicorn {workers} workers x {threads} threads{base}; "
       f"wrk {conns} connections, {duration} per page; median of {rounds} rounds")
 print(f"{'page':<24}{'req/s':>9}{'(min-max)':>14}{'p50 ms':>9}{'p99 ms':>9}{'rps/ceiling':>13}{'p50 x ceiling':>15}"
       f"{'errors':>8}")
