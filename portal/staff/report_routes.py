@@ -85,6 +85,14 @@ def _range(form: RangeForm) -> tuple[date, date] | None:
     return since, until
 
 
+def _show_range(form: RangeForm, since: date, until: date) -> None:
+    """The fields left empty show the day the report took for them (the default range), so the form says what the
+    page counts and one end can be moved without typing the other."""
+    for field, day in ((form.since, since), (form.until, until)):
+        if field.data is None:
+            field.data, field.raw_data = day, None
+
+
 def weekly_bars(values: list[int], width: int = 320, height: int = 120) -> list[dict]:
     """Geometry of a vertical bar chart: x, y, width, height per value."""
     top = max(values or [0]) or 1
@@ -109,6 +117,7 @@ def index():
     if chosen is None:
         return render_template("staff/reports.html", form=form, invalid=True)
     since, until = chosen
+    _show_range(form, since, until)
     data = _sections(since, until) | {"breaches": breach_report(since, until, lender_tz())}
     record("report.viewed", "report", "all", since=since.isoformat(), until=until.isoformat())
     complaint_data = data["complaint_data"]

@@ -139,6 +139,22 @@ def test_the_range_decides_what_counts(client, login, lead, figures):
     assert cells["提交的方案"] == "1"
 
 
+@pytest.mark.parametrize("given", [(), ("since", "until"), ("until",), ("since",)])
+def test_the_date_fields_show_the_range_the_page_counts(client, login, lead, given):
+    from portal.i18n import local_today
+
+    login(client, lead)
+    today = local_today()
+    typed = {"since": today - timedelta(days=30), "until": today - timedelta(days=2)}
+    until = typed["until"] if "until" in given else today
+    since = typed["since"] if "since" in given else until - timedelta(days=83)  # the default: 84 days to the end
+    args = {name: typed[name].isoformat() if name in given else "" for name in ("since", "until")}
+    page = client.get("/staff/reports", query_string=args).get_data(as_text=True)
+    assert re.search(rf'name="since"[^>]*value="{since.isoformat()}"', page)
+    assert re.search(rf'name="until"[^>]*value="{until.isoformat()}"', page)
+    assert client.get("/staff/reports").get_data(as_text=True).count(f'value="{today.isoformat()}"') == 1
+
+
 @pytest.mark.parametrize("args", [{"since": "2026-13-01"}, {"since": "2026-03-02", "until": "2026-03-01"},
                                   {"since": "2020-01-01", "until": "2026-01-01"}, {"until": "x" * 10000}])
 def test_bad_dates_are_answered_next_to_the_field(client, login, lead, args):
