@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import abort
-from sqlalchemy import Date, case, cast, exists, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import Date, bindparam, case, cast, exists, func, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import tallies
@@ -18,6 +18,7 @@ from portal.complaints.models import (OPEN_SQL, OPEN_STATES, REVIEW_PENDING_SQL,
                                       ComplaintCategory, ComplaintEvidence, ComplaintMessage, ComplaintNote)
 from portal.extensions import db
 from portal.loans.models import Loan
+from portal.staff.queues import FirstAndCount
 
 PAGE_SIZE = 25
 HOME_LIMIT = 10  # rows of each list on the staff home
@@ -182,20 +183,18 @@ def _start_of(day: date):
     return datetime.combine(day, time.min, tzinfo=lender_tz())
 
 
-def _first_and_count(condition: tuple, order: tuple, limit: int) -> tuple[list[Complaint], int]:
-    from portal.staff.queues import first_and_count
-
-    return first_and_count(Complaint, condition, order, limit, (joinedload(Complaint.borrower),))
-
-
-def _mine(staff_id: int):
+def _mine(staff_id):
     return or_(Complaint.assignee_id == staff_id, Complaint.assignee_id.is_(None))
+
+
+_OPEN_FOR = FirstAndCount(Complaint, (is_open, _mine(bindparam("staff_id"))), (Complaint.queue_due, Complaint.id),
+                          (joinedload(Complaint.borrower),))
 
 
 def open_for(staff_id: int) -> tuple[list[Complaint], int]:
     """Open complaints assigned to this person or to nobody, nearest deadline first (for 'my work'): the first
     rows and how many there are."""
-    return _first_and_count((is_open, _mine(staff_id)), (Complaint.queue_due, Complaint.id), HOME_LIMIT)
+    return _OPEN_FOR(HOME_LIMIT, staff_id=staff_id)
 
 
 def attention(ids: list[int]) -> set[int]:
@@ -228,19 +227,20 @@ def attention(ids: list[int]) -> set[int]:
     return waiting
 
 
-def _closed_needing_attention(staff_id: int):
-    """Closed complaints of mine (or nobody's) with word from the complainant that no staff reply has answered:
-    "not satisfied", a message or evidence (the decided complaint's page still lets them write). The same test as
-    ``attention``, on the complaint's own ``word_at`` / ``staff_reply_at`` (kept by every message and file
-    insert): two partial indexes, however many closed complaints were answered before."""
-    return (Complaint.state.in_(sorted(rules.CLOSED)), or_(text(WORD_UNANSWERED_SQL), text(REVIEW_PENDING_SQL)),
-            _mine(staff_id))
+# Closed complaints of mine (or nobody's) with word from the complainant that no staff reply has answered: "not
+# satisfied", a message or evidence (the decided complaint's page still lets them write). The same test as
+# ``attention``, on the complaint's own ``word_at`` / ``staff_reply_at`` (kept by every message and file insert):
+# two partial indexes, however many closed complaints were answered before.
+_CLOSED_NEEDING_ATTENTION = FirstAndCount(
+    Complaint, (Complaint.state.in_(sorted(rules.CLOSED)), or_(text(WORD_UNANSWERED_SQL), text(REVIEW_PENDING_SQL)),
+                _mine(bindparam("staff_id"))),
+    (Complaint.decided_at, Complaint.id), (joinedload(Complaint.borrower),))
 
 
 def closed_needing_attention(staff_id: int, limit: int = HOME_LIMIT) -> tuple[list[Complaint], int]:
     """Oldest decision first: its review window (30 days from the decision) closes first; the first rows and how
     many there are."""
-    return _first_and_count(_closed_needing_attention(staff_id), (Complaint.decided_at, Complaint.id), limit)
+    return _CLOSED_NEEDING_ATTENTION(limit, staff_id=staff_id)
 
 
 @dataclass

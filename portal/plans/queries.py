@@ -15,6 +15,7 @@ from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.labels import describe, schedule_rows
 from portal.plans.models import WAITING_SQL, PlanLine, PlanProposal
+from portal.staff.queues import FirstAndCount
 
 _LOAD = (selectinload(PlanProposal.lines), selectinload(PlanProposal.proofs), selectinload(PlanProposal.loan))
 
@@ -111,13 +112,14 @@ def age_days(p: PlanProposal) -> int:
 HOME_LIMIT = 10
 
 
+# oldest first, as the waiting queue: no plan has a set deadline, age is the order
+_HOME_WAITING = FirstAndCount(PlanProposal, (text(WAITING_SQL),), (PlanProposal.submitted_at, PlanProposal.id),
+                              (joinedload(PlanProposal.loan), joinedload(PlanProposal.borrower)))
+
+
 def queue_provider(staff) -> dict:
     """Plans waiting for staff, oldest first, for the "my work" home."""
-    from portal.staff.queues import first_and_count
-
-    # oldest first, as the waiting queue: no plan has a set deadline, age is the order
-    waiting, count = first_and_count(PlanProposal, (text(WAITING_SQL),), (PlanProposal.submitted_at, PlanProposal.id),
-                                     HOME_LIMIT, (joinedload(PlanProposal.loan), joinedload(PlanProposal.borrower)))
+    waiting, count = _HOME_WAITING(HOME_LIMIT)
     items = []
     for p in waiting:
         items.append({"label": _("Plan %(id)d · loan %(ref)s", id=p.id, ref=p.loan.loan_ref),

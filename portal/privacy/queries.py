@@ -21,6 +21,7 @@ from portal.notify.models import Outbox
 from portal.plans.models import PlanProposal
 from portal.privacy import rules
 from portal.privacy.models import DataRequest
+from portal.staff.queues import FirstAndCount
 from portal.visits.models import Visit
 
 
@@ -162,12 +163,12 @@ def staff_queue(which: str) -> list[DataRequest]:
     return list(db.session.scalars(stmt.limit(200)))
 
 
+_HOME_OPEN = FirstAndCount(DataRequest, (DataRequest.state == rules.OPEN,), (DataRequest.due_on, DataRequest.id))
+
+
 def queue_provider(staff) -> dict:
     """Open data requests, nearest deadline first, for the staff "my work" home."""
-    from portal.staff.queues import first_and_count
-
-    rows, count = first_and_count(DataRequest, (DataRequest.state == rules.OPEN,), (DataRequest.due_on, DataRequest.id),
-                                  10)
+    rows, count = _HOME_OPEN(10)
     today = local_today()
     items = [{"label": _("%(ref)s · %(kind)s", ref=r.reference, kind=kind_label(r.kind)),
               "url": url_for("staff_privacy.detail", request_id=r.id),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.extensions import db
 from portal.loans.models import Loan
+from portal.staff.queues import FirstAndCount
 from portal.visits import rules
 from portal.visits.models import Visit, VisitDispute, Visitor
 
@@ -93,12 +94,13 @@ def waiting_for_staff(now: datetime, limit: int | None = None) -> tuple[list[Vis
                            limit or QUEUE_PAGE, _ROW)
 
 
+_HOME_WAITING = FirstAndCount(Visit, (_needs_staff_condition(bindparam("now")),), (Visit.window_start, Visit.id),
+                              (joinedload(Visit.loan).joinedload(Loan.borrower),))
+
+
 def home_waiting(now: datetime, limit: int) -> tuple[list[Visit], int]:
     """The first visits waiting for staff with their loans and borrowers, and how many wait: one statement."""
-    from portal.staff.queues import first_and_count
-
-    return first_and_count(Visit, (_needs_staff_condition(now),), (Visit.window_start, Visit.id), limit,
-                           (joinedload(Visit.loan).joinedload(Loan.borrower),))
+    return _HOME_WAITING(limit, now=now)
 
 
 def upcoming(now: datetime, limit: int | None = None,
