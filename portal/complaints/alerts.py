@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, bindparam, or_, select
 
 from portal.accounts.models import StaffUser
 from portal.complaints import rules
@@ -26,16 +26,25 @@ def horizon(today: date) -> date:
     return rules.next_working_day(today)
 
 
+def _due_soon_statement(mine: bool, limited: bool):
+    stmt = select(Complaint).where(is_open, Complaint.queue_due <= bindparam("horizon"))
+    if mine:
+        stmt = stmt.where(or_(Complaint.assignee_id == bindparam("staff_id"), Complaint.assignee_id.is_(None)))
+    stmt = stmt.order_by(Complaint.queue_due, Complaint.id)
+    return stmt.limit(bindparam("limit", type_=Integer)) if limited else stmt
+
+
+# (an agent's own and the unassigned ones, at most ``limit``) → the statement, built once: the staff home asks
+# one on every view
+_DUE_SOON = {(mine, limited): _due_soon_statement(mine, limited) for mine in (False, True) for limited in (False, True)}
+
+
 def due_soon(today: date, staff: StaffUser | None = None, limit: int | None = LIMIT) -> list[Complaint]:
     """Open complaints due by the next working day or late, nearest first; for an agent only their own and the
     unassigned ones (supervisors see all)."""
-    stmt = select(Complaint).where(is_open, Complaint.queue_due <= horizon(today))
-    if staff is not None and not staff.is_supervisor:
-        stmt = stmt.where(or_(Complaint.assignee_id == staff.id, Complaint.assignee_id.is_(None)))
-    stmt = stmt.order_by(Complaint.queue_due, Complaint.id)
-    if limit:
-        stmt = stmt.limit(limit)
-    return list(db.session.scalars(stmt))
+    mine = staff is not None and not staff.is_supervisor
+    params = {"horizon": horizon(today), "staff_id": staff.id if mine else None, "limit": limit or None}
+    return list(db.session.scalars(_DUE_SOON[mine, bool(limit)], {k: v for k, v in params.items() if v is not None}))
 
 
 def describe(c: Complaint, today: date) -> tuple[str, str, str]:
