@@ -51,6 +51,8 @@ PAGES = [
     ("/contacts", "/contacts", "borrower"),
     ("/staff/", "/staff/", "staff"),
     ("/staff/complaints", "/staff/complaints", "staff"),
+    ("/staff/plans", "/staff/plans", "staff"),
+    ("/staff/visits/", "/staff/visits/", "staff"),
 ]
 
 

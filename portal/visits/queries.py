@@ -77,21 +77,21 @@ def _needs_staff_condition(now: datetime):
             | (Visit.state.in_(SCHEDULED_STATES) & (Visit.window_end < now)))
 
 
-# What a row of the staff lists shows besides the visit: its loan, the borrower, the answers (one statement each
-# for the whole list, not one per row).
-_ROW = (selectinload(Visit.loan).selectinload(Loan.borrower), selectinload(Visit.answers))
+# What a row of the staff lists shows besides the visit: its loan and the borrower, joined (one row each per
+# visit), and the answers (one statement for the whole list, not one per row).
+_ROW = (joinedload(Visit.loan).joinedload(Loan.borrower), selectinload(Visit.answers))
 
 
 QUEUE_PAGE = 100  # rows of each list on the staff visit queue; the page says how many there are in all
 
 
+_WAITING = FirstAndCount(Visit, (_needs_staff_condition(bindparam("now")),), (Visit.window_start, Visit.id), _ROW)
+
+
 def waiting_for_staff(now: datetime, limit: int | None = None) -> tuple[list[Visit], int]:
     """The visits waiting for staff, oldest window first: the first ``limit`` (``QUEUE_PAGE``) with their loans, borrowers and
     answers, and how many wait (``portal.staff.queues.first_and_count``: capped, index-backed)."""
-    from portal.staff.queues import first_and_count
-
-    return first_and_count(Visit, (_needs_staff_condition(now),), (Visit.window_start, Visit.id),
-                           limit or QUEUE_PAGE, _ROW)
+    return _WAITING(limit or QUEUE_PAGE, now=now)
 
 
 _HOME_WAITING = FirstAndCount(Visit, (_needs_staff_condition(bindparam("now")),), (Visit.window_start, Visit.id),
