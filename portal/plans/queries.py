@@ -97,8 +97,8 @@ def staff_queue(which: str, after: str | None = None) -> tuple[list[PlanProposal
         stmt = stmt.where(row < key if newest_first else row > key)
     order = (PlanProposal.submitted_at.desc(), PlanProposal.id.desc()) if newest_first else \
         (PlanProposal.submitted_at, PlanProposal.id)
-    rows = list(db.session.scalars(stmt.options(selectinload(PlanProposal.loan), selectinload(PlanProposal.borrower))
-                                   .order_by(*order).limit(QUEUE_PAGE + 1)))
+    rows = list(db.session.scalars(stmt.options(joinedload(PlanProposal.loan), joinedload(PlanProposal.borrower))
+                                   .order_by(*order).limit(QUEUE_PAGE + 1)))  # each row's loan and borrower joined
     more = len(rows) > QUEUE_PAGE
     rows = rows[:QUEUE_PAGE]
     next_key = time_key(rows[-1].submitted_at, rows[-1].id) if more and rows else None
