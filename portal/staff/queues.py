@@ -40,6 +40,16 @@ STAFF_NAV = [
 COUNT_CAP = 999
 
 
+def _capped_count(entity, condition: tuple, cap: int | None):
+    """How many rows of ``entity`` meet ``condition``, counting no further than ``cap + 1`` (an uncorrelated scalar
+    subquery)."""
+    from sqlalchemy import func, literal, select
+
+    cap = COUNT_CAP if cap is None else cap
+    meeting = select(literal(1)).select_from(entity).where(*condition).limit(cap + 1).correlate(None).subquery()
+    return select(func.count()).select_from(meeting).scalar_subquery()
+
+
 def first_and_count(entity, condition: tuple, order: tuple, limit: int, options: tuple = (),
                     cap: int | None = None, after: tuple = ()) -> tuple[list, int]:
     """The first ``limit`` rows of ``entity`` meeting ``condition`` in ``order`` and how many meet it, in one
@@ -48,13 +58,11 @@ def first_and_count(entity, condition: tuple, order: tuple, limit: int, options:
     ``cap`` (default ``COUNT_CAP``) means "more than ``cap``" (``count_words``). ``after``: conditions for the rows
     only (a later page of the list; the count is still the whole list's). ``options`` should join what the rows
     show (``joinedload``) rather than load it apart."""
-    from sqlalchemy import func, literal, select
+    from sqlalchemy import select
 
     from portal.extensions import db
 
-    cap = COUNT_CAP if cap is None else cap
-    meeting = select(literal(1)).select_from(entity).where(*condition).limit(cap + 1).correlate(None).subquery()
-    total = select(func.count()).select_from(meeting).scalar_subquery()
+    total = _capped_count(entity, condition, cap)
     found = db.session.execute(select(entity, total).where(*condition, *after).options(*options)
                                .order_by(*order).limit(limit)).all()
     if not found and after:  # past the last row: the count alone
@@ -67,16 +75,14 @@ class FirstAndCount:
     once (at import) with bound parameters for what does (``bindparam("staff_id")``, ``bindparam("now")``: typed
     by the column they are compared with) and for the number of rows, so the home, which asks five of them on
     every view, builds none (building a statement cost more than running it from SQLAlchemy's compiled cache).
-    ``lists(limit=…, **params)`` gives the first rows and the count, as ``first_and_count`` does."""
+    Calling it, ``open_for(10, staff_id=7)``, gives the first ``limit`` rows and the count, as ``first_and_count``
+    does."""
 
     def __init__(self, entity, condition: tuple, order: tuple, options: tuple = (), cap: int | None = None) -> None:
-        from sqlalchemy import Integer, bindparam, func, literal, select
+        from sqlalchemy import Integer, bindparam, select
 
-        cap = COUNT_CAP if cap is None else cap
-        meeting = select(literal(1)).select_from(entity).where(*condition).limit(cap + 1).correlate(None).subquery()
-        total = select(func.count()).select_from(meeting).scalar_subquery()
-        self._rows = (select(entity, total).where(*condition).options(*options).order_by(*order)
-                      .limit(bindparam("first_limit", type_=Integer)))
+        self._rows = (select(entity, _capped_count(entity, condition, cap)).where(*condition).options(*options)
+                      .order_by(*order).limit(bindparam("first_limit", type_=Integer)))
 
     def __call__(self, limit: int, **params) -> tuple[list, int]:
         from portal.extensions import db
