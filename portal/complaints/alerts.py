@@ -43,8 +43,12 @@ def due_soon(today: date, staff: StaffUser | None = None, limit: int | None = LI
     """Open complaints due by the next working day or late, nearest first; for an agent only their own and the
     unassigned ones (supervisors see all)."""
     mine = staff is not None and not staff.is_supervisor
-    params = {"horizon": horizon(today), "staff_id": staff.id if mine else None, "limit": limit or None}
-    return list(db.session.scalars(_DUE_SOON[mine, bool(limit)], {k: v for k, v in params.items() if v is not None}))
+    params = {"horizon": horizon(today)}
+    if mine:
+        params["staff_id"] = staff.id
+    if limit:
+        params["limit"] = limit
+    return list(db.session.scalars(_DUE_SOON[mine, bool(limit)], params))
 
 
 def describe(c: Complaint, today: date) -> tuple[str, str, str]:

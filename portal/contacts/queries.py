@@ -144,17 +144,13 @@ def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE, 
                 month_total=len(month), cards=cards, agency_names=agencies.names)
 
 
-def _own(borrower):
-    return select(Loan.id).where(Loan.borrower_id == borrower.id)
-
-
 def contacts_for_borrower(borrower, ids) -> list[Contact]:
     """The borrower's own contacts among ``ids`` (others' are silently left out: they do not exist for them)."""
     wanted = [int(i) for i in ids if str(i).isdigit()][:PAGE_SIZE]
     if not wanted:
         return []
-    return list(db.session.scalars(select(Contact).where(Contact.id.in_(wanted), Contact.loan_id.in_(_own(borrower)))
-                                   .order_by(Contact.at)))
+    return list(db.session.scalars(select(Contact).where(Contact.id.in_(wanted), Contact.loan_id.in_(_OWN))
+                                   .order_by(Contact.at), {"borrower_id": borrower.id}))
 
 
 def contact_flags(borrower, contact: Contact) -> list[str]:

@@ -75,7 +75,7 @@ class FirstAndCount:
     once (at import) with bound parameters for what does (``bindparam("staff_id")``, ``bindparam("now")``: typed
     by the column they are compared with) and for the number of rows, so the home, which asks five of them on
     every view, builds none (building a statement cost more than running it from SQLAlchemy's compiled cache).
-    Calling it, ``open_for(10, staff_id=7)``, gives the first ``limit`` rows and the count, as ``first_and_count``
+    Calling it (``_OPEN_FOR(10, staff_id=7)`` in ``portal.complaints.queries``) gives the first ``limit`` rows and the count, as ``first_and_count``
     does."""
 
     def __init__(self, entity, condition: tuple, order: tuple, options: tuple = (), cap: int | None = None) -> None:
