@@ -79,13 +79,16 @@ def _needs_staff_condition(now: datetime):
 
 # What a row of the staff lists shows besides the visit: its loan and the borrower, joined (one row each per
 # visit), and the answers (one statement for the whole list, not one per row).
-_ROW = (joinedload(Visit.loan).joinedload(Loan.borrower), selectinload(Visit.answers))
+_LOAN_AND_BORROWER = joinedload(Visit.loan).joinedload(Loan.borrower)
+_ROW = (_LOAN_AND_BORROWER, selectinload(Visit.answers))
+# The visits waiting for staff, oldest window first (the queue's rows and the home's, which shows no answers).
+_WAITING_NOW, _BY_WINDOW = (_needs_staff_condition(bindparam("now")),), (Visit.window_start, Visit.id)
 
 
 QUEUE_PAGE = 100  # rows of each list on the staff visit queue; the page says how many there are in all
 
 
-_WAITING = FirstAndCount(Visit, (_needs_staff_condition(bindparam("now")),), (Visit.window_start, Visit.id), _ROW)
+_WAITING = FirstAndCount(Visit, _WAITING_NOW, _BY_WINDOW, _ROW)
 
 
 def waiting_for_staff(now: datetime, limit: int | None = None) -> tuple[list[Visit], int]:
@@ -94,8 +97,7 @@ def waiting_for_staff(now: datetime, limit: int | None = None) -> tuple[list[Vis
     return _WAITING(limit or QUEUE_PAGE, now=now)
 
 
-_HOME_WAITING = FirstAndCount(Visit, (_needs_staff_condition(bindparam("now")),), (Visit.window_start, Visit.id),
-                              (joinedload(Visit.loan).joinedload(Loan.borrower),))
+_HOME_WAITING = FirstAndCount(Visit, _WAITING_NOW, _BY_WINDOW, (_LOAN_AND_BORROWER,))
 
 
 def home_waiting(now: datetime, limit: int) -> tuple[list[Visit], int]:
@@ -116,7 +118,7 @@ def upcoming(now: datetime, limit: int | None = None,
     later = () if after is None else (
         tuple_(Visit.window_start, Visit.id) > tuple_(literal(after[0], Visit.window_start.type), after[1]),)
     rows, count = first_and_count(Visit, (Visit.state.in_(SCHEDULED_STATES), Visit.window_end >= now),
-                                  (Visit.window_start, Visit.id), limit + 1, _ROW, after=later)
+                                  _BY_WINDOW, limit + 1, _ROW, after=later)
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, count, (time_key(rows[-1].window_start, rows[-1].id) if more else None)
