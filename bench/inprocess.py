@@ -2,7 +2,7 @@
 network) logged in as the demo borrower 张伟 and, for the console, as a supervisor made here; the settings are the
 served ones (CSRF tokens, rate limits), so each page pays what it pays behind gunicorn.
 
-Usage: .venv/bin/python bench/inprocess.py [REQUESTS] [--pages /,/loans,…] [--profile PATH]
+Usage: .venv/bin/python bench/inprocess.py [REQUESTS] [--pages /,/loans,…] [--profile PATH] [--gc] [--floor]
 
 For each page it prints the median and 90th percentile of the wall-clock time of one request, the median CPU time
 of the process per request (``time.process_time``: less sensitive to other jobs on the machine than wall time),
@@ -11,6 +11,11 @@ machine's load). ``--profile PATH`` prints the cProfile table (by cumulative tim
 ``--gc`` asks every page in turn, REQUESTS times in all, twice: as loaded, then with what is loaded frozen
 (``gc.freeze()``, as ``gunicorn.conf.py`` does in each worker); it prints the garbage collector's passes per
 generation, their longest pause, and the slowest requests.
+``--floor`` sets each target against the floor under it, measured in the same rounds (interleaved, in a random
+order each round, CPU time): a bare Flask app through the same test client; the portal anonymous and logged in with
+the view replaced by one that returns an empty page (every hook still runs: the session cookie, the login session
+and its user, the rate limiter, the locale, the commit point, the security headers); and the target pages. It
+prints each as a multiple of bare Flask, and for each target the time it leaves for the page's own work.
 
 The targets of issue 17 (medians): landing ``/`` ≤ 1 ms, ``/loans`` ≤ 1.5 ms, a loan page ≤ 3 ms.
 """
@@ -141,12 +146,66 @@ def _gc_pauses(clients: dict, pages: list, requests: int) -> None:
     gc.unfreeze()
 
 
+TARGETS = [("/ (anonymous)", "/", "anon", "pages.home", 1.0), ("/loans", "/loans", "borrower", "loans.index", 1.5),
+           ("/loans/<ref>", f"/loans/{LOAN_REF}", "borrower", "loans.detail", 3.0)]
+
+
+def _floor(app, clients: dict, requests: int) -> None:
+    """The targets against the floors under them (see the module's docstring)."""
+    import random
+
+    from flask import Flask
+
+    bare = Flask("bare")
+    bare.add_url_rule("/", "hello", lambda: "hello")
+    cases = {"bare Flask": (bare.test_client(), "/", None)}
+    for label, path, who, endpoint, _target in TARGETS:
+        floor = "anonymous floor" if who == "anon" else "logged-in floor"
+        cases.setdefault(floor, (clients[who], path, endpoint))
+        cases[label] = (clients[who], path, None)
+    views = dict(app.view_functions)
+
+    def ask(case: str) -> float:
+        client, path, empty = cases[case]
+        if empty:
+            app.view_functions[empty] = lambda **_: ""
+        try:
+            start = time.process_time()
+            _get(client, path)
+            return (time.process_time() - start) * 1000
+        finally:
+            app.view_functions.update(views)
+
+    times: dict[str, list[float]] = {case: [] for case in cases}
+    for case in cases:  # warm-up: templates compiled, statements cached
+        for _ in range(20):
+            ask(case)
+    rounds = max(1, requests // 10)
+    for _ in range(rounds):
+        order = list(cases)
+        random.shuffle(order)
+        for case in order:
+            times[case].extend(ask(case) for _ in range(10))
+    med = {case: statistics.median(t) for case, t in times.items()}
+    unit = med["bare Flask"]
+    print(f"{'case':<18} {'CPU ms':>7} {'x bare':>7}   (median of {rounds * 10} requests each, {rounds} interleaved "
+          f"rounds)")
+    for case, ms in med.items():
+        print(f"{case:<18} {ms:>7.2f} {ms / unit:>7.1f}")
+    print(f"\n{'target':<18} {'target':>7} {'floor':>7} {'left':>7} {'own now':>8}   (ms; 'left': what the target "
+          f"leaves for the page's own work)")
+    for label, _path, who, _endpoint, target in TARGETS:
+        floor = med["anonymous floor" if who == "anon" else "logged-in floor"]
+        print(f"{label:<18} {target:>7.2f} {floor:>7.2f} {target - floor:>7.2f} {med[label] - floor:>8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("requests", nargs="?", type=int, default=200)
     parser.add_argument("--pages", help="comma-separated labels or paths to measure (default: all)")
     parser.add_argument("--profile", help="print the cProfile table of this page (label or path)")
     parser.add_argument("--gc", action="store_true", help="the collector's pauses, unfrozen and frozen")
+    parser.add_argument("--floor", action="store_true", help="the targets against the floors under them")
     args = parser.parse_args()
     pages = PAGES
     if args.pages:
@@ -165,6 +224,9 @@ def main() -> None:
 
         if args.gc:
             _gc_pauses(clients, pages, args.requests)
+            return
+        if args.floor:
+            _floor(app, clients, args.requests)
             return
         if args.profile:
             label, path, who = next((p for p in PAGES if args.profile == p[0]), None) or \
