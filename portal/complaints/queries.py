@@ -18,7 +18,7 @@ from portal.complaints.models import (OPEN_SQL, OPEN_STATES, REVIEW_PENDING_SQL,
                                       ComplaintCategory, ComplaintEvidence, ComplaintMessage, ComplaintNote)
 from portal.extensions import db
 from portal.loans.models import Loan
-from portal.staff.queues import FirstAndCount
+from portal.paging import FirstAndCount
 
 PAGE_SIZE = 25
 HOME_LIMIT = 10  # rows of each list on the staff home

@@ -15,7 +15,7 @@ from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.labels import describe, schedule_rows
 from portal.plans.models import WAITING_SQL, PlanLine, PlanProposal
-from portal.staff.queues import FirstAndCount
+from portal.paging import FirstAndCount, parse_time_key, time_key
 
 _LOAD = (selectinload(PlanProposal.lines), selectinload(PlanProposal.proofs), selectinload(PlanProposal.loan))
 
@@ -81,8 +81,6 @@ QUEUE_PAGE = 50
 def staff_queue(which: str, after: str | None = None) -> tuple[list[PlanProposal], str | None]:
     """A page of proposals in a filter, oldest first (the decided ones newest first), paginated by key
     (``after`` is the last row's ``time_key``); returns the rows and the next page's key."""
-    from portal.staff.queues import parse_time_key, time_key
-
     states = QUEUE_FILTERS.get(which, rules.WAITING_FOR_STAFF)
     newest_first = which == "decided"
     # The waiting queue's condition is literal SQL so that the partial index ix_plan_proposals_waiting serves it.

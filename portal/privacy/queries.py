@@ -21,7 +21,7 @@ from portal.notify.models import Outbox
 from portal.plans.models import PlanProposal
 from portal.privacy import rules
 from portal.privacy.models import DataRequest
-from portal.staff.queues import FirstAndCount
+from portal.paging import FirstAndCount
 from portal.visits.models import Visit
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.extensions import db
 from portal.loans.models import Loan
-from portal.staff.queues import FirstAndCount
+from portal.paging import FirstAndCount, first_and_count, time_key
 from portal.visits import rules
 from portal.visits.models import Visit, VisitDispute, Visitor
 
@@ -93,7 +93,7 @@ _WAITING = FirstAndCount(Visit, _WAITING_NOW, _BY_WINDOW, _ROW)
 
 def waiting_for_staff(now: datetime, limit: int | None = None) -> tuple[list[Visit], int]:
     """The visits waiting for staff, oldest window first: the first ``limit`` (``QUEUE_PAGE``) with their loans, borrowers and
-    answers, and how many wait (``portal.staff.queues.first_and_count``: capped, index-backed)."""
+    answers, and how many wait (``portal.paging.first_and_count``: capped, index-backed)."""
     return _WAITING(limit or QUEUE_PAGE, now=now)
 
 
@@ -109,9 +109,7 @@ def upcoming(now: datetime, limit: int | None = None,
              after: tuple[datetime, int] | None = None) -> tuple[list[Visit], int, str | None]:
     """The visits on the calendar from now on, soonest first: a page of ``limit`` (``QUEUE_PAGE``), from after the
     visit ``after`` (its window's start and id) when given; how many there are in all; and the key of the next
-    page (``portal.staff.queues.time_key``, None on the last page)."""
-    from portal.staff.queues import first_and_count, time_key
-
+    page (``portal.paging.time_key``, None on the last page)."""
     limit = limit or QUEUE_PAGE
     # The key's time goes through the column's own type (aware to naive UTC), not a generic timestamp whose
     # meaning on PostgreSQL would depend on the connection's time zone.

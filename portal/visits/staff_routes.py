@@ -18,7 +18,8 @@ from portal.loans.models import Loan
 from portal.orm import utcnow
 from portal.security import gate
 from portal.staff.access import require_role
-from portal.staff.queues import parse_time_key, register_queue
+from portal.paging import parse_time_key
+from portal.staff.queues import register_queue
 from portal.visits import photos, queries, rules, services
 from portal.visits.forms import (AnnotateForm, CancelForm, DeclineRemoteForm, ProposeForm, RecordForm,
                                  ToggleVisitorForm, VersionForm, VisitorForm, problem_message)

@@ -69,9 +69,9 @@ def test_a_backlog_over_the_cap_reads_more_than_the_cap_and_one_at_the_cap_is_co
         app, client, agent, create_borrower, monkeypatch):
     """The home counts each list up to ``COUNT_CAP`` (999; 10 here): above it the count reads "10+" and the
     text "more than 10", in either script; at the cap the count is exact."""
-    from portal.staff import queues
+    from portal import paging
 
-    monkeypatch.setattr(queues, "COUNT_CAP", 10)
+    monkeypatch.setattr(paging, "COUNT_CAP", 10)
     borrower = create_borrower(name="王芳")
     for _ in range(10):
         file(app, borrower)
@@ -90,7 +90,7 @@ def test_a_backlog_over_the_cap_reads_more_than_the_cap_and_one_at_the_cap_is_co
 
 
 def test_the_count_stops_at_the_cap_plus_one_and_is_exact_below(app, create_borrower):
-    from portal.staff.queues import first_and_count
+    from portal.paging import first_and_count
 
     borrower = create_borrower()
     for _ in range(6):

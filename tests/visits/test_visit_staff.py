@@ -301,10 +301,10 @@ def test_each_queue_list_shows_its_first_rows_and_says_how_many_there_are(client
                                                                          create_loan, make_visit, monkeypatch):
     """The queue lists the first ``QUEUE_PAGE`` of each list (100; 3 here), soonest first, and counts them all
     (up to the home's cap; 5 here): the count is never the length of the page."""
-    from portal.staff import queues
+    from portal import paging
     from portal.visits import queries
 
-    monkeypatch.setattr(queues, "COUNT_CAP", 5)
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
     monkeypatch.setattr(queries, "QUEUE_PAGE", 3)
 
     def upcoming_section(page: str) -> str:
