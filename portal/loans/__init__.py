@@ -6,7 +6,7 @@ from flask import Flask
 
 def configure(app: Flask) -> None:
     from portal.attention import register_attention
-    from portal.loans.labels import needs_you
+    from portal.loans.attention import needs_you
     from portal.loans.routes import bp
 
     app.register_blueprint(bp)

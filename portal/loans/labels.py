@@ -117,29 +117,3 @@ def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanP
         stage_text(status.stage) if told.overdue else None,
         _("Still owed in total: %(amount)s", amount=money(status.outstanding_fen)), tuple(steps),
         told.pay_by, told.next_fen, bool(status.due_now_fen) and not pending)
-
-
-def needs_you(borrower, today: date) -> list:
-    """For the borrower's home: what is due now on each loan (or the next payment when nothing is due)."""
-    from flask import url_for
-
-    from portal.attention import Attention
-    from portal.loans.queries import standings
-
-    items = []
-    for ref, state in standings(borrower, today):
-        url = url_for("loans.detail", loan_ref=ref)
-        if state.due_now_fen:
-            since = state.pay_by
-            detail = state.standing
-            if since is not None:
-                detail = (_("Due since %(date)s", date=fmt_date(since)) if since < today
-                          else _("Due today, %(date)s", date=fmt_date(since))) + " · " + detail
-            items.append(Attention("payment", _("Due now on loan %(ref)s", ref=ref),
-                                   _("How to pay"), url, rank=10, detail=detail,
-                                   amount_fen=state.due_now_fen))
-        elif state.next_fen and state.pay_by is not None:
-            items.append(Attention("payment", _("Loan %(ref)s: next payment %(amount)s on %(date)s", ref=ref,
-                                                amount=money(state.next_fen), date=fmt_date(state.pay_by)),
-                                   _("See loan %(ref)s", ref=ref), url, rank=40))
-    return items
