@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import cli, errors, i18n, navigation, numbers, queue, security
     from portal.accounts.sessions import load_user
     from portal.extensions import csrf, db, limiter
+    from portal.scale import cli as scale_cli
     from portal.staff.queues import configure_staff_console
 
     db.init_app(app)
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_staff_console(app)
     configure_blueprints(app)
     cli.configure_cli(app)
+    scale_cli.configure_cli(app)
     queue.configure_queue(app)
     return app
 

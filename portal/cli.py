@@ -217,6 +217,3 @@ def configure_cli(app: Flask) -> None:
     for command in (import_loans, import_contacts, seed_demo, create_staff_cmd, set_staff_password, totp_code,
                     send_reminders):
         app.cli.add_command(command)
-    from portal.scale.cli import generate_data, load_scale_data  # benchmarks (bench/)
-    app.cli.add_command(generate_data)
-    app.cli.add_command(load_scale_data)

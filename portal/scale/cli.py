@@ -6,6 +6,7 @@ import time
 from datetime import date
 
 import click
+from flask import Flask
 
 from portal.cli import development_only
 from portal.extensions import db
@@ -72,3 +73,9 @@ def load_scale_data(file: str, staff_side: bool) -> None:
             click.echo(f"staff side: {report.complaints} complaints, {report.plans} plans, {report.visits} visits")
     tallies.rebuild(lender_tz())  # counted again from the rows
     db.session.commit()
+
+
+def configure_cli(app: Flask) -> None:
+    """The benchmarks' commands (bench/), beside the operator's (``portal.cli``)."""
+    app.cli.add_command(generate_data)
+    app.cli.add_command(load_scale_data)
