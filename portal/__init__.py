@@ -41,11 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from portal import (agencies, api, complaints, contacts, imports, loans, plans, privacy, rights, uploads,
-                        visits, webhooks)
+    from portal import (agencies, api, complaints, contacts, housekeeping, imports, loans, notify, plans, privacy,
+                        rights, tallies, uploads, visits, webhooks)
     from portal.accounts.routes import bp as accounts_bp
     from portal.health import bp as health_bp
-    from portal.notify.staff_routes import bp as messages_bp
     from portal.pages import bp as pages_bp
     from portal.staff import borrowers as staff_borrowers
     from portal.staff.routes import bp as staff_bp
@@ -53,10 +52,10 @@ def configure_blueprints(app: Flask) -> None:
     from portal.staff.report_routes import bp as staff_reports_bp
     from portal.staff.team_routes import bp as staff_team_bp
 
-    for bp in (pages_bp, health_bp, accounts_bp, staff_bp, staff_team_bp, staff_audit_bp, staff_reports_bp,
-               messages_bp):
+    for bp in (pages_bp, health_bp, accounts_bp, staff_bp, staff_team_bp, staff_audit_bp, staff_reports_bp):
         app.register_blueprint(bp)
-    # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup).
+    # Each domain registers its blueprints and its hooks (loan panels, staff queues, upload cleanup, the worker's
+    # tasks).
     for domain in (loans, rights, uploads, agencies, visits, complaints, contacts, plans, privacy, staff_borrowers,
-                   webhooks, api, imports):
+                   webhooks, api, imports, notify, housekeeping, tallies):
         domain.configure(app)

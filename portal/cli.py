@@ -201,11 +201,9 @@ def totp_code(username: str) -> None:
 @click.command("send-reminders")
 def send_reminders() -> None:
     """Queue the reminders and staff digests due now (the worker runs this every few minutes; idempotent)."""
-    from portal.notify.reminders import run_reminders
-    from portal.orm import utcnow
+    from portal.notify.reminders import run_due
 
-    counts = run_reminders(utcnow())
-    db.session.commit()
+    counts = run_due()
     click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
 
 

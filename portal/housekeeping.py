@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import partial
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -41,3 +41,11 @@ def run(now: datetime | None = None) -> dict[str, int]:
     drafts = delete_stale_drafts(now)
     counts = retention.run(now)  # commits the drafts' deletion too
     return counts | {"plan_drafts": drafts}
+
+
+def configure(app: Flask) -> None:
+    from huey import crontab
+
+    from portal.queue import register_task
+
+    register_task(app, "housekeeping", run, every=crontab(minute="17"))

@@ -2,8 +2,8 @@
 
 ``PORTAL_QUEUE_URL``: ``sqlite:///path`` (default: ``queue.sqlite3`` in the instance folder), ``redis://host:6379/1``,
 or ``immediate:`` (tests: tasks run inline, in memory). The queue only carries "look at outbox row N" and the
-periodic ticks; the database rows are the source of truth (a task lost with a killed worker is picked up again by
-the sweep), so every task is idempotent.
+periodic ticks of the tasks each domain registers (``register_task``); the database rows are the source of truth
+(a task lost with a killed worker is picked up again by the sweep), so every task is idempotent.
 
 Each task runs in an app context of its own: the worker's app (``flask --app portal worker``), or, in a process
 that has none registered, an app created from the environment on first use. A task enqueued in ``immediate``
@@ -11,16 +11,15 @@ mode runs inside the app that enqueued it.
 """
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import click
 from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 
-log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _task_app: Flask | None = None
 
@@ -64,96 +63,41 @@ def _app() -> Flask:
         return _task_app
 
 
-def _deliver(row_id: int) -> None:
-    from portal.notify import outbox
-
-    outbox.deliver(row_id)
-
-
-def _sweep() -> None:
-    from portal.notify import outbox
-    from portal.webhooks import outbox as webhooks
-
-    outbox.sweep()
-    webhooks.sweep()
+@dataclass(frozen=True)
+class Job:
+    """Work a domain gives the worker: ``fn(*args)``, run in an app context; periodic when ``every`` is set."""
+    name: str
+    fn: Callable
+    every: crontab | None = None
 
 
-def _deliver_webhook(row_id: int) -> None:
-    from portal.webhooks import outbox
-
-    outbox.deliver(row_id)
+_JOBS = "portal_queue_jobs"
 
 
-def _build_export(export_id: int) -> None:
-    from portal.privacy import export
-
-    export.build(export_id)
-
-
-def _run_import(job_id: int) -> None:
-    from portal.imports import worker
-
-    worker.run(job_id)
-
-
-def _import_sweep() -> None:
-    from portal.imports import worker
-
-    worker.sweep()
-
-
-def _housekeeping() -> None:
-    from portal import housekeeping
-
-    housekeeping.run()
-
-
-def _reminders() -> None:
-    from portal.extensions import db
-    from portal.notify.reminders import run_reminders
-    from portal.orm import utcnow
-
-    run_reminders(utcnow())
-    db.session.commit()
-
-
-def _tallies() -> None:
-    from portal import tallies
-    from portal.i18n import lender_tz
-
-    if tallies.ensure(lender_tz()):
-        log.info("report tallies built for %s", lender_tz().key)
-
-
-def _tallies_check() -> None:
-    from portal import tallies
-    from portal.i18n import lender_tz
-
-    tallies.repair(lender_tz())
+def register_task(app: Flask, name: str, fn: Callable, every: crontab | None = None) -> None:
+    """Give the worker a task (``enqueue(name, *args)`` asks for it) or, with ``every``, a periodic one. Each domain
+    registers its own in its ``configure``, before ``configure_queue`` builds the queue; periodic tasks must be
+    idempotent (a worker's start fires them once more, and the sweeps redo what a killed worker lost)."""
+    jobs = app.extensions.setdefault(_JOBS, {})
+    if name in jobs and jobs[name].fn is not fn:
+        raise ValueError(f"a task named {name!r} is registered already")
+    jobs[name] = Job(name, fn, every)
 
 
 class Queue:
-    """A Huey instance with the portal's tasks registered on it."""
+    """A Huey instance with the tasks the domains registered."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, jobs: Iterable[Job] = ()) -> None:
         self.url = url
         self.huey = _make(url)
-        self.deliver = self.huey.task(name="deliver")(_in_app(_deliver))
-        self.build_export = self.huey.task(name="build_export")(_in_app(_build_export))
-        self.deliver_webhook = self.huey.task(name="deliver_webhook")(_in_app(_deliver_webhook))
-        self.sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep")(_in_app(_sweep))
-        self.run_import = self.huey.task(name="run_import")(_in_app(_run_import))
-        self.import_sweep = self.huey.periodic_task(crontab(minute="*"), name="import_sweep")(_in_app(_import_sweep))
-        # reminders and the staff digest: idempotent (a key per reminder), so a run that fires twice sends once
-        self.reminders = self.huey.periodic_task(crontab(minute="*/5"), name="reminders")(_in_app(_reminders))
-        self.housekeeping = self.huey.periodic_task(crontab(minute="17"), name="housekeeping")(
-            _in_app(_housekeeping))
-        # the reports' tallies, when not built for the lender's zone (a fresh database, a changed zone): one
-        # one-row read a minute otherwise
-        self.tallies = self.huey.periodic_task(crontab(minute="*"), name="tallies")(_in_app(_tallies))
-        # and once an hour, compared with the rows (rebuilt if they differ: a change made without the ORM)
-        self.tallies_check = self.huey.periodic_task(crontab(minute="43"), name="tallies_check")(
-            _in_app(_tallies_check))
+        self.tasks: dict[str, Callable] = {}
+        for job in jobs:
+            wrap = self.huey.task(name=job.name) if job.every is None else \
+                self.huey.periodic_task(job.every, name=job.name)
+            self.tasks[job.name] = wrap(_in_app(job.fn))
+
+    def task(self, name: str) -> Callable:
+        return self.tasks[name]
 
 
 def queue_of(app: Flask | None = None) -> Queue:
@@ -161,37 +105,18 @@ def queue_of(app: Flask | None = None) -> Queue:
     return app.extensions["portal_queue"]
 
 
-def enqueue_delivery(row_id: int, delay: float | None = None) -> None:
-    """Ask a worker to look at outbox row ``row_id`` (now, or after ``delay`` seconds)."""
-    task = queue_of().deliver
+def enqueue(name: str, *args, delay: float | None = None) -> None:
+    """Ask a worker to run the task ``name`` with ``args`` (now, or after ``delay`` seconds)."""
+    task = queue_of().task(name)
     if delay:
-        task.schedule(args=(row_id,), delay=delay)
+        task.schedule(args=args, delay=delay)
     else:
-        task(row_id)
-
-
-def enqueue_webhook(row_id: int, delay: float | None = None) -> None:
-    """Ask a worker to POST webhook delivery ``row_id`` (now, or after ``delay`` seconds)."""
-    task = queue_of().deliver_webhook
-    if delay:
-        task.schedule(args=(row_id,), delay=delay)
-    else:
-        task(row_id)
-
-
-def enqueue_export(export_id: int) -> None:
-    """Ask a worker to build the borrower's data download ``export_id``."""
-    queue_of().build_export(export_id)
-
-
-def enqueue_import(job_id: int) -> None:
-    """Ask a worker to import (or go on importing) the console's upload ``job_id``."""
-    queue_of().run_import(job_id)
+        task(*args)
 
 
 def configure_queue(app: Flask) -> None:
     url = app.config["QUEUE_URL"]
-    queue = app.extensions["portal_queue"] = Queue(url)
+    queue = app.extensions["portal_queue"] = Queue(url, app.extensions.get(_JOBS, {}).values())
 
     @app.cli.command("worker")
     @click.option("--workers", default=2, show_default=True, help="threads sending messages")

@@ -110,13 +110,13 @@ def queue_import(session: Session, staff, stream: BinaryIO, filename: str | None
 def _enqueue(app, job_id: int) -> None:
     from flask import has_app_context
 
-    from portal.queue import enqueue_import
+    from portal.imports.worker import enqueue_run
 
     try:
         if has_app_context():
-            enqueue_import(job_id)
+            enqueue_run(job_id)
         else:
             with app.app_context():
-                enqueue_import(job_id)
+                enqueue_run(job_id)
     except Exception:  # noqa: BLE001 - the row is committed: the sweep enqueues it later
         log.exception("import %s not enqueued; the sweep will find it", job_id)

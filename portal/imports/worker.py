@@ -24,10 +24,12 @@ from portal.imports import runner
 from portal.imports.models import MAX_IDLE_CLAIMS, ImportJob, ImportRejection
 from portal.imports.report import ImportReport
 from portal.orm import utcnow
+from portal.queue import enqueue
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=2)  # longer than any batch (config IMPORT_CLAIM_SECONDS)
 MAX_ATTEMPTS = 3  # claims of one import before a file that keeps failing is marked failed
+RUN, SWEEP = "run_import", "import_sweep"  # the worker's tasks (registered by portal.imports.configure)
 
 
 def importer(kind: str):
@@ -132,17 +134,21 @@ def _stopped(session: Session, job_id: int, token: str, exc: Exception) -> str |
     return job.state
 
 
+def enqueue_run(job_id: int) -> None:
+    """Ask a worker to import (or go on importing) the console's upload ``job_id``."""
+    enqueue(RUN, job_id)
+
+
 def sweep(now: datetime | None = None) -> int:
     """Enqueue every import that is waiting or whose worker's claim ran out (periodic, idempotent)."""
     from portal.extensions import db
-    from portal.queue import enqueue_import
 
     now = now or utcnow()
     with Session(bind=db.engine) as session:
         give_up(session, now)
         ids = list(session.scalars(select(ImportJob.id).where(_takeable(now)).order_by(ImportJob.id).limit(100)))
     for job_id in ids:
-        enqueue_import(job_id)
+        enqueue_run(job_id)
     return len(ids)
 
 

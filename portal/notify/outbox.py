@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal.lifecycle import after_commit
 from portal.notify.models import Outbox
 from portal.orm import utcnow
+from portal.queue import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=4), timedelta(minutes=15), timedelta(minutes=40))
 CLAIM = timedelta(minutes=2)  # longer than any gateway call with its timeouts (config OUTBOX_CLAIM_SECONDS)
 SWEEP_BATCH = 500
+DELIVER, SWEEP = "deliver", "sweep"  # the worker's tasks (registered by portal.notify.configure)
 
 
 def queue_message(session: Session, *, channel: str, to: str, kind: str, params: dict, locale: str,
@@ -47,10 +49,13 @@ def queue_message(session: Session, *, channel: str, to: str, kind: str, params:
     return row
 
 
+def enqueue_delivery(row_id: int, delay: float | None = None) -> None:
+    """Ask a worker to look at row ``row_id`` (now, or after ``delay`` seconds)."""
+    enqueue(DELIVER, row_id, delay=delay)
+
+
 def _enqueue(app, row_id: int, delay: float | None) -> None:
     from flask import has_app_context
-
-    from portal.queue import enqueue_delivery
 
     try:
         if has_app_context():
@@ -111,8 +116,6 @@ def deliver(row_id: int, now: datetime | None = None) -> str | None:
             state = "sent"
         session.commit()
         if state == "pending":
-            from portal.queue import enqueue_delivery
-
             enqueue_delivery(row_id, max((row.next_attempt_at - utcnow()).total_seconds(), 0.0) or None)
         return state
 
@@ -143,8 +146,6 @@ def _send(row: Outbox) -> str:
 
 def sweep(now: datetime | None = None) -> int:
     """Enqueue every row that is due and not held (periodic, idempotent); the number enqueued."""
-    from portal.queue import enqueue_delivery
-
     now = now or utcnow()
     with Session(bind=_engine()) as session:
         ids = list(session.scalars(select(Outbox.id).where(_due(now)).order_by(Outbox.next_attempt_at)

@@ -181,3 +181,13 @@ def run_reminders(now: datetime) -> dict[str, int]:
     """Queue every reminder and digest due at ``now`` (idempotent). The caller commits."""
     return {"visit_tomorrow": visits_tomorrow(now), "plan_payments": plan_payments(now),
             "contract_instalments": contract_instalments(now), "staff_digest": queue_digests(now)}
+
+
+def run_due() -> dict[str, int]:
+    """What the worker runs every five minutes and ``send-reminders`` once: the reminders and digests due now,
+    committed."""
+    from portal import orm  # read when called: tests set the clock there
+
+    counts = run_reminders(orm.utcnow())
+    db.session.commit()
+    return counts

@@ -36,10 +36,12 @@ from portal.loans.models import Instalment, Loan, Payment
 from portal.notify.models import Outbox
 from portal.orm import utcnow
 from portal.plans.models import PlanLine, PlanProof, PlanProposal
+from portal.queue import enqueue
 from portal.privacy.models import DataExport, DataRequest
 from portal.visits.models import Visit, VisitAnnotation, VisitAnswer, VisitDispute, VisitRecord
 
 LINK_HOURS = 24
+BUILD = "build_export"  # the worker's task (registered by portal.privacy.configure)
 FORMAT = 1
 
 BORROWER = ("name", "phone", "id_number", "address", "locale", "preferred_contact", "family_contact_consent",
@@ -210,16 +212,19 @@ def request_export(borrower: Borrower) -> DataExport:
     return item
 
 
+def enqueue_build(export_id: int) -> None:
+    """Ask a worker to build the borrower's data download ``export_id``."""
+    enqueue(BUILD, export_id)
+
+
 def _enqueue(app, export_id: int) -> None:
     from flask import has_app_context
 
-    from portal.queue import enqueue_export
-
     if has_app_context():
-        enqueue_export(export_id)
+        enqueue_build(export_id)
     else:
         with app.app_context():
-            enqueue_export(export_id)
+            enqueue_build(export_id)
 
 
 def build(export_id: int) -> bool:

@@ -30,11 +30,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from flask import Flask
 from sqlalchemy import Table, delete, event, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from portal.extensions import db, write_lock
+from portal.i18n import lender_tz
 from portal.memo import per_request
 from portal.orm import utcnow
 from portal.tallies.models import ReportTally, ReportTallyState
@@ -328,3 +330,25 @@ def repair(tz: ZoneInfo) -> int:
         rebuild(tz)
         db.session.commit()
     return len(found)
+
+
+def ensure_for_lender() -> None:
+    """The worker's task every minute: the tallies of the lender's zone, built when they are not."""
+    if ensure(lender_tz()):
+        log.info("report tallies built for %s", lender_tz().key)
+
+
+def repair_for_lender() -> None:
+    """The worker's hourly task: ``repair`` in the lender's zone."""
+    repair(lender_tz())
+
+
+def configure(app: Flask) -> None:
+    from huey import crontab
+
+    from portal.queue import register_task
+
+    # when not built for the lender's zone (a fresh database, a changed zone): one one-row read a minute otherwise
+    register_task(app, "tallies", ensure_for_lender, every=crontab(minute="*"))
+    # and once an hour, compared with the rows (rebuilt if they differ: a change made without the ORM)
+    register_task(app, "tallies_check", repair_for_lender, every=crontab(minute="43"))

@@ -6,9 +6,14 @@ from flask import Flask
 
 
 def configure(app: Flask) -> None:
+    from huey import crontab
+
     from portal.events import subscribe
-    from portal.webhooks.outbox import on_event
+    from portal.queue import register_task
+    from portal.webhooks import outbox
     from portal.webhooks.staff_routes import bp
 
-    subscribe(on_event)
+    subscribe(outbox.on_event)
     app.register_blueprint(bp)
+    register_task(app, outbox.DELIVER, outbox.deliver)
+    register_task(app, outbox.SWEEP, outbox.sweep, every=crontab(minute="*"))

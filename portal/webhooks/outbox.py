@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 from portal.events import Event
 from portal.lifecycle import after_commit
 from portal.orm import utcnow
+from portal.queue import enqueue
 from portal.webhooks import signing
 from portal.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -36,6 +37,7 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=4), timedelta(minutes=25), ti
 MAX_ATTEMPTS = len(BACKOFF) + 1
 OPEN = ("pending", "sending")
 SWEEP_BATCH = 500
+DELIVER, SWEEP = "deliver_webhook", "webhook_sweep"  # the worker's tasks (portal.webhooks.configure)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -76,9 +78,12 @@ def redeliver(session: Session, delivery: WebhookDelivery) -> WebhookDelivery:
     return row
 
 
-def _enqueue(app, ids: list[int], delay: float | None) -> None:
-    from portal.queue import enqueue_webhook
+def enqueue_webhook(row_id: int, delay: float | None = None) -> None:
+    """Ask a worker to POST delivery ``row_id`` (now, or after ``delay`` seconds)."""
+    enqueue(DELIVER, row_id, delay=delay)
 
+
+def _enqueue(app, ids: list[int], delay: float | None) -> None:
     try:
         if has_app_context():
             for row_id in ids:

@@ -308,7 +308,7 @@ def test_an_import_whose_file_is_gone_fails_and_says_so(app, client, supervisor,
     from portal import uploads
     from portal.queue import queue_of
 
-    monkeypatch.setattr(queue_of(app), "run_import", lambda job_id: None)  # no worker yet
+    monkeypatch.setitem(queue_of(app).tasks, "run_import", lambda job_id: None)  # no worker yet
     upload(client, jsonl([loan_line(1)]))
     job = job_of(session)
     assert job.state == "queued"

@@ -104,8 +104,6 @@ def test_a_permanent_refusal_is_not_retried(app, session, monkeypatch):
 
 
 def test_sweep_enqueues_what_is_due_and_not_held(app, session, monkeypatch):
-    from portal import queue
-
     due = Outbox(channel="sms", recipient="1", kind="account_code", params={}, locale="zh_Hans",
                  next_attempt_at=utcnow() - timedelta(minutes=1))
     held = Outbox(channel="sms", recipient="2", kind="account_code", params={}, locale="zh_Hans",
@@ -117,7 +115,7 @@ def test_sweep_enqueues_what_is_due_and_not_held(app, session, monkeypatch):
     session.add_all([due, held, dead, later])
     session.commit()
     seen = []
-    monkeypatch.setattr(queue, "enqueue_delivery", lambda row_id, delay=None: seen.append(row_id))
+    monkeypatch.setattr(outbox, "enqueue_delivery", lambda row_id, delay=None: seen.append(row_id))
     assert outbox.sweep() == 2 and sorted(seen) == sorted([due.id, dead.id])
 
 

@@ -145,7 +145,7 @@ def test_two_workers_send_each_of_200_messages_exactly_once(workers):
     ids = _queue_many(workers.app, 200)
     with workers.app.app_context():  # enqueue every row a second time: both workers race for each one
         for row_id in ids:
-            queue_of().deliver(row_id)
+            queue_of().task("deliver")(row_id)
     workers.wait_sent(200)
     time.sleep(1)
     out_ids = [int(x["out_id"]) for x in workers.lines()]
@@ -159,13 +159,13 @@ def test_a_row_held_by_a_killed_worker_is_sent_by_another_once_the_claim_expires
         db.session.add(row)
         db.session.commit()
         row_id = row.id
-        queue_of().deliver(row_id)  # its task is taken while the claim still holds: nothing is sent
+        queue_of().task("deliver")(row_id)  # its task is taken while the claim still holds: nothing is sent
         db.session.remove()
     workers.start()
     time.sleep(1.5)
     assert workers.lines() == []
     time.sleep(2)
     with workers.app.app_context():
-        queue_of().sweep()  # the minute's sweep, run now
+        queue_of().task("sweep")()  # the minute's sweep, run now
     workers.wait_sent(1, timeout=30)
     assert [x["out_id"] for x in workers.lines()] == [str(row_id)]

@@ -171,7 +171,7 @@ def test_the_worker_builds_a_pending_download_once(app, session, two, monkeypatc
     from portal.privacy import export
 
     mine, *_ = two
-    monkeypatch.setattr("portal.queue.enqueue_export", lambda export_id: None)  # the queue is down
+    monkeypatch.setattr("portal.privacy.export.enqueue_build", lambda export_id: None)  # the queue is down
     with app.test_request_context():
         item_id = export.request_export(mine).id
         session.commit()
@@ -191,7 +191,7 @@ def test_the_worker_builds_a_pending_download_once(app, session, two, monkeypatc
 
 def test_a_pending_download_has_no_link_yet(app, client, two, login, session, monkeypatch):
     mine, *_ = two
-    monkeypatch.setattr("portal.queue.enqueue_export", lambda export_id: None)
+    monkeypatch.setattr("portal.privacy.export.enqueue_build", lambda export_id: None)
     login(client, mine)
     item = _ask(client)
     assert item.stored_name is None

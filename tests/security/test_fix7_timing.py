@@ -27,7 +27,7 @@ class SlowGateway:
 def queued(monkeypatch):
     """Outbox ids the queue was asked to deliver (a worker would send them, outside the request)."""
     ids: list[int] = []
-    monkeypatch.setattr("portal.queue.enqueue_delivery", lambda row_id, delay=None: ids.append(row_id))
+    monkeypatch.setattr("portal.notify.outbox.enqueue_delivery", lambda row_id, delay=None: ids.append(row_id))
     return ids
 
 

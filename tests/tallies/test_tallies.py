@@ -247,7 +247,7 @@ def test_the_reports_read_from_the_tallies_are_those_counted_from_the_rows(app, 
 def test_not_built_nothing_is_tallied_and_the_worker_builds_them(app, session, create_borrower):
     """A fresh migration leaves the tallies unbuilt: changes add nothing, the reports count the rows; the worker's
     periodic task builds them once, then leaves them be."""
-    from portal.queue import _tallies
+    from portal.tallies import ensure_for_lender
 
     borrower = create_borrower()
     with app.app_context():
@@ -258,11 +258,11 @@ def test_not_built_nothing_is_tallied_and_the_worker_builds_them(app, session, c
         assert tallies.read("complaint", date(2026, 9, 1), date(2026, 9, 30), SHANGHAI) is None
         assert sum(w["received"] for w in complaint_queries.report(date(2026, 9, 1), date(2026, 9, 30),
                                                                     SHANGHAI).weeks) == 1
-        _tallies()
+        ensure_for_lender()
         _agree(session)
         built = session.scalar(select(ReportTallyState.built_at))
         _decide(session, complaint, BASE + timedelta(days=1))
-        _tallies()
+        ensure_for_lender()
         assert session.scalar(select(ReportTallyState.built_at)) == built  # not built again
         _agree(session)
 
@@ -391,13 +391,13 @@ def test_the_hourly_check_rebuilds_tallies_that_differ_and_leaves_equal_ones(app
                                                                               create_borrower):
     """A process configured in another zone writes without tallying (and says so); the worker's check, in the
     lender's zone, finds the difference and counts again."""
-    from portal.queue import _tallies_check
+    from portal.tallies import repair_for_lender
 
     borrower = create_borrower()
     with app.app_context():
         _complaint(session, borrower, BASE)
         built = session.scalar(select(ReportTallyState.built_at))
-        _tallies_check()
+        repair_for_lender()
         assert session.scalar(select(ReportTallyState.built_at)) == built  # equal: not rebuilt
         monkeypatch.setitem(app.config, "PORTAL_TIMEZONE", "Asia/Tokyo")
         with caplog.at_level("WARNING", logger="portal.tallies"):

@@ -79,10 +79,10 @@ def hook_config(app, receiver):
 @pytest.fixture
 def queued(monkeypatch):
     """What the portal asked the queue to deliver: [(delivery id, delay)], instead of delivering inline."""
-    import portal.queue
+    from portal.webhooks import outbox
 
     calls: list[tuple[int, float | None]] = []
-    monkeypatch.setattr(portal.queue, "enqueue_webhook", lambda row_id, delay=None: calls.append((row_id, delay)))
+    monkeypatch.setattr(outbox, "enqueue_webhook", lambda row_id, delay=None: calls.append((row_id, delay)))
     return calls
 
 
