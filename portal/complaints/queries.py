@@ -62,20 +62,23 @@ class ListedComplaint:
     """A line of the borrower's list of complaints: only what the list shows."""
     reference: str
     state: str
-    next_due: date | None
+    acknowledge_due: date
+    decide_due: date
     response: str | None
+    late: str | None  # rules.late: what the complaint is late with today, if anything
 
     @property
     def is_closed(self) -> bool:
         return self.state in rules.CLOSED
 
 
-def complaints_of(borrower) -> list[ListedComplaint]:
-    """The borrower's complaints, newest first."""
+def complaints_of(borrower, today: date) -> list[ListedComplaint]:
+    """The borrower's complaints, newest first, each with what it is late with on ``today`` (the lender's day)."""
     rows = db.session.execute(select(Complaint.reference, Complaint.state, Complaint.acknowledge_due,
                                      Complaint.decide_due, Complaint.response)
                               .where(Complaint.borrower_id == borrower.id).order_by(Complaint.received_at.desc()))
-    return [ListedComplaint(reference, state, rules.next_due(state, acknowledge_due, decide_due), response)
+    return [ListedComplaint(reference, state, acknowledge_due, decide_due, response,
+                            rules.late(state, acknowledge_due, decide_due, today))
             for reference, state, acknowledge_due, decide_due, response in rows]
 
 
