@@ -44,6 +44,15 @@ def _staff_choices() -> list[tuple[str, str]]:
     return [(str(id_), name) for id_, name in active_staff_names()]
 
 
+def _assignee_choices(complaint: Complaint) -> list[tuple[str, str]]:
+    """The active staff, and the current assignee even if no longer active (so the choice can show them)."""
+    choices = _staff_choices()
+    current = complaint.assignee
+    if current is not None and str(current.id) not in {value for value, _name in choices}:
+        choices.append((str(current.id), current.display_name or current.username))
+    return choices
+
+
 @bp.route("")
 @require_role("agent")
 def queue():
@@ -70,7 +79,9 @@ def _forms(complaint: Complaint, bind: str | None = None) -> dict:
              "state": make(StateForm, "state"), "extend": make(ExtendForm, "extend"),
              "review": make(ReviewAnswerForm, "review")}
     # Translators: assignee choice: the complaint is assigned to no one
-    forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _staff_choices())
+    forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _assignee_choices(complaint))
+    if bind != "assign":  # the choice starts at the current assignee: submitting it unchanged changes nothing
+        forms["assign"].assignee.data = str(complaint.assignee_id or "")
     order = {s: i for i, s in enumerate(rules.STATES)}
     targets = [(s, labels.STATE_LABELS[s]) for s in sorted(rules.TRANSITIONS[complaint.state], key=order.get)]
     # A required select starts with an empty choice, so that nothing is chosen by accident.
@@ -87,7 +98,7 @@ def detail(reference: str):
     if action in forms and forms[action].validate_on_submit():
         try:
             with db.session.begin_nested():
-                _apply(complaint, action, forms[action])
+                changed = _apply(complaint, action, forms[action])
         except (services.StaleComplaint, StaleDataError):
             complaint = complaint_for_staff(reference)
             forms[action].version.data = str(complaint.version)
@@ -98,7 +109,10 @@ def detail(reference: str):
             complaint = complaint_for_staff(reference)
             forms[action].form_errors.append(str(_RULE_MESSAGES.get(error.code, error.code)))
         else:
-            flash(_done_message(complaint, action), "success")
+            if changed:
+                flash(_done_message(complaint, action), "success")
+            else:
+                flash(_unchanged_message(complaint), "info")
             return redirect(url_for("staff_complaints.detail", reference=reference))
     elif action is not None and action not in forms:
         abort(400)
@@ -128,7 +142,16 @@ def _done_message(complaint: Complaint, action: str) -> str:
              day=fmt_date(complaint.decide_due))
 
 
-def _apply(complaint: Complaint, action: str, form) -> None:
+def _unchanged_message(complaint: Complaint) -> str:
+    """An assignment submitted as it already was: nothing was changed, and the page says so."""
+    if complaint.assignee is None:
+        return _("Nothing changed: the complaint is still not assigned to anyone.")
+    return _("Nothing changed: the complaint is still assigned to %(name)s.",
+             name=complaint.assignee.display_name or complaint.assignee.username)
+
+
+def _apply(complaint: Complaint, action: str, form) -> bool:
+    """Carry out ``action``; False when it changed nothing (an assignment to whoever already has it)."""
     if action in ("assign", "state", "extend"):
         services.check_version(complaint, form.version.data)
     if action == "assign":
@@ -138,8 +161,8 @@ def _apply(complaint: Complaint, action: str, form) -> None:
             target = staff_member(int(form.assignee.data))
         else:
             target = None
-        services.assign(complaint, target, current_user)
-    elif action == "note":
+        return services.assign(complaint, target, current_user)
+    if action == "note":
         services.add_note(complaint, form.body.data, current_user)
     elif action == "reply":
         services.reply(complaint, form.body.data, current_user)
@@ -150,6 +173,7 @@ def _apply(complaint: Complaint, action: str, form) -> None:
         services.extend(complaint, form.reason.data, current_user)
     elif action == "review":
         services.answer_review(complaint, form.body.data, current_user)
+    return True
 
 
 @bp.route("/<reference>/evidence/<int:evidence_id>")

@@ -1,0 +1,89 @@
+"""The staff complaint page as a reviewer met it: the assign choice shows who has the complaint, the home's count
+opens the list it counts, a failed form is shown where it was sent from with its error next to the field, and the
+facts read plainly when little is known."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.complaints.models import Complaint
+
+LOCALES = pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _reload(session, complaint) -> Complaint:
+    session.expire_all()
+    return session.get(Complaint, complaint.id)
+
+
+def _version(session, complaint) -> str:
+    return str(_reload(session, complaint).version)
+
+
+def _card(page: str, heading_id: str) -> str:
+    """The action card (a <section>) whose heading has this id."""
+    start = page.index(f'id="{heading_id}"')
+    return page[start:page.index("</section>", start)]
+
+
+def _fact(page: str, label: str) -> str:
+    return re.search(rf"<dt>\s*{label}</dt><dd>(.*?)</dd>", page, re.S).group(1).strip()
+
+
+@LOCALES
+def test_the_assign_choice_shows_the_current_assignee_and_sending_it_unchanged_changes_nothing(
+        locale, client, login, create_staff, make_complaint, session):
+    supervisor = create_staff(role="supervisor", display_name="王主管")
+    li = create_staff(display_name="李客服")
+    complaint = make_complaint()
+    _reload(session, complaint).assignee_id = li.id
+    session.commit()
+    client.set_cookie("portal_locale", locale)
+    login(client, supervisor)
+    url = f"/staff/complaints/{complaint.reference}"
+    select_html = re.search(r'<select[^>]*id="assign-assignee".*?</select>', _text(client.get(url)), re.S).group(0)
+    assert re.findall(r"<option selected[^>]*>([^<]*)</option>", select_html) == ["李客服"]
+
+    # "Assign" pressed without touching the choice: the browser sends the selected assignee.
+    audited = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()))
+    response = client.post(url, data={"action": "assign", "assign-version": _version(session, complaint),
+                                      "assign-assignee": str(li.id)}, follow_redirects=True)
+    page = _text(response)
+    assert _reload(session, complaint).assignee_id == li.id
+    assert {"zh_Hans": "没有任何变更：这件投诉仍由李客服负责。",
+            "zh_Hant": "沒有任何變更：這件投訴仍由李客服負責。"}[locale] in page
+    assert "取消分配" not in page
+    session.expire_all()
+    assert "complaint.assigned" not in session.scalars(select(AuditEvent.action).where(AuditEvent.id > audited)).all()
+
+    # Choosing "nobody" on purpose still unassigns it.
+    page = _text(client.post(url, data={"action": "assign", "assign-version": _version(session, complaint),
+                                        "assign-assignee": ""}, follow_redirects=True))
+    assert _reload(session, complaint).assignee_id is None
+    assert {"zh_Hans": "投诉已取消分配", "zh_Hant": "投訴已取消分配"}[locale] in page
+    select_html = re.search(r'<select[^>]*id="assign-assignee".*?</select>', page, re.S).group(0)
+    assert re.findall(r"<option selected[^>]*>([^<]*)</option>", select_html) == [
+        {"zh_Hans": "无人", "zh_Hant": "無人"}[locale]]
+
+
+def test_an_assignee_who_left_is_still_shown_and_kept(client, login, create_staff, make_complaint, session):
+    left = create_staff(display_name="已离职的赵")
+    complaint = make_complaint()
+    _reload(session, complaint).assignee_id = left.id
+    left.active = False
+    session.commit()
+    login(client, create_staff(role="supervisor"))
+    url = f"/staff/complaints/{complaint.reference}"
+    select_html = re.search(r'<select[^>]*id="assign-assignee".*?</select>', _text(client.get(url)), re.S).group(0)
+    assert re.findall(r"<option selected[^>]*>([^<]*)</option>", select_html) == ["已离职的赵"]
+    client.post(url, data={"action": "assign", "assign-version": _version(session, complaint),
+                           "assign-assignee": str(left.id)})
+    assert _reload(session, complaint).assignee_id == left.id
