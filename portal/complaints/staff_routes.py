@@ -205,7 +205,7 @@ def _who(c: Complaint) -> str:
 def my_work(user) -> dict:
     """'My work' provider: closed complaints with unanswered word from the complainant (not satisfied, a message,
     evidence) and open complaints assigned to me or to nobody, nearest deadline first; ``count`` counts the same
-    two sets, of which the first rows are listed."""
+    two sets, of which the first rows are listed; its link opens the queue on the same two sets."""
     today = local_today()
     rows = []
     open_ones, open_count = queries.open_for(user.id)
@@ -232,5 +232,5 @@ def my_work(user) -> dict:
                            "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)}))
     rows.sort(key=lambda r: (r[0] is None, r[0] or today))
     count = open_count + closed_count  # each stops at the cap + 1: the sum is above the cap when either is
-    return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
+    return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", status="work", assignee="mine"),
             "count": count, "items": [item for _due, item in rows[:queries.HOME_LIMIT]]}

@@ -87,3 +87,38 @@ def test_an_assignee_who_left_is_still_shown_and_kept(client, login, create_staf
     client.post(url, data={"action": "assign", "assign-version": _version(session, complaint),
                            "assign-assignee": str(left.id)})
     assert _reload(session, complaint).assignee_id == left.id
+
+
+@LOCALES
+def test_the_homes_complaint_count_links_to_the_list_it_counts(locale, app, client, login, create_staff,
+                                                               create_borrower, make_complaint, session):
+    me, colleague = create_staff(), create_staff()
+    me_id, colleague_id = me.id, colleague.id
+    mine, nobodys, theirs = make_complaint(), make_complaint(), make_complaint()
+    _reload(session, mine).assignee_id = me_id
+    _reload(session, theirs).assignee_id = colleague_id
+    borrower = create_borrower()
+    closed_waiting, closed_done = make_complaint(borrower), make_complaint(create_borrower())
+    for c in (closed_waiting, closed_done):
+        stored = _reload(session, c)
+        stored.state, stored.outcome_category, stored.outcome_explanation = "not_upheld", "other", "未发现问题"
+        stored.decided_at = stored.received_at
+    session.commit()
+    expected = {mine.reference, nobodys.reference, closed_waiting.reference}
+    waiting_ref = closed_waiting.reference
+    client.set_cookie("portal_locale", locale)
+    login(client, me)
+    borrower_client = app.test_client()
+    login(borrower_client, borrower)
+    borrower_client.post(f"/complaints/{waiting_ref}",
+                         data={"action": "follow_up", "body": "我不同意，请重新核实"})
+
+    home = _text(client.get("/staff/"))
+    heading = re.search(r'<h2 id="queue-\d+"><a href="([^"]+)">(投诉|投訴)</a> <span class="count">(\d+)</span>',
+                        home)
+    assert heading.group(3) == "3"
+    queue = _text(client.get(heading.group(1)))
+    listed = set(re.findall(r"TS-\d{8}-\d{4,}", queue))
+    assert listed == expected
+    # The filters show what they are set to.
+    assert re.search(r'<option value="work" selected>', queue) and re.search(r'<option value="mine" selected>', queue)
