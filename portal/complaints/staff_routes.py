@@ -35,6 +35,9 @@ _RULE_MESSAGES = {
     "empty": _l("This field is required."),
     "no_review": _l("There is no review request waiting for an answer."),
 }
+# Rules about one field of the form: their message goes next to that field (and in the form's summary, linked).
+_RULE_FIELDS = {"outcome_required": "outcome", "explanation_required": "explanation", "reason_required": "reason",
+                "empty": "body"}
 
 
 complaint_for_staff = queries.complaint_for_staff
@@ -107,19 +110,29 @@ def detail(reference: str):
                 "current state on this page; what you typed is kept below if you still want to send it."))
         except rules.RuleError as error:
             complaint = complaint_for_staff(reference)
-            forms[action].form_errors.append(str(_RULE_MESSAGES.get(error.code, error.code)))
+            _rule_error(forms[action], error.code)
         else:
             if changed:
                 flash(_done_message(complaint, action), "success")
             else:
                 flash(_unchanged_message(complaint), "info")
-            return redirect(url_for("staff_complaints.detail", reference=reference))
+            # The message is at the top of the page: land there, not on the card the form was sent from.
+            return redirect(url_for("staff_complaints.detail", reference=reference, _anchor="main"))
     elif action is not None and action not in forms:
         abort(400)
     record_read("complaint.viewed", "complaint", complaint.reference)
     return render_template("staff/complaints/detail.html", complaint=complaint, forms=forms, action=action,
                            today=local_today(), can_extend=rules.can_extend(complaint.extension_level),
                            needs_answer=complaint.id in queries.attention([complaint.id]))
+
+
+def _rule_error(form, code: str) -> None:
+    message = str(_RULE_MESSAGES.get(code, code))
+    field = getattr(form, _RULE_FIELDS.get(code, ""), None)
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)
 
 
 def _done_message(complaint: Complaint, action: str) -> str:

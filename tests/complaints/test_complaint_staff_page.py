@@ -122,3 +122,55 @@ def test_the_homes_complaint_count_links_to_the_list_it_counts(locale, app, clie
     assert listed == expected
     # The filters show what they are set to.
     assert re.search(r'<option value="work" selected>', queue) and re.search(r'<option value="mine" selected>', queue)
+
+
+@pytest.mark.parametrize(("action", "data", "card"), [
+    ("note", {"note-body": "  "}, "h-note"),
+    ("reply", {"reply-body": ""}, "h-reply"),
+    ("extend", {"extend-reason": ""}, "h-extend"),
+])
+def test_a_failed_form_is_shown_again_where_it_was_sent_from(action, data, card, client, login, create_staff,
+                                                             make_complaint, session):
+    complaint = make_complaint()
+    login(client, create_staff())
+    url = f"/staff/complaints/{complaint.reference}"
+    response = client.post(url, data={"action": action, f"{action}-version": _version(session, complaint), **data})
+    page = _text(response)
+    assert response.status_code == 200
+    # The form is sent to its own card, so the page shown again opens on the card with the error in it.
+    form = re.search(rf'<form method="post" action="([^"]*)"[^>]*>(?:(?!</form>).)*name="action" value="{action}"',
+                     page, re.S)
+    assert form.group(1) == f"{url}#{card}"
+    assert "error-summary" in _card(page, card) and "请填写此项" in _card(page, card)
+    assert page.count("error-summary") == 1
+
+
+def test_a_form_that_succeeds_lands_on_the_message_at_the_top(client, login, create_staff, make_complaint):
+    complaint = make_complaint()
+    login(client, create_staff())
+    url = f"/staff/complaints/{complaint.reference}"
+    response = client.post(url, data={"action": "note", "note-body": "内部：调取通话录音"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{url}#main")
+
+
+@LOCALES
+def test_closing_without_an_outcome_marks_the_outcome_field_and_keeps_the_explanation(
+        locale, client, login, create_staff, make_complaint, session):
+    complaint = make_complaint()
+    client.set_cookie("portal_locale", locale)
+    login(client, create_staff())
+    url = f"/staff/complaints/{complaint.reference}"
+    client.post(url, data={"action": "state", "state-version": _version(session, complaint),
+                           "state-state": "acknowledged"})
+    page = _text(client.post(url, data={"action": "state", "state-version": _version(session, complaint),
+                                        "state-state": "resolved", "state-explanation": "已核实并道歉。"}))
+    assert _reload(session, complaint).state == "acknowledged"
+    message = {"zh_Hans": "结案前请选择处理结果类别", "zh_Hant": "結案前請選擇處理結果類別"}[locale]
+    field = re.search(r'<div class="field field-error">(?:(?!</div>).)*id="state-outcome"(?:(?!</div>).)*</div>',
+                      page, re.S).group(0)
+    assert 'id="state-outcome-error"' in field and message in field
+    select_tag = re.search(r'<select[^>]*id="state-outcome"[^>]*>', field).group(0)
+    assert 'aria-invalid="true"' in select_tag and "state-outcome-error" in select_tag
+    # The card's summary links to the field; what was typed is kept.
+    assert re.search(r'<a href="#state-outcome">[^<]*' + message, _card(page, "h-state"))
+    assert "已核实并道歉。</textarea>" in page
