@@ -174,3 +174,28 @@ def test_closing_without_an_outcome_marks_the_outcome_field_and_keeps_the_explan
     # The card's summary links to the field; what was typed is kept.
     assert re.search(r'<a href="#state-outcome">[^<]*' + message, _card(page, "h-state"))
     assert "已核实并道歉。</textarea>" in page
+
+
+@LOCALES
+def test_facts_say_plainly_what_is_not_known_and_how_often_the_deadline_was_extended(
+        locale, client, login, create_staff, make_complaint, session):
+    bare = make_complaint()
+    named = make_complaint(collector_name="李某", collector_phone="021-5555 0000")
+    client.set_cookie("portal_locale", locale)
+    login(client, create_staff())
+    page = _text(client.get(f"/staff/complaints/{bare.reference}"))
+    collector = "催收人员" if locale == "zh_Hans" else "催收人員"
+    assert "—" not in _fact(page, collector)
+    assert _fact(page, collector) == {"zh_Hans": "不详：没有提供姓名、员工编号或电话号码",
+                                      "zh_Hant": "不詳：沒有提供姓名、員工編號或電話號碼"}[locale]
+    extensions = "延期次数" if locale == "zh_Hans" else "延期次數"
+    assert _fact(page, extensions) == "尚未延期，最多可延期 2 次"
+    assert "第 0 次" not in page and "次))" not in page and "次）)" not in page
+
+    url = f"/staff/complaints/{named.reference}"
+    client.post(url, data={"action": "extend", "extend-version": _version(session, named),
+                           "extend-reason": "需要外包机构提供录音"})
+    page = _text(client.get(url))
+    assert _fact(page, collector) == {"zh_Hans": "姓名：李某 · 打电话或发短信用的号码：021-5555 0000",
+                                      "zh_Hant": "姓名：李某 · 打電話或傳簡訊用的號碼：021-5555 0000"}[locale]
+    assert _fact(page, extensions) == "已延期 1 次，最多 2 次"
