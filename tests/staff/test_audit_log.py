@@ -151,3 +151,16 @@ def test_the_date_filter_uses_the_lenders_day(app, client, login, lead):
                                                     "action": "plan.viewed"}).get_data(as_text=True)
     body = page.split("<tbody>")[1]
     assert body.count("<tr>") == 1
+
+
+@pytest.mark.parametrize("accept,borrower_label,staff_label", [
+    ("zh-CN", "修改了借款人账户的密码", "修改了员工账户的密码"),
+    ("zh-TW", "修改了借款人帳戶的密碼", "修改了員工帳戶的密碼")])
+def test_the_action_filter_tells_the_two_password_changes_apart(client, login, lead, accept, borrower_label,
+                                                               staff_label):
+    login(client, lead)
+    page = client.get("/staff/audit", headers={"Accept-Language": accept}).get_data(as_text=True)
+    select = page[page.index('<select class="input" id="action"'):]
+    select = select[:select.index("</select>")]
+    assert f'<option value="borrower.password_changed">{borrower_label}</option>' in select
+    assert f'<option value="staff.password_changed">{staff_label}</option>' in select
