@@ -120,6 +120,13 @@ DETAIL_LABELS = {
     "code": _l("Code"),
     "fields": _l("Fields shown"),
     "kinds": _l("Searched as"),
+    # Translators: audit log, a filter of the audit log itself: the action it was narrowed to
+    "action": _l("Action"),
+    # Translators: audit log, a filter of the audit log itself: the staff member it was narrowed to
+    "staff": _l("Staff member"),
+    # Translators: audit log, a filter of the audit log itself: the reference or number it was narrowed to
+    "object": _l("Object"),
+    "borrower": _l("Borrower's mobile number"),
     "note": _l("Note"),
     "previous_role": _l("Previous role"),
     # Translators: audit log, a detail of a search: how many results it returned
