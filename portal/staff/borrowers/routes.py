@@ -58,7 +58,7 @@ def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None
 def _contact_words(contacts) -> dict:
     from portal.contacts import labels
 
-    return {"contact_labels": labels.for_pages(), "agency_names": contacts.agency_names}
+    return {"contact_labels": labels.for_staff_pages(), "agency_names": contacts.agency_names}
 
 
 @bp.route("/<int:borrower_id>/contacts")
