@@ -166,8 +166,10 @@ def annotate(visit_id: int):
 
 def _agency_choices() -> list[tuple[str, str]]:
     from portal.agencies.queries import choices
+    from portal.i18n import current_locale
 
-    return [("", _("The lender's own staff"))] + [(str(a.id), f"{a.code} · {a.name}") for a in choices()]
+    locale = current_locale()
+    return [("", _("The lender's own staff"))] + [(str(a.id), f"{a.code} · {a.name_for(locale)}") for a in choices()]
 
 
 @bp.route("/roster", methods=["GET", "POST"])

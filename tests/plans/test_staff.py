@@ -472,3 +472,19 @@ def test_a_supervisor_approves_a_sent_proposal_in_one_step(app, login, create_st
     assert response.status_code == 302
     assert fresh(proposal).state == "approved"
     assert "批准" in text(boss.get(response.headers["Location"]))
+
+
+@pytest.mark.parametrize("accept,staff_words,borrower_words", [
+    ("zh-CN", "分 3 个月还款在借款人的承受范围内。", "在您的承受范围内"),
+    ("zh-TW", "分 3 個月還款在借款人的負擔範圍內。", "在您的負擔範圍內")])
+def test_the_staff_page_says_what_would_fit_the_borrowers_budget(app, login, create_staff, client, create_borrower,
+                                                                 overdue_loan, propose, accept, staff_words,
+                                                                 borrower_words):
+    borrower = create_borrower()
+    login(client, borrower)
+    p = propose(overdue_loan(borrower), terms=dict(kind="deferral", months="", deferral_days="30"),
+                budget=dict(BUDGET, income="3000", housing="1500", food="1000", utilities="", transport="",
+                            dependants="", other_debts=""))
+    agent = staff_client(app, login, create_staff(role="agent"))
+    page = text(agent.get(f"/staff/plans/{p.id}", headers={"Accept-Language": accept}))
+    assert staff_words in page and borrower_words not in page

@@ -40,9 +40,8 @@ def search():
     except lookup.QueryTooLong:
         too_long = True
         form.q.errors = [_("Type at most %(max)d characters.", max=lookup.MAX_QUERY_LENGTH)]
-    if q is not None:
+    if q is not None:  # only what was searched is audited: not an empty or refused query
         results = lookup.search(q, after)
-    if form.q.data:
         services.searched(form.q.data, q, results, after)
     return render_template("staff/borrowers/search.html", form=form, q=q, results=results, too_long=too_long,
                            page_size=lookup.PAGE_SIZE)
@@ -59,7 +58,7 @@ def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None
 def _contact_words(contacts) -> dict:
     from portal.contacts import labels
 
-    return {"contact_labels": labels.for_pages(), "agency_names": contacts.agency_names}
+    return {"contact_labels": labels.for_staff_pages(), "agency_names": contacts.agency_names}
 
 
 @bp.route("/<int:borrower_id>/contacts")
