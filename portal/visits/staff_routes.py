@@ -14,6 +14,7 @@ from portal.audit.services import record_read
 from portal.extensions import db
 from portal.i18n import fmt_datetime, lender_tz, local_today
 from portal.lifecycle import after_rollback
+from portal.navigation import action_addresses
 from portal.loans.models import Loan
 from portal.orm import utcnow
 from portal.security import gate
@@ -29,6 +30,9 @@ from portal.visits.models import Visit
 bp = Blueprint("staff_visits", __name__, url_prefix="/staff/visits")
 gate(bp, kind="staff", login_endpoint="staff.login")
 bp.context_processor(template_helpers)
+# The visit's forms post to their own addresses and show the visit again when refused; opened again, they lead to it.
+action_addresses(bp, "detail", *(f"/<int:visit_id>/{a}" for a in ("schedule", "cancel", "decline-remote", "record",
+                                                                   "note")))
 
 _visit_or_404 = queries.staff_visit_or_404
 
