@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.i18n import local_today
 from portal.loans import tables as loan_tables
 from portal.loans import queries as loan_queries
+from portal.navigation import action_addresses
 from portal.orm import utcnow
 from portal.security import gate
 from portal.staff.access import require_role
@@ -26,6 +27,8 @@ bp = Blueprint("staff_borrowers", __name__, url_prefix="/staff/borrowers")
 CONTACT_PREVIEW = 10  # the newest contacts on the borrower's page; the rest on their own pages
 gate(bp, kind="staff", login_endpoint="staff.login")
 bp.context_processor(template_helpers)
+# Showing the personal data and a refused note answer with the borrower's page; opened again, they lead to it.
+action_addresses(bp, "detail", "/<int:borrower_id>/show", "/<int:borrower_id>/notes")
 
 
 @bp.route("")
