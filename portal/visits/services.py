@@ -43,13 +43,28 @@ def slots_for(visit: Visit) -> list[tuple[datetime, datetime]]:
 
 # ---- staff: propose, schedule, cancel, record, annotate ------------------------------------------------
 
+def plan_kept(loan: Loan, today: date) -> bool:
+    """The borrower has an agreed repayment plan on this loan and nothing under it is overdue: the loan page tells
+    them the plan replaces the contract's usual steps for unpaid instalments (a visit among them), so no visit is
+    proposed while it is kept. A plan payment left unpaid past its date ends that."""
+    from portal.loans import rules as loan_rules
+    from portal.loans.panels import agreed_plans
+
+    agreed = agreed_plans(loan.borrower, [loan]).get(loan.id)
+    if agreed is None:
+        return False
+    return not loan_rules.plan_status(agreed.lines, loan_rules.payments_of(loan), agreed.since, today).is_overdue
+
+
 def first_proposal_day(loan: Loan, today: date) -> date | None:
     """The day from which the loan's timeline tells the borrower a visit may be proposed (``VISIT_PROPOSAL_DAY``
     days after the oldest unpaid due date): the loan page and this rule say the same thing. ``None``: nothing is
-    unpaid, so no visit."""
+    unpaid, or an agreed plan is kept (``plan_kept``), so no visit."""
     from portal.loans import queries as loan_queries
     from portal.loans import rules as loan_rules
 
+    if plan_kept(loan, today):
+        return None
     status = loan_rules.status_of(loan, today, loan_queries.payment_order())
     step = next((s for s in loan_rules.timeline(status, loan_queries.timeline_settings()) if s.kind == "visit"), None)
     return step.on if step else None

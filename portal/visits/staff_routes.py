@@ -89,7 +89,8 @@ def new():
             return redirect(url_for("staff_visits.detail", visit_id=visit.id))
     record_read("loan.viewed_for_visit", "loan", loan.loan_ref)
     return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems, first_day=first_day,
-                           may_propose=rules.may_propose(first_day, today))
+                           may_propose=rules.may_propose(first_day, today),
+                           plan_kept=first_day is None and services.plan_kept(loan, today))
 
 
 def _render_detail(visit: Visit, **forms):

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select, update
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
-from portal.plans.models import PlanProposal
+from portal.plans.models import PlanLine, PlanProposal
 
 from tests.addresses import assert_no_dead_end
 from tests.html_checks import id_problems, ids_of, shared_form_ids
@@ -513,3 +514,36 @@ def test_a_refused_decision_leaves_no_dead_end(app, login, create_staff, proposa
     assert fresh(p).state == "submitted"  # a GET changes nothing
     assert boss.get("/staff/plans/999999/decline").status_code == 302  # and its page answers 404
     assert boss.get("/staff/plans/999999").status_code == 404
+
+
+def test_no_visit_is_proposed_while_an_agreed_plan_is_kept(app, login, create_staff, client, create_borrower,
+                                                          create_loan, propose, session):
+    """The borrower's loan page says an agreed plan replaces the contract's usual steps for unpaid instalments (a
+    visit among them): the visit proposal page says so and offers no form while nothing under the plan is overdue;
+    a plan payment left unpaid past its date makes a visit possible again."""
+    from portal.visits.models import Visit
+
+    borrower = create_borrower(name="王芳")
+    loan = create_loan(borrower, principal="1200.00", months=3, start=date.today() - timedelta(days=150),
+                       interest="10.00")  # every instalment long overdue: a visit may be proposed
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    url = f"/staff/visits/new?loan={loan.loan_ref}"
+    assert 'method="post" class="form"' in text(boss.get(url))
+    login(client, borrower)
+    p = propose(loan)
+    boss.post(f"/staff/plans/{p.id}/review", data={"review-version": fresh(p).version})
+    assert boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": fresh(p).version}).status_code == 302
+    assert "还款方案已达成" in text(client.get(f"/loans/{loan.loan_ref}"))
+    for response in (boss.get(url), boss.post(url, data={"address": "北京市", "purpose": "核实"})):
+        body = text(response)
+        assert response.status_code == 200 and "借款人正在按已达成的还款方案还款" in body
+        assert "这份方案取代了合同中对未还分期的一般处理步骤" in body
+        assert 'method="post" class="form"' not in body and "没有未还款项" not in body
+    assert session.scalar(select(func.count()).select_from(Visit)) == 0
+    # the plan's first payment left unpaid past its date: the plan is no longer kept
+    agreed = fresh(p)
+    first = agreed.lines_of(agreed.agreed_which)[0].id
+    db.session.execute(update(PlanLine).where(PlanLine.id == first).values(due_date=date.today() - timedelta(days=1)))
+    db.session.commit()
+    body = text(boss.get(url))
+    assert "借款人正在按已达成的还款方案还款" not in body and 'method="post" class="form"' in body
