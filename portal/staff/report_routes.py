@@ -46,7 +46,9 @@ FIGURE_LABELS = {
     # Translators: report filter and column: complaints that received a decision
     "decided": _l("Decided"),
     "decided_in_time": _l("Decided within 15 days"),
-    "open_late": _l("Still open after 15 days"),
+    # Translators: report row and chart label (keep it short): open complaints whose current deadline (to
+    # acknowledge, or to decide, as extended) has passed; the complaint queue marks the same ones "Overdue"
+    "overdue": _l("Overdue: open and past their current deadline (an extension's new deadline counts)"),
 }
 # Translators: a share in words; the percentage is computed from the same two numbers.
 SHARE_TEXTS = {
