@@ -16,9 +16,9 @@ from portal.complaints import queries as complaint_queries
 from portal.complaints.labels import CATEGORY_LABELS
 from portal.contacts.labels import RULE_SHORT
 from portal.contacts.report import breach_report
-from portal.i18n import lender_tz, local_today
+from portal.i18n import fmt_date, lender_tz, local_today
 from portal.security import gate
-from portal.staff import reports
+from portal.staff import report_charts, reports
 from portal.staff.access import require_role
 
 bp = Blueprint("staff_reports", __name__, url_prefix="/staff/reports")
@@ -46,7 +46,9 @@ FIGURE_LABELS = {
     # Translators: report filter and column: complaints that received a decision
     "decided": _l("Decided"),
     "decided_in_time": _l("Decided within 15 days"),
-    "open_late": _l("Still open after 15 days"),
+    # Translators: report row and chart label (keep it short): open complaints whose current deadline (to
+    # acknowledge, or to decide, as extended) has passed; the complaint queue marks the same ones "Overdue"
+    "overdue": _l("Overdue: open and past their current deadline (an extension's new deadline counts)"),
 }
 # Translators: a share in words; the percentage is computed from the same two numbers.
 SHARE_TEXTS = {
@@ -93,15 +95,6 @@ def _show_range(form: RangeForm, since: date, until: date) -> None:
             field.data, field.raw_data = day, None
 
 
-def weekly_bars(values: list[int], width: int = 320, height: int = 120) -> list[dict]:
-    """Geometry of a vertical bar chart: x, y, width, height per value."""
-    top = max(values or [0]) or 1
-    gap = 4
-    bar_w = max((width - gap * (len(values) + 1)) / max(len(values), 1), 1)
-    return [{"x": round(gap + i * (bar_w + gap), 1), "y": round(height - round(v / top * (height - 20), 1), 1),
-             "w": round(bar_w, 1), "h": round(v / top * (height - 20), 1), "value": v} for i, v in enumerate(values)]
-
-
 def _sections(since: date, until: date) -> dict:
     tz = lender_tz()
     complaints = complaint_queries.report(since, until, tz)
@@ -123,11 +116,16 @@ def index():
     complaint_data = data["complaint_data"]
     top = max((n for _c, n in complaint_data.categories), default=0) or 1
     return render_template("staff/reports.html", form=form, invalid=False, since=since, until=until, data=data,
-                           week_bars=weekly_bars([w["received"] for w in complaint_data.weeks]),
+                           week_chart=_week_chart(complaint_data.weeks),
                            category_bars=[(c, n, n / top) for c, n in complaint_data.categories],
                            category_labels=CATEGORY_LABELS, figure_labels=FIGURE_LABELS, share_texts=SHARE_TEXTS,
                            section_titles=SECTION_TITLES, rule_short=RULE_SHORT, agency_names=agency_names(),
                            range_args={"since": since.isoformat(), "until": until.isoformat()})
+
+
+def _week_chart(weeks: list[dict]) -> report_charts.WeekChart:
+    """The complaints per week; each date under the axis written as the table under the chart writes it."""
+    return report_charts.week_chart([w["received"] for w in weeks], [fmt_date(w["week"], "medium") for w in weeks])
 
 
 @bp.route("/<section>.csv")

@@ -1,7 +1,8 @@
 """Read models of the supervisor reports: plans, visits and complaints over a chosen date range.
 
 Every share is kept as its numerator and denominator; the percentage is computed from exactly those two, so the
-words "3 of 3" and the figure "100 %" can never disagree. Chart geometry is computed here, not in templates.
+words "3 of 3" and the figure "100 %" can never disagree. Chart geometry is computed in report_charts, not in
+templates.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from portal.extensions import db
 from portal.plans import tallies as plan_tallies
 from portal.plans.models import PlanProposal
 from portal.plans.rules import AGREED_STATES, WAITING_FOR_STAFF
+from portal.staff.report_charts import ROW, Bar, hbars
 from portal.visits import tallies as visit_tallies
 from portal.visits.models import Visit, VisitAnswer, VisitRecord
 from portal.visits.rules import RECORD_LATE_AFTER
@@ -38,14 +40,6 @@ class Share:
 
 
 @dataclass(frozen=True)
-class Bar:
-    key: str
-    value: int
-    y: float
-    width: float
-
-
-@dataclass(frozen=True)
 class Section:
     """One report: its figures (key, count) in table order, its shares and the chart of its figures."""
 
@@ -58,11 +52,9 @@ class Section:
     def bars(self) -> list[Bar]:
         return hbars(self.figures)
 
-
-def hbars(figures: list[tuple[str, int]], width: float = 200.0, row: float = 24.0) -> list[Bar]:
-    """Horizontal bars (server-rendered SVG), scaled to the largest figure."""
-    top = max((v for _k, v in figures), default=0) or 1
-    return [Bar(key=k, value=v, y=i * row, width=round(v / top * width, 1)) for i, (k, v) in enumerate(figures)]
+    @property
+    def chart_height(self) -> float:
+        return len(self.figures) * ROW
 
 
 def utc_bounds(since: date, until: date, tz) -> tuple[datetime, datetime]:
@@ -168,13 +160,14 @@ def _visit_counts(since: date, until: date, tz) -> tuple:
 
 
 def complaint_section(data) -> Section:
-    """The complaint report (complaints.queries.report) in the same shape; the 15-day share counts every
-    complaint whose 15 days are over, decided or not, and says so."""
+    """The complaint report (complaints.queries.report) in the same shape. Its "overdue" figure is the queue's:
+    open and past the deadline they work towards now, extensions included (a lawfully extended complaint is not
+    late). The 15-day share counts every complaint whose first 15 days are over, decided or not, and says so."""
     received = sum(w["received"] for w in data.weeks)
     return Section(
         name="complaints",
         figures=[("received", received), ("decided", data.decided), ("decided_in_time", data.decided_in_time),
-                 ("open_late", data.open_late)],
+                 ("overdue", data.overdue)],
         shares={"in_time_of_due": Share(data.decided_in_time, data.decided + data.open_late)},
         median_days=data.median_days,
     )

@@ -87,7 +87,8 @@ def seed(session, today: date) -> None:
         session.add(v)
         return v
 
-    visit("L2025000102", "confirmed", at(today, 14), pair_bj, code=DEMO_CODE, family_contact_allowed=False)
+    confirmed = visit("L2025000102", "confirmed", at(today, 14), pair_bj, code=DEMO_CODE,
+                      family_contact_allowed=False)
     visit("L2025000102", "proposed", at(_workday(today + timedelta(days=6)), 10), pair_bj)
     done = visit("L2025000102", "completed", at(today - timedelta(days=3), 9), pair_bj, family_contact_allowed=True)
     visit("L2024000201", "proposed", at(_workday(today + timedelta(days=5)), 15), pair_gd,
@@ -102,13 +103,23 @@ def seed(session, today: date) -> None:
                    remote_reason="白天在外地上班，希望视频核实。")
     missed = visit("L2023000301", "missed", at(today - timedelta(days=5), 15), pair_bj)
     session.flush()
-    session.add_all([
-        VisitAnswer(visit_id=asked.id, kind="reschedule", slot_start=asked.requested_start,
-                    slot_end=asked.requested_end),
-        VisitAnswer(visit_id=remote.id, kind="remote", detail=remote.remote_reason),
-        VisitAnswer(visit_id=resched.id, kind="reschedule", slot_start=resched.window_start,
-                    slot_end=resched.window_end),
-    ])
+
+    def answer(v: Visit, kind: str, detail: str = "", when: datetime | None = None, **slot) -> None:
+        """What the borrower's answer writes in the real flow (visits.services._answer): the answer row, which the
+        visit's page, the queue and the supervisor report read, and the time of the latest answer (by default a
+        day after the proposal)."""
+        v.answered_at = min(now, when or v.created_at + timedelta(days=1))
+        session.add(VisitAnswer(visit_id=v.id, kind=kind, detail=detail, created_at=v.answered_at, **slot))
+
+    # The states and choices set above are each the result of an answer (services.confirm, set_family_contact,
+    # request_reschedule, request_remote, answer_record): without its row, the visit's page would say "no answer
+    # yet" under "confirmed" and the report would count no confirmation.
+    answer(confirmed, "family", "no")
+    answer(confirmed, "confirm")
+    answer(done, "family", "yes")
+    answer(asked, "reschedule", slot_start=asked.requested_start, slot_end=asked.requested_end)
+    answer(remote, "remote", remote.remote_reason)
+    answer(resched, "reschedule", slot_start=resched.window_start, slot_end=resched.window_end)
     if staff is not None:
         session.add(VisitRecord(visit_id=done.id, held=True, arrived_at=done.window_start + timedelta(minutes=20),
                                 departed_at=done.window_start + timedelta(minutes=55), met="借款人本人",
@@ -119,7 +130,9 @@ def seed(session, today: date) -> None:
                                 identity_shown=True, outcome="无人在家，未留下任何字条。",
                                 next_step="通过短信联系借款人另约时间。", recorded_by_id=staff.id))
         missed.record_answer = "disputed"
-        session.add(VisitDispute(visit_id=missed.id, text="那天下午我一直在家，没有人敲门。"))
+        why = "那天下午我一直在家，没有人敲门。"
+        session.add(VisitDispute(visit_id=missed.id, text=why))
+        answer(missed, "record_dispute", why, when=missed.window_start + timedelta(days=1))
     session.flush()
 
 

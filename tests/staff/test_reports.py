@@ -210,3 +210,86 @@ def test_the_reports_run_as_many_statements_for_600_complaints_and_plans_as_for_
     exported = client.get("/staff/reports/complaints.csv", query_string=RANGE).get_data(as_text=True).replace("\r", "")
     assert ",category:insults,600," in exported and ",category:threats,300," in exported
     assert plans["提交的方案"] == "600" and plans["已拒绝"] == "200" and plans["按原方案批准"] == "400"
+
+
+def _chart_rows(section):
+    """(label, number) of each bar of the section's chart, top to bottom."""
+    svg = section.split("<svg")[1].split("</svg>")[0]
+    return re.findall(r'<g class="chart-row"><text [^>]*>([^<]+)</text><rect [^>]*></rect><text [^>]*>(\d+)</text></g>',
+                      svg)
+
+
+def _rows(section):
+    return re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", section)
+
+
+@pytest.mark.parametrize("script", ["zh_Hans", "zh_Hant"])
+def test_each_bar_says_what_it_counts_in_the_words_and_numbers_of_its_table(client, login, lead, figures, script):
+    login(client, lead)
+    client.set_cookie("portal_locale", script)
+    page = _page(client)
+    for name, label in (("plans", {"zh_Hans": "提交的方案", "zh_Hant": "提交的方案"}[script]),
+                        ("visits", {"zh_Hans": "借款人已确认", "zh_Hant": "借款人已確認"}[script]),
+                        ("complaints", {"zh_Hans": "收到的投诉", "zh_Hant": "收到的投訴"}[script])):
+        section = _section(page, name)
+        assert _chart_rows(section) == _rows(section) and len(_rows(section)) >= 4, name
+        assert label in dict(_chart_rows(section)), name
+
+
+@pytest.mark.parametrize("script", ["zh_Hans", "zh_Hant"])
+def test_every_bar_label_fits_in_its_chart(app, script):
+    from flask_babel import force_locale
+
+    from portal.staff import report_charts
+    from portal.staff.report_routes import FIGURE_LABELS
+
+    with app.test_request_context(), force_locale(script):
+        for key, label in FIGURE_LABELS.items():
+            assert report_charts.text_width(str(label)) <= 330 - 6, (key, str(label))
+
+
+def _complaint(session, borrower, received):
+    from portal.complaints.models import Complaint
+
+    session.add(Complaint(reference=f"TS-W{received:%Y%m%d%H}", borrower_id=borrower.id, channel="phone",
+                          what_happened="骂人", received_at=received, acknowledge_due=received.date(),
+                          decide_due=received.date() + timedelta(days=15)))
+    session.commit()
+
+
+@pytest.mark.parametrize("script", ["zh_Hans", "zh_Hant"])
+def test_the_weeks_axis_shows_the_dates_the_table_shows(client, login, lead, session, create_borrower, script):
+    borrower = create_borrower()
+    for days, hour in ((0, 2), (0, 3), (9, 2), (20, 2)):  # weeks of 9 March (2), 16 March (1) and 30 March (1)
+        _complaint(session, borrower, DAY + timedelta(days=days, hours=hour - 2))
+    login(client, lead)
+    client.set_cookie("portal_locale", script)
+    section = _section(_page(client), "complaints")
+    svg = section.split('id="weeks-svg-title"')[1].split("</svg>")[0]
+    ticks = re.findall(r'class="chart-label chart-tick">([^<]+)</text>', svg)
+    numbers = re.findall(r'class="chart-label chart-value">(\d+)</text>', svg)
+    table = section.split('aria-labelledby="h-weeks"')[1].split("</table>")[0]
+    weeks = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", table)
+    assert [w for w, _n in weeks][0] == "2026年2月23日" and [w for w, _n in weeks][-1] == "2026年3月30日"
+    assert ticks[0] == weeks[0][0] and ticks[-1] == weeks[-1][0]  # the first week and the last are dated
+    assert set(ticks) <= {w for w, _n in weeks}
+    assert numbers == [n for _w, n in weeks] == ["0", "0", "2", "1", "0", "1"]  # each bar's number, as the table
+
+
+def test_a_long_range_keeps_its_weeks_inside_the_chart_and_their_dates_apart():
+    from datetime import date
+
+    from portal.staff import report_charts
+
+    days = [date(2024, 1, 1) + timedelta(weeks=i) for i in range(157)]  # three years
+    chart = report_charts.week_chart([i % 7 for i in range(157)], [f"{d.year}年{d.month}月{d.day}日" for d in days])
+    assert all(0 <= b.x and b.x + b.w <= chart.width + 0.1 for b in chart.bars) and len(chart.bars) == 157
+    assert not chart.show_values and chart.top == 6  # no room for each number: the top of the scale instead
+    assert chart.ticks[0].label == "2024年1月1日" and chart.ticks[-1].label == "2026年12月28日"
+    spans = []
+    for t in chart.ticks:
+        w = report_charts.text_width(t.label)
+        left = {"start": t.text_x, "end": t.text_x - w}.get(t.anchor, t.text_x - w / 2)
+        assert 0 <= left and left + w <= chart.width, t
+        spans.append((left, left + w))
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])) and len(spans) >= 3
