@@ -231,3 +231,19 @@ def test_the_page_runs_the_same_statements_for_3_and_for_30_visits_plans_and_not
     assert len(many) == len(few) <= 19
     page = text(client.get(f"/staff/borrowers/{zhang.id}"))
     assert page.count("/staff/plans/") == 30 and "备注29" in page and "客服小李" in page
+
+
+@pytest.mark.parametrize("locale, staff_words, borrower_words", [
+    ("zh_Hans", "借款人接受了我们的条件", "您接受了"),
+    ("zh_Hant", "借款人接受了我們的條件", "您接受了"),
+])
+def test_plan_states_are_named_from_the_staff_side_as_in_the_plans_queue(client, agent, zhang, session, locale,
+                                                                          staff_words, borrower_words):
+    now = datetime.now(timezone.utc)
+    session.add(PlanProposal(borrower_id=zhang.id, loan_id=zhang.loan.id, state="accepted", kind="instalments",
+                             months=3, submitted_at=now, decided_at=now, closed_at=now, income_fen=500000))
+    session.commit()
+    client.set_cookie("portal_locale", locale)
+    section = text(client.get(f"/staff/borrowers/{zhang.id}")).split('id="plans-title"', 1)[1].split("</section>")[0]
+    assert staff_words in section and borrower_words not in section
+    assert staff_words in text(client.get("/staff/plans?show=decided"))
