@@ -233,6 +233,45 @@ def test_the_page_runs_the_same_statements_for_3_and_for_30_visits_plans_and_not
     assert page.count("/staff/plans/") == 30 and "备注29" in page and "客服小李" in page
 
 
+def _complaint_for(app, borrower, **fields) -> str:
+    from portal.complaints import services as complaint_services
+    from portal.extensions import db
+
+    with app.test_request_context():
+        complaint, _secret = complaint_services.file_complaint(complaint_services.Filing(
+            categories=["insults"], channel="phone", what_happened="骂人"), borrower=borrower)
+        for name, value in fields.items():
+            setattr(complaint, name, value)
+        db.session.commit()
+        return complaint.reference
+
+
+def _complaint_rows(page: str) -> dict[str, tuple[str, str]]:
+    """Reference -> (the row's class, the row's text) of the complaints table."""
+    section = page.split('id="complaints-title"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', section, re.S)
+    return {re.search(r"TS-\d{8}-\d{4}", cells).group(0): (cls, re.sub(r"<[^>]+>", " ", cells)) for cls, cells in rows}
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_complaint_deadlines_say_overdue_and_due_today_as_the_queue_does(app, client, agent, zhang, locale):
+    """An agent on the phone sees at once which of the caller's complaints is late or due today: the words and the
+    rule of the complaint queue, on the row's deadline."""
+    from portal.i18n import local_today
+
+    today = local_today()
+    late = _complaint_for(app, zhang, acknowledge_due=today - timedelta(days=5))
+    due = _complaint_for(app, zhang, acknowledge_due=today)
+    later = _complaint_for(app, zhang, acknowledge_due=today + timedelta(days=3))
+    client.set_cookie("portal_locale", locale)
+    rows = _complaint_rows(text(client.get(f"/staff/borrowers/{zhang.id}")))
+    assert rows[late][0] == "overdue" and "已逾期" in rows[late][1] and "今天到期" not in rows[late][1]
+    assert rows[due][0] == "due-today" and "今天到期" in rows[due][1] and "已逾期" not in rows[due][1]
+    assert rows[later][0] == "" and "已逾期" not in rows[later][1] and "今天到期" not in rows[later][1]
+    queue = text(client.get("/staff/complaints"))
+    assert "已逾期" in queue and "今天到期" in queue  # the same words as the queue
+
+
 @pytest.mark.parametrize("locale, staff_words, borrower_words", [
     ("zh_Hans", "借款人接受了我们的条件", "您接受了"),
     ("zh_Hant", "借款人接受了我們的條件", "您接受了"),
