@@ -210,3 +210,24 @@ def test_the_home_runs_as_many_statements_for_30_rows_of_work_as_for_3(app, clie
     assert sorted(queues.values()) == ["30", "30", "30", "60"], queues  # visits, plans, data requests, complaints
     assert page.count("<tr class=") == 40
     assert not any(s.lstrip().startswith("SELECT count") for s in many)
+
+
+def _queue_section(page: str, url: str) -> str:
+    for section in page.split('<section class="queue"')[1:]:
+        if f'href="{url}"' in section:
+            return section.split("</section>")[0]
+    raise AssertionError(f"no {url} list on the home page")
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_a_data_request_row_names_its_borrower_masked(client, agent, create_borrower, session, locale):
+    from portal.privacy.models import DataRequest
+
+    borrower = create_borrower(name="张伟")
+    session.add(DataRequest(borrower_id=borrower.id, kind="correction", detail="地址错了",
+                            due_on=local_today() + timedelta(days=5)))
+    session.commit()
+    client.set_cookie("portal_locale", locale)
+    section = _queue_section(text(client.get("/staff/")), "/staff/requests")
+    row = re.search(r"<tr class=[^>]*>(.*?)</tr>", section, re.S).group(1)
+    assert "张*" in row and "张伟" not in row and "—" not in row
