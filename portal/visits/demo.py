@@ -101,6 +101,9 @@ def seed(session, today: date) -> None:
     remote = visit("L2023000301", "remote_requested", at(_workday(today + timedelta(days=12)), 9), pair_gd,
                    remote_reason="白天在外地上班，希望视频核实。")
     missed = visit("L2023000301", "missed", at(today - timedelta(days=5), 15), pair_bj)
+    # When the borrower answered (what the staff home counts their waiting from): the requests in the last days,
+    # the dispute of the record the day after the visit.
+    asked.answered_at, remote.answered_at = now - timedelta(days=2), now - timedelta(days=1)
     session.flush()
     session.add_all([
         VisitAnswer(visit_id=asked.id, kind="reschedule", slot_start=asked.requested_start,
@@ -119,6 +122,7 @@ def seed(session, today: date) -> None:
                                 identity_shown=True, outcome="无人在家，未留下任何字条。",
                                 next_step="通过短信联系借款人另约时间。", recorded_by_id=staff.id))
         missed.record_answer = "disputed"
+        missed.answered_at = min(now, missed.window_end + timedelta(days=1))
         session.add(VisitDispute(visit_id=missed.id, text="那天下午我一直在家，没有人敲门。"))
     session.flush()
 
