@@ -286,3 +286,42 @@ def test_plan_states_are_named_from_the_staff_side_as_in_the_plans_queue(client,
     section = text(client.get(f"/staff/borrowers/{zhang.id}")).split('id="plans-title"', 1)[1].split("</section>")[0]
     assert staff_words in section and borrower_words not in section
     assert staff_words in text(client.get("/staff/plans?show=decided"))
+
+
+def _tables(page: str) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(class, column headers, each row's cells' data-labels) of every table in the page's main part."""
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    found = []
+    for cls, body in re.findall(r'<table class="([^"]*)">(.*?)</table>', main, re.S):
+        heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", body, re.S)]
+        rows = [re.findall(r'<td(?: data-label="([^"]*)")?[^>]*>', row)
+                for row in re.findall(r"<tbody>.*?</tbody>", body, re.S)[0].split("</tr>") if "<td" in row]
+        found.append((cls, heads, rows))
+    return found
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_on_a_phone_each_table_row_is_a_card_with_its_cells_named(client, agent, zhang, session, app, locale):
+    """Narrower than 40rem the tables of the page become cards (``table.stack``): each cell says which column it
+    is, so nothing is squeezed to one character a line at 360 px."""
+    from portal.contacts.models import Contact
+
+    now = datetime.now(timezone.utc)
+    session.add(Visit(loan_id=zhang.loan.id, address="北京", window_start=now + timedelta(days=4),
+                      window_end=now + timedelta(days=4, hours=2), purpose="核实", state="proposed", code="ABC234"))
+    session.add(PlanProposal(borrower_id=zhang.id, loan_id=zhang.loan.id, state="submitted", kind="instalments",
+                             months=3, submitted_at=now, income_fen=500000))
+    session.add(Contact(contact_ref="C-1", loan_id=zhang.loan.id, at=now - timedelta(hours=2), channel="call",
+                        to_party="borrower", answered=True, source_digest="0" * 64))
+    from portal.notify.outbox import queue_message
+
+    queue_message(session, channel="sms", to=zhang.phone, kind="plan_agreed", locale="zh_Hans",
+                  params={"ref": "P-99"}, borrower_id=zhang.id)
+    session.commit()
+    _complaint_for(app, zhang)
+    client.set_cookie("portal_locale", locale)
+    tables = _tables(text(client.get(f"/staff/borrowers/{zhang.id}")))
+    assert len(tables) == 5  # complaints, plans, visits, contacts, messages
+    for cls, heads, rows in tables:
+        assert "stack" in cls.split(), heads
+        assert rows and all(cells == heads for cells in rows), (heads, rows)

@@ -231,3 +231,15 @@ def test_a_data_request_row_names_its_borrower_masked(client, agent, create_borr
     section = _queue_section(text(client.get("/staff/")), "/staff/requests")
     row = re.search(r"<tr class=[^>]*>(.*?)</tr>", section, re.S).group(1)
     assert "张*" in row and "张伟" not in row and "—" not in row
+
+
+def test_on_a_phone_each_row_of_the_home_is_a_card_with_its_cells_named(app, client, agent, create_borrower):
+    """Narrower than 40rem the home's lists become cards (``table.stack``): each cell says which column it is
+    (Item, Borrower, Due), and references stay whole."""
+    file(app, create_borrower(name="陈美玲"))
+    page = text(client.get("/staff/"))
+    section = complaints_section(page)
+    assert '<table class="table stack">' in section
+    row = re.search(r'<tr class="[^"]*">(.*?)</tr>', section, re.S).group(1)
+    assert re.findall(r'<td data-label="([^"]*)"', row) == ["事项", "借款人", "期限"]
+    assert re.search(r'<span class="nowrap">TS-\d{8}-\d{4}</span>', row)
