@@ -36,6 +36,10 @@ GLOSSARY: tuple[Term, ...] = (
          note="Traditional readers say 信用報告; 徵信 is the mainland word, explained once (信用報告（徵信）, "
               "內地把信用報告和信用紀錄叫做「徵信」). It stays in names (《徵信業管理條例》, 徵信系統, 徵信中心), "
               "in that explanation and in quoted words (「徵信修復」)."),
+    Term("the SHA-256 of a file (or of a token): a check code that shows it was not changed", "校验码", "校驗碼",
+         avoid_zh_Hans=(r"指纹",), avoid_zh_Hant=(r"指紋",),
+         note="指纹 / 指紋 (fingerprint) is jargon that reads like the police taking fingerprints; say what the code "
+              "is for where the reader needs it (证明文件没有被改动 / 證明檔案沒有被改動)."),
     Term("time of day", "14:30", "14:30", avoid_zh_Hans=(r"[上下中]午\s?\d",), avoid_zh_Hant=(r"[上下中]午\s?\d",),
          note="24-hour clock in both scripts (portal.i18n.TIME_PATTERN): no 下午12:00."),
 )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from portal.i18n import current_locale
 
@@ -32,6 +33,7 @@ PUBLIC_LINKS = [
     ("complaints.report_status", _l("Follow a report")),
 ]
 _CACHE = "portal_layout"
+_PAGES = "portal_action_pages"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,39 @@ def layout() -> Layout:
     return found
 
 
+def action_addresses(bp: Blueprint, page: str, *rules: str) -> None:
+    """Addresses that take only a form's POST and may answer it with the page again (the errors next to the
+    fields, a preview), so that the address bar then shows them (``/staff/plans/6/decline``). Opened with GET (a
+    reload from the address bar, the history, the login after a session ended, the language switch) they lead
+    to the object's page, the endpoint ``page`` of ``bp`` taking the same values, instead of answering 405; and
+    the language switch of a page such a POST shows returns to that page (``page_address``)."""
+    target = f"{bp.name}.{page}"
+
+    def opened_again(**values):
+        return redirect(url_for(target, **values))
+
+    for rule in rules:
+        bp.add_url_rule(rule, "opened_again", opened_again, methods=["GET"])
+    bp.record_once(lambda state: state.app.extensions.setdefault(_PAGES, {}).update(
+        {f"{state.name}.opened_again": target}))
+
+
+def page_address() -> str:
+    """The address of the page shown, where the language switch returns: the request's own, or for a page shown
+    by a POST to an action address (``action_addresses``) the object's page a GET of that address leads to."""
+    here = request.full_path.rstrip("?")
+    if request.method == "GET" or request.url_rule is None:
+        return here
+    adapter = current_app.create_url_adapter(request)
+    try:
+        endpoint, values = adapter.match(method="GET")  # type: ignore[union-attr]
+    except HTTPException:  # no GET at this address (or a redirecting rule)
+        return here
+    page = current_app.extensions.get(_PAGES, {}).get(endpoint)
+    return url_for(page, **values) if page else here
+
+
 def configure_navigation(app: Flask) -> None:
     @app.context_processor
     def _menus() -> dict:
-        return {"layout": layout(), "nav_url": nav_url, "db_down": False}
+        return {"layout": layout(), "nav_url": nav_url, "page_address": page_address, "db_down": False}

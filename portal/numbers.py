@@ -52,8 +52,12 @@ def tel_href(number: str) -> str:
 
 
 def tel(number) -> Markup:
-    """One phone number as a link that a phone dials."""
+    """One phone number as a link that a phone dials; the lender's hotline written as configured (400-000-0000),
+    however it was stored (4000000000 in the published list of numbers)."""
     number = str(number)
+    hotline = _hotline()
+    if hotline and tel_href(number) == tel_href(hotline):
+        number = hotline
     return Markup('<a class="tel nowrap" href="%s">%s</a>') % (tel_href(number), number)
 
 

@@ -63,9 +63,9 @@ def test_every_text_uses_the_glossary_terms(locale):
 def test_the_glossary_catches_what_it_forbids():
     hant = [re.compile(p) for t in GLOSSARY for p in t.avoid_zh_Hant]
     hans = [re.compile(p) for t in GLOSSARY for p in t.avoid_zh_Hans]
-    for text in ("你的還款計畫", "請出示工號", "還款渠道", "徵信報告", "下午12:00"):
+    for text in ("你的還款計畫", "請出示工號", "還款渠道", "徵信報告", "下午12:00", "證據檔案及其指紋"):
         assert any(p.search(quoted_or_explained(text)) for p in hant), text
-    for text in ("你的还款计划", "工号", "下午 2:00"):
+    for text in ("你的还款计划", "工号", "下午 2:00", "证据文件及其指纹"):
         assert any(p.search(quoted_or_explained(text)) for p in hans), text
     for text in ("合約的還款計畫表", "《徵信業管理條例》第15條", "報送徵信系統", "信用報告（徵信）", "「徵信修復」"):
         assert not any(p.search(quoted_or_explained(text)) for p in hant), text

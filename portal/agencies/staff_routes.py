@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.agencies import queries, services
 from portal.agencies.forms import PROBLEMS, AgencyForm, EndAgencyForm
-from portal.i18n import local_today
+from portal.i18n import current_locale, local_today
 from portal.security import gate
 from portal.staff.access import require_role
 
@@ -53,7 +53,7 @@ def new():
         except services.AgencyError as exc:
             _problem(form, exc)
         else:
-            flash(_("%(name)s is on the published list.", name=agency.name), "success")
+            flash(_("%(name)s is on the published list.", name=agency.name_for(current_locale())), "success")
             return redirect(url_for("staff_agencies.index"))
     return render_template("staff/agencies/form.html", form=form, agency=None, end_form=None)
 
@@ -86,7 +86,7 @@ def end(agency_id: int):
         except services.AgencyError as exc:
             end_form.until.errors = [str(PROBLEMS[exc.code])]
         else:
-            flash(_("%(name)s is shown as past from the day after %(day)s.", name=agency.name,
+            flash(_("%(name)s is shown as past from the day after %(day)s.", name=agency.name_for(current_locale()),
                     day=end_form.until.data.isoformat()), "success")
             return redirect(url_for("staff_agencies.index"))
     form = AgencyForm(formdata=None, data=_data(agency))

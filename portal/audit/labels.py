@@ -1,6 +1,7 @@
 """What the audit log says: a readable, localised name for every action code and detail key.
 
-tests/audit/test_labels.py fails when code records an action or a detail key that has no label here.
+tests/audit/test_labels.py fails when code records an action or a detail key that has no label here, or when two
+actions read the same (the action filter lists them side by side).
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ ACTION_LABELS = {
     "audit.exported": _l("exported the audit log"),
     "borrower.activated": _l("activated their account"),
     "borrower.password_reset": _l("reset their password by SMS"),
-    "borrower.password_changed": _l("changed their password"),
+    # Translators: audit action of a borrower; the staff's own is told apart in the action filter
+    "borrower.password_changed": _l("changed their borrower account password"),
     "borrower.family_contact_consent": _l("changed their consent to family contact"),
     "borrower.searched": _l("searched for a borrower"),
     "borrower.viewed": _l("viewed a borrower's page"),
@@ -71,7 +73,8 @@ ACTION_LABELS = {
     "staff.login": _l("logged in"),
     "staff.login_failed": _l("failed to log in"),
     "staff.logout": _l("logged out"),
-    "staff.password_changed": _l("changed their password"),
+    # Translators: audit action of a staff member; the borrower's own is told apart in the action filter
+    "staff.password_changed": _l("changed their staff account password"),
     "staff.created": _l("created a staff account"),
     "staff.disabled": _l("disabled a staff account"),
     "staff.enabled": _l("enabled a staff account again"),
@@ -117,6 +120,13 @@ DETAIL_LABELS = {
     "code": _l("Code"),
     "fields": _l("Fields shown"),
     "kinds": _l("Searched as"),
+    # Translators: audit log, a filter of the audit log itself: the action it was narrowed to
+    "action": _l("Action"),
+    # Translators: audit log, a filter of the audit log itself: the staff member it was narrowed to
+    "staff": _l("Staff member"),
+    # Translators: audit log, a filter of the audit log itself: the reference or number it was narrowed to
+    "object": _l("Object"),
+    "borrower": _l("Borrower's mobile number"),
     "note": _l("Note"),
     "previous_role": _l("Previous role"),
     # Translators: audit log, a detail of a search: how many results it returned

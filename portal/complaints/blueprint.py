@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, url_for
 
-from portal.complaints import labels, services
+from portal.complaints import labels, rules, services
+from portal.i18n import local_today
 from portal.security import gate
 
 bp = Blueprint("complaints", __name__)
@@ -19,5 +20,10 @@ def _labels() -> dict:
     def evidence_link(complaint):
         return lambda item: url_for("complaints.evidence", reference=complaint.reference, evidence_id=item.id)
 
+    def complaint_late(complaint):
+        """What the complaint is late with today (rules.late), for the complainant's page."""
+        return rules.late(complaint.state, complaint.acknowledge_due, complaint.decide_due, local_today())
+
     return {**labels.template_labels(), "review_until": services.review_until,
-            "can_request_review": services.can_request_review, "evidence_link": evidence_link}
+            "can_request_review": services.can_request_review, "evidence_link": evidence_link,
+            "complaint_late": complaint_late}

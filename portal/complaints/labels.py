@@ -41,6 +41,9 @@ CONTACT_LABELS = {
     "phone": _l("By phone call"),
     "sms": _l("By SMS"),
 }
+# The staff queue's status filter, besides each state: every open complaint, or all of them.
+QUEUE_STATUS_LABELS = {"open": _l("All open"), "work": _l("Open, and closed ones waiting for our answer"),
+                       "all": _l("All")}
 STATE_LABELS = {
     "received": _l("Received"),
     "acknowledged": _l("Acknowledged"),
@@ -103,7 +106,7 @@ def title(complaint) -> str:
 _TEMPLATE_LABELS = {"category_labels": CATEGORY_LABELS, "channel_labels": CHANNEL_LABELS,
                     "relation_labels": RELATION_LABELS, "contact_labels": CONTACT_LABELS, "state_labels": STATE_LABELS,
                     "outcome_labels": OUTCOME_LABELS, "outcome_texts": OUTCOME_TEXTS, "event_labels": EVENT_LABELS,
-                    "response_labels": RESPONSE_LABELS}
+                    "response_labels": RESPONSE_LABELS, "queue_status_labels": QUEUE_STATUS_LABELS}
 # The label dicts in the current locale, translated once per catalogue (portal.translated), not once per label shown.
 _translated = per_catalogue(lambda: {name: table(labels) for name, labels in _TEMPLATE_LABELS.items()})
 

@@ -62,20 +62,23 @@ class ListedComplaint:
     """A line of the borrower's list of complaints: only what the list shows."""
     reference: str
     state: str
-    next_due: date | None
+    acknowledge_due: date
+    decide_due: date
     response: str | None
+    late: str | None  # rules.late: what the complaint is late with today, if anything
 
     @property
     def is_closed(self) -> bool:
         return self.state in rules.CLOSED
 
 
-def complaints_of(borrower) -> list[ListedComplaint]:
-    """The borrower's complaints, newest first."""
+def complaints_of(borrower, today: date) -> list[ListedComplaint]:
+    """The borrower's complaints, newest first, each with what it is late with on ``today`` (the lender's day)."""
     rows = db.session.execute(select(Complaint.reference, Complaint.state, Complaint.acknowledge_due,
                                      Complaint.decide_due, Complaint.response)
                               .where(Complaint.borrower_id == borrower.id).order_by(Complaint.received_at.desc()))
-    return [ListedComplaint(reference, state, rules.next_due(state, acknowledge_due, decide_due), response)
+    return [ListedComplaint(reference, state, acknowledge_due, decide_due, response,
+                            rules.late(state, acknowledge_due, decide_due, today))
             for reference, state, acknowledge_due, decide_due, response in rows]
 
 
@@ -96,10 +99,10 @@ def loans_to_choose(borrower) -> list[Loan]:
 
 @dataclass
 class QueueFilter:
-    status: str = "open"
+    status: str = "open"  # "open", "all", "work" (open, or closed and waiting for our answer) or a state
     category: str = ""
     channel: str = ""
-    assignee: str = ""  # "", "me", "none" or a staff id
+    assignee: str = ""  # "", "me", "none", "mine" (me or nobody) or a staff id
     age: str = ""
 
 
@@ -135,6 +138,9 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
     query = _QUEUE
     if flt.status == "open":
         query = query.where(is_open)
+    elif flt.status == "work":  # what 'my work' counts, with assignee "mine"
+        query = query.where(or_(is_open, Complaint.id.in_(select(Complaint.id).where(*_CLOSED_WAITING)
+                                                          .correlate(None))))
     elif flt.status in rules.STATES:
         query = query.where(Complaint.state == flt.status)
     if flt.category in rules.CATEGORIES:
@@ -146,6 +152,8 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
         query = query.where(Complaint.assignee_id == me_id)
     elif flt.assignee == "none":
         query = query.where(Complaint.assignee_id.is_(None))
+    elif flt.assignee == "mine":
+        query = query.where(_mine(me_id))
     elif flt.assignee.isdigit():
         query = query.where(Complaint.assignee_id == int(flt.assignee))
     if flt.age in AGES:
@@ -231,9 +239,10 @@ def attention(ids: list[int]) -> set[int]:
 # satisfied", a message or evidence (the decided complaint's page still lets them write). The same test as
 # ``attention``, on the complaint's own ``word_at`` / ``staff_reply_at`` (kept by every message and file insert):
 # two partial indexes, however many closed complaints were answered before.
+_CLOSED_WAITING = (Complaint.state.in_(sorted(rules.CLOSED)),
+                   or_(text(WORD_UNANSWERED_SQL), text(REVIEW_PENDING_SQL)))
 _CLOSED_NEEDING_ATTENTION = FirstAndCount(
-    Complaint, (Complaint.state.in_(sorted(rules.CLOSED)), or_(text(WORD_UNANSWERED_SQL), text(REVIEW_PENDING_SQL)),
-                _mine(bindparam("staff_id"))),
+    Complaint, (*_CLOSED_WAITING, _mine(bindparam("staff_id"))),
     (Complaint.decided_at, Complaint.id), (joinedload(Complaint.borrower),))
 
 

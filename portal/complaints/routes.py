@@ -17,7 +17,7 @@ from portal.complaints.forms import ComplaintForm, FollowUpForm, choice_list
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.forms import ActionForm
-from portal.i18n import current_locale
+from portal.i18n import current_locale, local_today
 from portal.loans.models import Loan
 from portal.visits.queries import borrower_visit
 
@@ -32,7 +32,7 @@ def own_visit_id(raw) -> int | None:
 
 @bp.route("/complaints")
 def index():
-    complaints = queries.complaints_of(current_user)
+    complaints = queries.complaints_of(current_user, local_today())
     return render_template("complaints/index.html", complaints=complaints)
 
 

@@ -150,6 +150,19 @@ def urgency(due: date | None, today: date) -> str | None:
     return None
 
 
+LATE_ACKNOWLEDGEMENT, LATE_DECISION = "acknowledgement", "decision"
+
+
+def late(state: str, acknowledge_due: date, decide_due: date, today: date) -> str | None:
+    """What an open complaint is late with, as the complainant is told: ``LATE_DECISION`` once the decision
+    deadline has passed (``decide_due`` is the extended one when the deadline was extended), else
+    ``LATE_ACKNOWLEDGEMENT`` when only the confirmation is late; None while on time and once decided. Late exactly
+    when staff see the complaint as overdue (``urgency`` of ``next_due``): one definition for both sides."""
+    if urgency(next_due(state, acknowledge_due, decide_due), today) != "overdue":
+        return None
+    return LATE_DECISION if decide_due < today else LATE_ACKNOWLEDGEMENT
+
+
 def decided_in_time(received_on: date, decided_on: date, days: int = DECISION_DAYS[0]) -> bool:
     return (decided_on - received_on).days <= days
 

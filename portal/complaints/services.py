@@ -281,14 +281,18 @@ def check_version(complaint: Complaint, version: int | str | None) -> None:
         raise StaleComplaint()
 
 
-def assign(complaint: Complaint, to: StaffUser | None, actor: StaffUser) -> None:
-    """Agents take a complaint or give up their own; only supervisors move someone else's or assign to others."""
+def assign(complaint: Complaint, to: StaffUser | None, actor: StaffUser) -> bool:
+    """Agents take a complaint or give up their own; only supervisors move someone else's or assign to others.
+    False, and nothing written or recorded, when it is assigned to ``to`` already."""
+    if complaint.assignee_id == (to.id if to is not None else None):
+        return False
     others_complaint = complaint.assignee_id is not None and complaint.assignee_id != actor.id
     if not actor.is_supervisor and ((to is not None and to.id != actor.id) or others_complaint):
         raise rules.RuleError("assign_others")
-    complaint.assignee_id = to.id if to is not None else None
+    complaint.assignee = to  # the relationship, not only the id: the page then names the new assignee
     db.session.flush()
     record("complaint.assigned", "complaint", complaint.reference, staff=actor, to=to.username if to else "")
+    return True
 
 
 def add_note(complaint: Complaint, text: str, actor: StaffUser) -> None:

@@ -35,6 +35,9 @@ _RULE_MESSAGES = {
     "empty": _l("This field is required."),
     "no_review": _l("There is no review request waiting for an answer."),
 }
+# Rules about one field of the form: their message goes next to that field (and in the form's summary, linked).
+_RULE_FIELDS = {"outcome_required": "outcome", "explanation_required": "explanation", "reason_required": "reason",
+                "empty": "body"}
 
 
 complaint_for_staff = queries.complaint_for_staff
@@ -42,6 +45,15 @@ complaint_for_staff = queries.complaint_for_staff
 
 def _staff_choices() -> list[tuple[str, str]]:
     return [(str(id_), name) for id_, name in active_staff_names()]
+
+
+def _assignee_choices(complaint: Complaint) -> list[tuple[str, str]]:
+    """The active staff, and the current assignee even if no longer active (so the choice can show them)."""
+    choices = _staff_choices()
+    current = complaint.assignee
+    if current is not None and str(current.id) not in {value for value, _name in choices}:
+        choices.append((str(current.id), current.display_name or current.username))
+    return choices
 
 
 @bp.route("")
@@ -70,7 +82,9 @@ def _forms(complaint: Complaint, bind: str | None = None) -> dict:
              "state": make(StateForm, "state"), "extend": make(ExtendForm, "extend"),
              "review": make(ReviewAnswerForm, "review")}
     # Translators: assignee choice: the complaint is assigned to no one
-    forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _staff_choices())
+    forms["assign"].assignee.choices = choice_list([("", _("Nobody"))] + _assignee_choices(complaint))
+    if bind != "assign":  # the choice starts at the current assignee: submitting it unchanged changes nothing
+        forms["assign"].assignee.data = str(complaint.assignee_id or "")
     order = {s: i for i, s in enumerate(rules.STATES)}
     targets = [(s, labels.STATE_LABELS[s]) for s in sorted(rules.TRANSITIONS[complaint.state], key=order.get)]
     # A required select starts with an empty choice, so that nothing is chosen by accident.
@@ -87,7 +101,7 @@ def detail(reference: str):
     if action in forms and forms[action].validate_on_submit():
         try:
             with db.session.begin_nested():
-                _apply(complaint, action, forms[action])
+                changed = _apply(complaint, action, forms[action])
         except (services.StaleComplaint, StaleDataError):
             complaint = complaint_for_staff(reference)
             forms[action].version.data = str(complaint.version)
@@ -96,16 +110,29 @@ def detail(reference: str):
                 "current state on this page; what you typed is kept below if you still want to send it."))
         except rules.RuleError as error:
             complaint = complaint_for_staff(reference)
-            forms[action].form_errors.append(str(_RULE_MESSAGES.get(error.code, error.code)))
+            _rule_error(forms[action], error.code)
         else:
-            flash(_done_message(complaint, action), "success")
-            return redirect(url_for("staff_complaints.detail", reference=reference))
+            if changed:
+                flash(_done_message(complaint, action), "success")
+            else:
+                flash(_unchanged_message(complaint), "info")
+            # The message is at the top of the page: land there, not on the card the form was sent from.
+            return redirect(url_for("staff_complaints.detail", reference=reference, _anchor="main"))
     elif action is not None and action not in forms:
         abort(400)
     record_read("complaint.viewed", "complaint", complaint.reference)
     return render_template("staff/complaints/detail.html", complaint=complaint, forms=forms, action=action,
                            today=local_today(), can_extend=rules.can_extend(complaint.extension_level),
                            needs_answer=complaint.id in queries.attention([complaint.id]))
+
+
+def _rule_error(form, code: str) -> None:
+    message = str(_RULE_MESSAGES.get(code, code))
+    field = getattr(form, _RULE_FIELDS.get(code, ""), None)
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)
 
 
 def _done_message(complaint: Complaint, action: str) -> str:
@@ -128,7 +155,16 @@ def _done_message(complaint: Complaint, action: str) -> str:
              day=fmt_date(complaint.decide_due))
 
 
-def _apply(complaint: Complaint, action: str, form) -> None:
+def _unchanged_message(complaint: Complaint) -> str:
+    """An assignment submitted as it already was: nothing was changed, and the page says so."""
+    if complaint.assignee is None:
+        return _("Nothing changed: the complaint is still not assigned to anyone.")
+    return _("Nothing changed: the complaint is still assigned to %(name)s.",
+             name=complaint.assignee.display_name or complaint.assignee.username)
+
+
+def _apply(complaint: Complaint, action: str, form) -> bool:
+    """Carry out ``action``; False when it changed nothing (an assignment to whoever already has it)."""
     if action in ("assign", "state", "extend"):
         services.check_version(complaint, form.version.data)
     if action == "assign":
@@ -138,8 +174,8 @@ def _apply(complaint: Complaint, action: str, form) -> None:
             target = staff_member(int(form.assignee.data))
         else:
             target = None
-        services.assign(complaint, target, current_user)
-    elif action == "note":
+        return services.assign(complaint, target, current_user)
+    if action == "note":
         services.add_note(complaint, form.body.data, current_user)
     elif action == "reply":
         services.reply(complaint, form.body.data, current_user)
@@ -150,6 +186,7 @@ def _apply(complaint: Complaint, action: str, form) -> None:
         services.extend(complaint, form.reason.data, current_user)
     elif action == "review":
         services.answer_review(complaint, form.body.data, current_user)
+    return True
 
 
 @bp.route("/<reference>/evidence/<int:evidence_id>")
@@ -181,7 +218,7 @@ def _who(c: Complaint) -> str:
 def my_work(user) -> dict:
     """'My work' provider: closed complaints with unanswered word from the complainant (not satisfied, a message,
     evidence) and open complaints assigned to me or to nobody, nearest deadline first; ``count`` counts the same
-    two sets, of which the first rows are listed."""
+    two sets, of which the first rows are listed; its link opens the queue on the same two sets."""
     today = local_today()
     rows = []
     open_ones, open_count = queries.open_for(user.id)
@@ -208,5 +245,5 @@ def my_work(user) -> dict:
                            "due_text": fmt_date(due) if due else "", "urgency": rules.urgency(due, today)}))
     rows.sort(key=lambda r: (r[0] is None, r[0] or today))
     count = open_count + closed_count  # each stops at the cap + 1: the sum is above the cap when either is
-    return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", assignee="me"),
+    return {"title": _("Complaints"), "url": url_for("staff_complaints.queue", status="work", assignee="mine"),
             "count": count, "items": [item for _due, item in rows[:queries.HOME_LIMIT]]}

@@ -12,4 +12,4 @@ def configure(app: Flask) -> None:
     app.register_blueprint(bp)
     # The complaint pages (staff) show the contacts a complaint was made from.
     app.jinja_env.globals.update(complaint_contacts=contacts_of, contact_channel_labels=labels.CHANNEL_LABELS,
-                                 contact_party_labels=labels.PARTY_LABELS)
+                                 contact_party_labels=labels.STAFF_PARTY_LABELS)

@@ -14,6 +14,10 @@ CHANNEL_LABELS = {"call": _l("Phone call"), "sms": _l("Text message"), "visit": 
 # Translators: contact log and complaint messages: you, the borrower reading the page (as the sender of a message)
 PARTY_LABELS = {"borrower": _l("You"), "guarantor": _l("Your guarantor"), "family": _l("Your family"),
                 "employer": _l("Your employer"), "other": _l("Someone else")}
+# Translators: contact log on the staff console: who was contacted, said of the borrower staff are looking at
+STAFF_PARTY_LABELS = {"borrower": _l("The borrower"), "guarantor": _l("The borrower's guarantor"),
+                      "family": _l("The borrower's family"), "employer": _l("The borrower's employer"),
+                      "other": _l("Someone else")}
 CBA = _l("China Banking Association, consumer loan collection guideline (2026)")
 GBT = _l("National standard GB/T 45251-2025")
 # The rule each flag stands for, said plainly, and its sources. Never "illegal": which rule it does not follow.
@@ -49,7 +53,7 @@ def sources(rule: str, card: bool = False) -> list:
     return found
 
 
-def _translated() -> SimpleNamespace:
+def _translated(parties: dict = PARTY_LABELS) -> SimpleNamespace:
     rules = {rule: (safe(text), tuple(safe(s) for s in found)) for rule, (text, found) in RULES.items()}
     card_source = safe(CARD_SOURCE)
 
@@ -59,9 +63,11 @@ def _translated() -> SimpleNamespace:
             found.append(card_source)
         return found
 
-    return SimpleNamespace(CHANNEL_LABELS=table(CHANNEL_LABELS), PARTY_LABELS=table(PARTY_LABELS), RULES=rules,
+    return SimpleNamespace(CHANNEL_LABELS=table(CHANNEL_LABELS), PARTY_LABELS=table(parties), RULES=rules,
                            RULE_SHORT=table(RULE_SHORT), sources=translated_sources)
 
 
-# What the pages use of this module (the same names), translated once per catalogue instead of once per label shown.
+# What the pages use of this module (the same names), translated once per catalogue instead of once per label shown:
+# the borrower's own contact log says "you", the staff console "the borrower".
 for_pages = per_catalogue(_translated)
+for_staff_pages = per_catalogue(lambda: _translated(STAFF_PARTY_LABELS))

@@ -5,29 +5,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.audit.services import record
 from portal.extensions import db
 from portal.forms import ActionForm
 from portal.notify import outbox
+from portal.notify.labels import FILTER_LABELS, kind_label
 from portal.notify.queries import PAGE_SIZE, STATES, message_page, message_or_404
 from portal.security import gate
 from portal.staff.access import require_role
 
 bp = Blueprint("staff_messages", __name__, url_prefix="/staff/messages")
 gate(bp, kind="staff", login_endpoint="staff.login")
-
-STATE_LABELS = {
-    # Translators: state of a message in the outbox (staff console)
-    "pending": _l("waiting to be sent"),
-    "sending": _l("being sent"),
-    # Translators: message state: the SMS or e-mail was handed to the gateway
-    "sent": _l("sent"),
-    # Translators: message state: the SMS or e-mail could not be delivered
-    "failed": _l("failed"),
-}
-
 
 @bp.route("")
 @require_role("supervisor")
@@ -38,7 +27,8 @@ def index():
     rows, older = message_page(state, request.args.get("before", type=int))
     record("messages.viewed", "outbox", "", state=state)
     return render_template("staff/messages/index.html", rows=rows, state=state, older=older,
-                           states=STATES, state_labels=STATE_LABELS, form=ActionForm(), page_size=PAGE_SIZE)
+                           states=STATES, state_labels=FILTER_LABELS, kind_label=kind_label, form=ActionForm(),
+                           page_size=PAGE_SIZE)
 
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])

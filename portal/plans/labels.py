@@ -36,6 +36,9 @@ STAFF_STATE_LABELS = dict(STATE_LABELS, submitted=_l("New, not yet reviewed"),
                           countered=_l("Counter-offer sent, waiting for the borrower"),
                           accepted=_l("Agreed (the borrower accepted our terms)"),
                           withdrawn=_l("Withdrawn by the borrower"))
+# The staff queue's filters (plans.queries.QUEUE_FILTERS): who has to act next.
+QUEUE_FILTER_LABELS = {"waiting": _l("Waiting for review"), "countered": _l("Waiting for the borrower"),
+                       "decided": _l("Decided or closed")}
 HARDSHIP_LABELS = {
     "job_loss": _l("I lost my job or income"),
     "illness": _l("Illness or injury"),
@@ -133,5 +136,5 @@ def schedule_rows(schedule) -> list[ScheduleRow]:
 
 def labels() -> dict:
     return {"kind_labels": KIND_LABELS, "state_labels": STATE_LABELS, "staff_state_labels": STAFF_STATE_LABELS,
-            "hardship_labels": HARDSHIP_LABELS, "decline_labels": DECLINE_LABELS, "budget_labels": BUDGET_LABELS,
+            "queue_filter_labels": QUEUE_FILTER_LABELS, "hardship_labels": HARDSHIP_LABELS, "decline_labels": DECLINE_LABELS, "budget_labels": BUDGET_LABELS,
             "describe_plan": describe, "schedule_rows": schedule_rows}

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.audit.services import record_read
 from portal.extensions import db
 from portal.i18n import local_today
+from portal.navigation import action_addresses
 from portal.plans import queries, rules, services
 from portal.plans.forms import CounterForm, DeclineForm, VersionForm, limits
 from portal.plans.labels import labels
@@ -21,6 +22,8 @@ from portal.uploads import download
 
 bp = Blueprint("staff_plans", __name__, url_prefix="/staff/plans")
 gate(bp, kind="staff", login_endpoint="staff.login")
+# The decisions post to their own addresses and show the proposal again when refused; opened again, they lead to it.
+action_addresses(bp, "detail", *(f"/<int:proposal_id>/{a}" for a in ("review", "approve", "decline", "counter")))
 
 
 @bp.context_processor

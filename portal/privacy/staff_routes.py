@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.audit.services import record_read
 from portal.i18n import local_today
+from portal.navigation import action_addresses
 from portal.privacy import queries, services
 from portal.privacy.forms import AnswerForm
 from portal.privacy.rules import RequestError
@@ -14,6 +15,7 @@ from portal.security import gate
 
 bp = Blueprint("staff_privacy", __name__, url_prefix="/staff/requests")
 gate(bp, kind="staff", login_endpoint="staff.login")
+action_addresses(bp, "detail", "/<int:request_id>/answer")  # a refused answer shows the request again
 
 
 @bp.context_processor

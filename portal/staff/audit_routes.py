@@ -91,7 +91,7 @@ def _csv(flt: queries.AuditFilter):
         for event, row in zip(chunk, audit_view.rows(chunk)):
             out.writerow([event.id, event.at.astimezone(tz).isoformat(timespec="seconds"), _cell(row.actor),
                           row.action, event.action, _cell(row.object_text), event.object_type,
-                          _cell(event.object_id), _cell(audit_view.detail_text(event.detail)), event.ip])
+                          _cell(event.object_id), _cell(audit_view.detail_text(event.detail, event.action)), event.ip])
     text.flush()
     text.detach()
     spool.seek(0)

@@ -16,12 +16,15 @@ from sqlalchemy import select
 from portal.accounts.models import Borrower, StaffUser
 from portal.audit.labels import ACTION_LABELS, ACTOR_KIND_LABELS, DETAIL_LABELS, VALUE_LABELS
 from portal.audit.models import AuditEvent
+from portal.complaints.labels import QUEUE_STATUS_LABELS as COMPLAINT_QUEUE_LABELS
 from portal.complaints.labels import STATE_LABELS as COMPLAINT_STATE_LABELS
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.i18n import fmt_datetime, money
 from portal.loans.models import Loan
-from portal.plans.labels import DECLINE_LABELS, KIND_LABELS
+from portal.notify.labels import FILTER_LABELS as MESSAGE_FILTER_LABELS
+from portal.notify.labels import KIND_LABELS as MESSAGE_KIND_LABELS
+from portal.plans.labels import DECLINE_LABELS, KIND_LABELS, QUEUE_FILTER_LABELS as PLAN_QUEUE_LABELS
 from portal.plans.models import PlanProposal
 from portal.visits.models import Visit, Visitor
 
@@ -125,7 +128,9 @@ def _visitors(ids: set[str]) -> Resolved:
 
 
 def _reports(ids: set[str]) -> Resolved:
-    names = {"complaints": _("Complaint report"), "plans": _("Plan report"), "visits": _("Visit report")}
+    # Translators: audit log object: the reports page, which shows every report at once
+    names = {"all": _("All reports"), "complaints": _("Complaint report"), "plans": _("Plan report"),
+             "visits": _("Visit report"), "breaches": _("Report of contacts that did not follow the rules")}
     url = url_for("staff_reports.index") if "staff_reports.index" in current_app.view_functions else None
     return {i: (names.get(i, i), url) for i in ids}
 
@@ -138,6 +143,15 @@ RESOLVERS: dict[str, Callable[[set[str]], Resolved]] = {
 
 # ---- details --------------------------------------------------------------------------------------------
 
+# Codes whose words depend on the action: the filter of a list that was viewed, the kind of a message.
+ACTION_VALUE_LABELS = {
+    ("complaint.queue_viewed", "status"): {**COMPLAINT_QUEUE_LABELS, **COMPLAINT_STATE_LABELS},
+    ("plan.queue_viewed", "status"): PLAN_QUEUE_LABELS,
+    ("messages.viewed", "state"): MESSAGE_FILTER_LABELS,
+    ("message.retried", "kind"): MESSAGE_KIND_LABELS,
+}
+
+
 def _yes_no(value: bool) -> str:
     if value:
         # Translators: the answer to a yes/no question (e.g. did the visitors show their staff cards)
@@ -146,13 +160,21 @@ def _yes_no(value: bool) -> str:
     return _("No")
 
 
-def _value(key: str, value) -> str:
+def _staff_name(column, value) -> str:
+    name = db.session.scalar(select(StaffUser.display_name).where(column == value))
+    return name or str(value)
+
+
+def _value(key: str, value, action: str = "") -> str:
+    labels = ACTION_VALUE_LABELS.get((action, key))
+    if labels is not None and isinstance(value, str) and value in labels:
+        return str(labels[value])
     if isinstance(value, bool) or value in ("yes", "no"):
         return _yes_no(value in (True, "yes"))
     if isinstance(value, list):
         return "、".join(str(VALUE_LABELS.get(v, v)) for v in value) if value else "—"
     if isinstance(value, dict):
-        return "; ".join(f"{_key_label(k)}: {_value(k, v)}" for k, v in value.items() if v not in ("", None))
+        return "; ".join(f"{_key_label(k)}: {_value(k, v, action)}" for k, v in value.items() if v not in ("", None))
     if key.endswith("_fen") and isinstance(value, int):
         return money(value)
     if key in ("role", "previous_role") and value in ("agent", "supervisor"):
@@ -163,6 +185,12 @@ def _value(key: str, value) -> str:
         return str(KIND_LABELS[value])
     if key == "reason" and value in DECLINE_LABELS:
         return str(DECLINE_LABELS[value])
+    if key == "to" and isinstance(value, str):  # a complaint assigned to a staff member, stored by username
+        return _staff_name(StaffUser.username, value)
+    if key == "staff" and isinstance(value, str) and value.isdigit():  # the audit log's own staff filter
+        return _staff_name(StaffUser.id, int(value))
+    if key == "action" and isinstance(value, str):  # the audit log's own action filter
+        return action_label(value)
     if key == "borrower_id" and isinstance(value, int):
         name = db.session.scalar(select(Borrower.name).where(Borrower.id == value))
         return mask_name(name) if name else str(value)
@@ -181,8 +209,9 @@ def _key_label(key: str) -> str:
     return str(label) if label is not None else key
 
 
-def detail_parts(raw: str) -> list[tuple[str, str]]:
-    """The stored details as (label, text) pairs; text that is not a JSON object is shown as it is."""
+def detail_parts(raw: str, action: str = "") -> list[tuple[str, str]]:
+    """The stored details of an ``action`` as (label, text) pairs; text that is not a JSON object is shown as it
+    is."""
     if not raw:
         return []
     try:
@@ -191,11 +220,11 @@ def detail_parts(raw: str) -> list[tuple[str, str]]:
         return [(_key_label("detail"), raw)]
     if not isinstance(data, dict):
         return [(_key_label("detail"), str(data))]
-    return [(_key_label(k), _value(k, v)) for k, v in data.items() if v not in ("", None, [], {})]
+    return [(_key_label(k), _value(k, v, action)) for k, v in data.items() if v not in ("", None, [], {})]
 
 
-def detail_text(raw: str) -> str:
-    return "; ".join(f"{label}: {text}" for label, text in detail_parts(raw))
+def detail_text(raw: str, action: str = "") -> str:
+    return "; ".join(f"{label}: {text}" for label, text in detail_parts(raw, action))
 
 
 # ---- rows -----------------------------------------------------------------------------------------------
@@ -235,5 +264,5 @@ def rows(events: list[AuditEvent]) -> list[AuditRow]:
         if e.object_type == "audit":
             text, url = _("The audit log"), None
         out.append(AuditRow(id=e.id, at=e.at, actor=actor, actor_url=actor_url, action=action_label(e.action),
-                            object_text=text, object_url=url, details=detail_parts(e.detail), ip=e.ip))
+                            object_text=text, object_url=url, details=detail_parts(e.detail, e.action), ip=e.ip))
     return out

@@ -1,9 +1,11 @@
 """Forms of the visits domain (borrower answers, staff proposal and record, roster, visitor check)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
+from wtforms import (DateField, Form, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField, TimeField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
@@ -89,6 +91,21 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class LoanChoiceForm(Form):
+    """``/staff/visits/new?loan=``: which loan the visit is about (a GET form: no CSRF, it changes nothing)."""
+
+    loan = StringField(_l("Loan reference"), filters=[stripped],
+                       description=_l("As on the loan page, for example L2025000102."),
+                       validators=[DataRequired(message=_l("Enter the loan reference."))])
+
+    def no_loan(self) -> None:
+        """Say why the reference sent finds no loan: it is empty, or no loan's (the same words for any reference:
+        nothing else is told)."""
+        if self.validate():
+            self.loan.errors = [_l("No loan has this reference. Check it on the loan page or the borrower's "
+                                   "papers, and enter it again.")]
+
+
 class ProposeForm(ActionForm):
     address = TextAreaField(_l("Address"), filters=[stripped], validators=[_required, Length(max=300),
                                                                             no_control_chars])
@@ -101,6 +118,24 @@ class ProposeForm(ActionForm):
                                            "the address and talk about a repayment plan."),
                             filters=[stripped], validators=[_required, Length(max=500), no_control_chars])
     visitors = MultiCheckboxField(_l("Visitors (at least two)"), coerce=int, choices=[])
+
+    def window(self, tz) -> tuple[datetime, datetime]:
+        """The proposed window in the lender's time zone ``tz`` (once the form is valid)."""
+        return (datetime.combine(self.day.data, self.start.data, tzinfo=tz),
+                datetime.combine(self.day.data, self.end.data, tzinfo=tz))
+
+    def place_problems(self, fields_of: dict[str, tuple[str, ...]]) -> list[tuple[str, str | None]]:
+        """Put each refused rule's message next to the fields it concerns (``rules.problem_fields``); answer the
+        summary's entries, in the order of the fields: (message, the id of the first field it concerns, or None)."""
+        order = list(self._fields)
+        summary = []
+        for code, names in sorted(fields_of.items(), key=lambda item: [order.index(n) for n in item[1]] or [99]):
+            message = problem_message(code)
+            for name in names:
+                field = self[name]
+                field.errors = [" ".join([*field.errors, message])]  # the field shows one line: all of them
+            summary.append((message, self[names[0]].id if names else None))
+        return summary
 
 
 class RecordForm(VersionForm):

@@ -122,12 +122,16 @@ def upcoming(now: datetime, limit: int | None = None,
     return rows, count, (time_key(rows[-1].window_start, rows[-1].id) if more else None)
 
 
-def loan_for_staff(loan_ref: str) -> Loan:
-    """A loan by reference for proposing a visit (staff; role checked by the view), or 404."""
-    loan = db.session.scalar(select(Loan).where(Loan.loan_ref == loan_ref))
-    if loan is None:
-        abort(404)
-    return loan
+def loan_for_staff(typed: str | None) -> Loan | None:
+    """The loan of a reference staff typed, for proposing a visit (role checked by the view), or None. References
+    are written in capitals (L2025000102) but may be typed in lower case or full width; a reference stored as it
+    was typed is found too."""
+    ref = rules.normalize_loan_ref(typed)
+    if not ref:
+        return None
+    found = {loan.loan_ref: loan for loan in db.session.scalars(
+        select(Loan).where(Loan.loan_ref.in_({ref, ref.upper()})))}
+    return found.get(ref) or found.get(ref.upper())
 
 
 def roster() -> list[Visitor]:

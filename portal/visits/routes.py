@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.attention import register_attention
 from portal.extensions import db, limiter
 from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
+from portal.navigation import action_addresses
 from portal.security import gate
 from portal.visits import queries, rules, services
 from portal.visits.forms import (DisputeForm, FamilyForm, RemoteForm, RescheduleForm, VerifyVisitorForm,
@@ -24,6 +25,9 @@ bp = Blueprint("visits", __name__)
 gate(bp, kind="borrower", login_endpoint="accounts.login",
      public=frozenset({"visits.verify_visitor", "visits.visitor_photo"}))
 bp.context_processor(template_helpers)
+# The visit's answers post to their own addresses and show the visit again when refused; opened again, they lead to it.
+action_addresses(bp, "detail", *(f"/visits/<int:visit_id>/{a}" for a in ("confirm", "reschedule", "remote", "family",
+                                                                          "record/confirm", "record/dispute")))
 bp.record_once(lambda state: register_loan_panel(state.app, visit_badges))
 bp.record_once(lambda state: register_attention(state.app, visits_needing_you))
 

@@ -166,6 +166,32 @@ def normalize_code(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw or "").replace(" ", "").replace("-", "").upper()
 
 
+def normalize_loan_ref(raw: str | None) -> str:
+    """A loan reference as typed, without the spaces around it and with full-width characters folded."""
+    return unicodedata.normalize("NFKC", raw or "").strip()
+
+
+def may_propose(first_day: date | None, today: date) -> bool:
+    """A visit may be proposed from the day the loan's timeline gives (``None``: nothing unpaid, never)."""
+    return first_day is not None and first_day <= today
+
+
+# The fields of the proposal form that each problem of a proposal concerns (``hours``: see problem_fields).
+PROBLEM_FIELDS = {"order": ("end",), "length": ("end",), "holiday": ("day",), "notice": ("day",),
+                  "overlap": ("start", "end"), "visitors": ("visitors",)}
+
+
+def problem_fields(code: str, start: datetime, end: datetime, policy: VisitPolicy, tz: ZoneInfo) -> tuple[str, ...]:
+    """The proposal form's fields a problem code concerns, so that its message stands next to them: a window
+    outside the visit hours names the end of it that is outside (both, or the end when it is on another day)."""
+    if code != "hours":
+        return PROBLEM_FIELDS.get(code, ())
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    early = _minutes(start) < policy.first_minute
+    late = start.date() != end.date() or _minutes(end) > policy.last_minute
+    return ("start",) * early + ("end",) * late or ("start", "end")
+
+
 def normalize_badge(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw or "").strip().replace(" ", "").upper()
 

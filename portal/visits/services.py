@@ -61,8 +61,7 @@ def propose_visit(staff: StaffUser, loan: Loan, *, address: str, start: datetime
     today = local_today()
     problems = rules.window_problems(start, end, today=today, policy=policy(), tz=lender_tz(),
                                      others=other_windows(loan.id))
-    first_day = first_proposal_day(loan, today)
-    if first_day is None or today < first_day:
+    if not rules.may_propose(first_proposal_day(loan, today), today):
         problems.append("before_visit_day")
     visitors = list(db.session.scalars(select(Visitor).where(Visitor.id.in_(visitor_ids),
                                                              Visitor.active.is_(True))))

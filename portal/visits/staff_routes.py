@@ -14,21 +14,24 @@ from portal.audit.services import record_read
 from portal.extensions import db
 from portal.i18n import fmt_datetime, lender_tz, local_today
 from portal.lifecycle import after_rollback
-from portal.loans.models import Loan
+from portal.navigation import action_addresses
 from portal.orm import utcnow
 from portal.security import gate
 from portal.staff.access import require_role
 from portal.paging import parse_time_key
 from portal.staff.queues import register_queue
 from portal.visits import photos, queries, rules, services
-from portal.visits.forms import (AnnotateForm, CancelForm, DeclineRemoteForm, ProposeForm, RecordForm,
-                                 ToggleVisitorForm, VersionForm, VisitorForm, problem_message)
+from portal.visits.forms import (AnnotateForm, CancelForm, DeclineRemoteForm, LoanChoiceForm, ProposeForm,
+                                 RecordForm, ToggleVisitorForm, VersionForm, VisitorForm, problem_message)
 from portal.visits.labels import STAFF_STATE_LABELS, template_helpers
 from portal.visits.models import Visit
 
 bp = Blueprint("staff_visits", __name__, url_prefix="/staff/visits")
 gate(bp, kind="staff", login_endpoint="staff.login")
 bp.context_processor(template_helpers)
+# The visit's forms post to their own addresses and show the visit again when refused; opened again, they lead to it.
+action_addresses(bp, "detail", *(f"/<int:visit_id>/{a}" for a in ("schedule", "cancel", "decline-remote", "record",
+                                                                   "note")))
 
 _visit_or_404 = queries.staff_visit_or_404
 
@@ -46,37 +49,47 @@ def queue():
                            later_page=after is not None, now=now)
 
 
-def _loan_or_404() -> Loan:
-    return queries.loan_for_staff(request.args.get("loan") or "")
+def _ask_for_loan(choice: LoanChoiceForm):
+    """``/staff/visits/new`` without a loan asks for its reference; an empty or unknown one is answered next to
+    the field (404 for a reference that is no loan's, as for any object that is not found)."""
+    if "loan" in request.args:
+        choice.no_loan()
+    return render_template("staff/visits/choose_loan.html", form=choice), 404 if choice.loan.data else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @require_role("agent")
 def new():
-    loan = _loan_or_404()
+    choice = LoanChoiceForm(request.args)
+    loan = queries.loan_for_staff(choice.loan.data)
+    if loan is None:
+        return _ask_for_loan(choice)
+    today = local_today()
+    first_day = services.first_proposal_day(loan, today)
     form = ProposeForm()
     form.visitors.choices = [SelectChoice(v.id, f"{v.name} · {v.badge_number}") for v in queries.active_visitors()]
     if request.method == "GET":
         form.address.data = loan.borrower.address
-        form.day.data = local_today() + timedelta(days=services.policy().min_notice_days)
-    problems: list[str] = []
-    if form.validate_on_submit():
+        form.day.data = today + timedelta(days=services.policy().min_notice_days)
+    problems: list[tuple[str, str | None]] = []
+    # Before the loan's visit day the page says so and offers no form: a proposal could only be refused.
+    if rules.may_propose(first_day, today) and form.validate_on_submit():
         tz = lender_tz()
-        start = datetime.combine(form.day.data, form.start.data, tzinfo=tz)
-        end = datetime.combine(form.day.data, form.end.data, tzinfo=tz)
+        start, end = form.window(tz)
         try:
             with db.session.begin_nested():
                 visit = services.propose_visit(current_user, loan, address=form.address.data, start=start,
                                                end=end, purpose=form.purpose.data,
                                                visitor_ids=form.visitors.data or [])
         except services.VisitError as exc:
-            problems = [problem_message(code) for code in exc.codes]
+            problems = form.place_problems({code: rules.problem_fields(code, start, end, services.policy(), tz)
+                                            for code in exc.codes})
         else:
             flash(_("The visit is proposed and the borrower is notified by SMS."), "success")
             return redirect(url_for("staff_visits.detail", visit_id=visit.id))
     record_read("loan.viewed_for_visit", "loan", loan.loan_ref)
-    return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems,
-                           first_day=services.first_proposal_day(loan, local_today()), today=local_today())
+    return render_template("staff/visits/new.html", form=form, loan=loan, problems=problems, first_day=first_day,
+                           may_propose=rules.may_propose(first_day, today))
 
 
 def _render_detail(visit: Visit, **forms):
@@ -166,8 +179,10 @@ def annotate(visit_id: int):
 
 def _agency_choices() -> list[tuple[str, str]]:
     from portal.agencies.queries import choices
+    from portal.i18n import current_locale
 
-    return [("", _("The lender's own staff"))] + [(str(a.id), f"{a.code} · {a.name}") for a in choices()]
+    locale = current_locale()
+    return [("", _("The lender's own staff"))] + [(str(a.id), f"{a.code} · {a.name_for(locale)}") for a in choices()]
 
 
 @bp.route("/roster", methods=["GET", "POST"])

@@ -113,3 +113,23 @@ def test_unknown_agency_is_404(client, login, lead):
     login(client, lead)
     assert client.get("/staff/agencies/999").status_code == 404
     assert client.post("/staff/agencies/999/end", data={"end-until": "2026-01-01"}).status_code == 404
+
+
+def test_the_list_names_each_agency_in_the_readers_script(client, login, lead, listed):
+    login(client, lead)
+    hans = client.get("/staff/agencies").get_data(as_text=True)
+    assert "广州示例信息咨询有限公司" in hans and "示例消费金融有限公司 (贷款机构本身)" in hans
+    hant = client.get("/staff/agencies", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    table = hant[hant.index("<tbody>"):hant.index("</tbody>")]
+    assert "廣州示例資訊諮詢有限公司" in table and "示例消費金融有限公司 (貸款機構本身)" in table
+    assert "广州示例信息咨询有限公司" not in table and "示例消费金融有限公司" not in table
+    assert "深圳示例商务服务有限公司" in table  # no Traditional name stored: the one name there is
+
+
+def test_the_saved_message_names_the_agency_in_the_readers_script(client, login, lead, listed):
+    login(client, lead)
+    agency = listed["AG-GZ02"]
+    response = client.post(f"/staff/agencies/{agency.id}/end", data={"end-until": "2026-06-30",
+                                                                      "end-version": str(agency.version)},
+                           headers={"Accept-Language": "zh-TW"}, follow_redirects=True)
+    assert "廣州示例資訊諮詢有限公司" in response.get_data(as_text=True)

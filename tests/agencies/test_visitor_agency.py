@@ -51,3 +51,11 @@ def test_supervisors_put_a_visitor_on_the_roster_with_their_agency(client, login
     bad = client.post("/staff/visits/roster", data={"name": "钱少", "badge": "GZ0002", "agency": "99999"})
     assert bad.status_code == 200 and 'id="agency-error"' in bad.get_data(as_text=True)
     assert session.scalar(select(Visitor).where(Visitor.badge_number == "GZ0002")) is None
+
+
+def test_the_roster_names_the_agency_in_the_readers_script(client, login, create_staff, agency_visit):
+    login(client, create_staff(role="supervisor"))
+    page = client.get("/staff/visits/roster", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    table, form = page[page.index("<tbody>"):page.index("</tbody>")], page[page.index('id="agency"'):]
+    assert "AG-GZ02 · 廣州示例資訊諮詢有限公司" in table and "广州示例信息咨询有限公司" not in table
+    assert "AG-GZ02 · 廣州示例資訊諮詢有限公司" in form and "广州示例信息咨询有限公司" not in form

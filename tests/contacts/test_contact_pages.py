@@ -181,3 +181,33 @@ def test_the_log_runs_the_same_statements_for_3_and_for_53_contacts(app, client,
     assert "《商业银行信用卡业务监督管理办法》" in html  # a family member contacted about the card loan
     older = re.search(r'href="/contacts\?after=([^"]+)"', html).group(1)
     assert len(statements_of(app, client, f"/contacts?after={older}")) <= len(many) + 1  # two periods apart
+
+
+def test_staff_read_who_was_contacted_as_the_borrower_and_the_borrower_reads_you(client, login, session, owner,
+                                                                                 create_staff):
+    borrower, loan = owner
+    add(session, loan, "WHO-1", recent(1), to_party="family", to_number="13900139000")
+    add(session, loan, "WHO-2", recent(2))
+    from portal.complaints import services
+    from portal.extensions import db
+
+    with client.application.test_request_context():
+        complaint, _ = services.file_complaint(services.Filing(categories=["third_parties"], channel="phone",
+                                                               what_happened="x"), borrower=borrower)
+        db.session.execute(insert(complaint_contacts).values(
+            complaint_id=complaint.id, contact_id=session.scalar(select(Contact.id).where(
+                Contact.contact_ref == "WHO-1"))))
+        db.session.commit()
+        reference = complaint.reference
+    login(client, borrower)
+    own = client.get("/contacts").get_data(as_text=True)
+    assert "您的家人" in own and "借款人的家人" not in own
+    login(client, create_staff(role="supervisor"))
+    for url in (f"/staff/borrowers/{borrower.id}", f"/staff/borrowers/{borrower.id}/contacts",
+                f"/staff/complaints/{reference}"):
+        for accept, family, themselves in (("zh-CN", "借款人的家人", "借款人"), ("zh-TW", "借款人的家人", "借款人")):
+            page = client.get(url, headers={"Accept-Language": accept}).get_data(as_text=True)
+            assert family in page and "您的家人" not in page, (url, accept)
+            if url != f"/staff/complaints/{reference}":
+                assert re.search(f"<td[^>]*>{themselves}<br>13800138000</td>", page), (url, accept)
+            assert not re.search("<td[^>]*>您", page), (url, accept)

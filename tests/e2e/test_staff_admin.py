@@ -94,3 +94,33 @@ def test_reports_page(request, create_staff, axe_check, screenshot, fixture):
     page.locator("main form button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
     axe_check(page)
+
+
+@pytest.mark.parametrize("fixture", ["page", "page_hant"])
+def test_a_long_search_term_does_not_widen_the_audit_log(request, create_staff, screenshot, fixture):
+    """The longest search the lookup runs is one unbroken run of 100 characters: its details cell wraps, so the
+    table stays within the page at 1280 px and the time, actor and action columns keep their width; the object
+    filter shows a whole complaint reference."""
+    page = request.getfixturevalue(fixture)
+    _log_in(page, create_staff)
+    page.set_viewport_size(WIDE)
+    page.goto("/staff/borrowers?q=" + "x" * 100)
+    page.goto("/staff/borrowers?q=" + "y" * 300)  # refused by the lookup: not a search, not recorded
+    page.goto("/staff/audit")
+    body = page.locator("tbody").inner_text()
+    assert "x" * 100 in body.replace("\n", "") and "y" * 101 not in body.replace("\n", "")
+    sizes = page.evaluate("""() => {
+      const table = document.querySelector('.audit-table');
+      const main = document.querySelector('main');
+      const heads = [...table.querySelectorAll('thead th')].map(th => th.getBoundingClientRect().width);
+      return {table: table.getBoundingClientRect().right, main: main.getBoundingClientRect().right,
+              page: document.scrollingElement.scrollWidth, heads};
+    }""")
+    assert sizes["page"] <= WIDE["width"] and sizes["table"] <= sizes["main"] + 1, sizes
+    assert min(sizes["heads"][:3]) >= 48, sizes  # not squeezed to one character a line (33 px before)
+    page.fill("#object", "TS-20261207-0001")
+    assert page.evaluate("() => { const i = document.querySelector('#object');"
+                         " return i.scrollWidth <= i.clientWidth; }"), "the object filter clips a reference"
+    screenshot(page, f"audit-long-search-{fixture}")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "sideways at 360 px"

@@ -150,6 +150,21 @@ def test_supervisors_see_failed_messages_and_retry_them(client, create_staff, lo
     assert len(sms()) == 1
 
 
+@pytest.mark.parametrize("accept,words", [
+    ("zh-CN", ["已收到第三方举报", "已收到投诉", "投诉回复", "激活账户或重置密码的验证码"]),
+    ("zh-TW", ["已收到第三方檢舉", "已收到投訴", "投訴回覆", "啟用帳戶或重設密碼的驗證碼"])])
+def test_the_message_column_names_each_kind_in_words(client, create_staff, login, session, accept, words):
+    for kind in ("report_received", "complaint_acknowledged", "complaint_reply", "account_code"):
+        session.add(Outbox(channel="sms", recipient="13700137000", kind=kind, params={}, locale="zh_Hans",
+                           state="failed", attempts=5, last_error="isp.SYSTEM_ERROR"))
+    session.commit()
+    login(client, create_staff(role="supervisor"))
+    page = client.get("/staff/messages?state=all", headers={"Accept-Language": accept}).get_data(as_text=True)
+    table = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert all(word in table for word in words), table
+    assert "report_received" not in table and "complaint_" not in table and "<code>" not in table
+
+
 def test_agents_cannot_open_messages(client, create_staff, login, failed_row):
     login(client, create_staff(role="agent"))
     assert client.get("/staff/messages").status_code == 403

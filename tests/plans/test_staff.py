@@ -10,6 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.plans.models import PlanProposal
 
+from tests.addresses import assert_no_dead_end
 from tests.html_checks import id_problems, ids_of, shared_form_ids
 
 from .conftest import BUDGET, text
@@ -472,3 +473,43 @@ def test_a_supervisor_approves_a_sent_proposal_in_one_step(app, login, create_st
     assert response.status_code == 302
     assert fresh(proposal).state == "approved"
     assert "批准" in text(boss.get(response.headers["Location"]))
+
+
+@pytest.mark.parametrize("accept,staff_words,borrower_words", [
+    ("zh-CN", "分 3 个月还款在借款人的承受范围内。", "在您的承受范围内"),
+    ("zh-TW", "分 3 個月還款在借款人的負擔範圍內。", "在您的負擔範圍內")])
+def test_the_staff_page_says_what_would_fit_the_borrowers_budget(app, login, create_staff, client, create_borrower,
+                                                                 overdue_loan, propose, accept, staff_words,
+                                                                 borrower_words):
+    borrower = create_borrower()
+    login(client, borrower)
+    p = propose(overdue_loan(borrower), terms=dict(kind="deferral", months="", deferral_days="30"),
+                budget=dict(BUDGET, income="3000", housing="1500", food="1000", utilities="", transport="",
+                            dependants="", other_debts=""))
+    agent = staff_client(app, login, create_staff(role="agent"))
+    page = text(agent.get(f"/staff/plans/{p.id}", headers={"Accept-Language": accept}))
+    assert staff_words in page and borrower_words not in page
+
+
+def test_a_refused_decision_leaves_no_dead_end(app, login, create_staff, proposal):
+    """A decline without a reason, a refused or previewed counter-offer and an approval sent without its form are
+    shown at their POST-only addresses: the language switch, a reload from the address bar or the history lead
+    to the proposal's page, not to a 405."""
+    boss = staff_client(app, login, create_staff(role="supervisor"))
+    p = fresh(proposal)
+    page = f"/staff/plans/{p.id}"
+    declined = boss.post(f"{page}/decline", data={"decline-version": p.version, "decline-note": "x"})
+    assert declined.status_code == 422 and 'id="decline-reason-error"' in text(declined)
+    assert_no_dead_end(boss, declined, f"{page}/decline", page)
+    counter = {"counter-version": p.version, "counter-kind": "instalments", "counter-months": "99"}
+    refused = boss.post(f"{page}/counter", data=counter)
+    assert refused.status_code == 422
+    assert_no_dead_end(boss, refused, f"{page}/counter", page)
+    preview = boss.post(f"{page}/counter", data=dict(counter, **{"counter-months": "12", "send": "0"}))
+    assert preview.status_code == 200 and 'id="counter-preview"' in text(preview)
+    assert_no_dead_end(boss, preview, f"{page}/counter", page)
+    for action in ("review", "approve"):
+        assert boss.get(f"{page}/{action}").headers["Location"] == page
+    assert fresh(p).state == "submitted"  # a GET changes nothing
+    assert boss.get("/staff/plans/999999/decline").status_code == 302  # and its page answers 404
+    assert boss.get("/staff/plans/999999").status_code == 404

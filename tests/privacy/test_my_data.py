@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.i18n import local_today
 from portal.privacy.models import DataRequest
+from tests.addresses import assert_no_dead_end
 
 
 @pytest.fixture
@@ -159,3 +160,18 @@ def test_messages_sent_are_listed_in_plain_words_in_both_scripts(client, borrowe
     session.commit()
     page = _page(client)
     assert "您的還款方案已獲批准" in page and "簡訊" in page and "未能傳送" in page
+
+
+def test_a_refused_answer_leaves_no_dead_end(app, client, borrower, create_staff, login, session):
+    """The refused answer is shown at /staff/requests/<id>/answer: the language switch, a reload from the address
+    bar or the history lead to the request's page, not to a 405."""
+    client.post("/settings/my-data", data={"kind": "deletion", "detail": "请删除我投诉里的照片"})
+    item = session.scalar(select(DataRequest))
+    staff_client = app.test_client()
+    login(staff_client, create_staff(role="agent"))
+    refused = staff_client.post(f"/staff/requests/{item.id}/answer",
+                                data={"version": str(item.version), "outcome": "declined", "answer": ""})
+    assert refused.status_code == 422
+    assert_no_dead_end(staff_client, refused, f"/staff/requests/{item.id}/answer", f"/staff/requests/{item.id}")
+    session.expire_all()
+    assert session.get(DataRequest, item.id).state == "open"

@@ -151,3 +151,46 @@ def test_the_date_filter_uses_the_lenders_day(app, client, login, lead):
                                                     "action": "plan.viewed"}).get_data(as_text=True)
     body = page.split("<tbody>")[1]
     assert body.count("<tr>") == 1
+
+
+@pytest.mark.parametrize("accept,borrower_label,staff_label", [
+    ("zh-CN", "修改了借款人账户的密码", "修改了员工账户的密码"),
+    ("zh-TW", "修改了借款人帳戶的密碼", "修改了員工帳戶的密碼")])
+def test_the_action_filter_tells_the_two_password_changes_apart(client, login, lead, accept, borrower_label,
+                                                               staff_label):
+    login(client, lead)
+    page = client.get("/staff/audit", headers={"Accept-Language": accept}).get_data(as_text=True)
+    select = page[page.index('<select class="input" id="action"'):]
+    select = select[:select.index("</select>")]
+    assert f'<option value="borrower.password_changed">{borrower_label}</option>' in select
+    assert f'<option value="staff.password_changed">{staff_label}</option>' in select
+
+
+@pytest.mark.parametrize("accept,expected", [
+    ("zh-CN", ["状态: 全部未结案", "状态: 全部", "状态: 调查中", "状态: 等待审核", "状态: 全部消息", "负责人: 钱专员",
+               "类型: 已收到第三方举报", ">全部报表<", ">不符合规则的联系报表<",
+               "操作: 批准了还款方案", "员工: 钱专员"]),
+    ("zh-TW", ["狀態: 全部未結案", "狀態: 全部", "狀態: 調查中", "狀態: 等待審核", "狀態: 全部訊息", "負責人: 钱专员",
+               "類型: 已收到第三方檢舉", ">全部報表<", ">不符合規則的聯絡報表<",
+               "操作: 核准了還款方案", "員工: 钱专员"])])
+def test_details_and_objects_read_as_words_not_codes(app, client, login, lead, create_staff, create_borrower, accept,
+                                                    expected):
+    agent = create_staff(role="agent", username="qian", display_name="钱专员")
+    ref = _complaint(app, create_borrower())
+    for status in ("open", "all", "investigating"):
+        _event(app, "complaint.queue_viewed", "complaint", "", staff=agent, status=status)
+    _event(app, "plan.queue_viewed", "plan", "", staff=agent, status="waiting")
+    _event(app, "messages.viewed", "outbox", "", staff=lead, state="all")
+    _event(app, "message.retried", "outbox", "7", staff=lead, kind="report_received")
+    _event(app, "complaint.assigned", "complaint", ref, staff=lead, to="qian")
+    _event(app, "report.viewed", "report", "all", staff=lead, since="2026-09-15", until="2026-12-07")
+    _event(app, "report.exported", "report", "breaches", staff=lead, since="2026-09-15", until="2026-12-07")
+    _event(app, "audit.viewed", "audit", "", staff=lead, filters={"action": "plan.approved", "staff": str(agent.id)})
+    login(client, lead)
+    page = client.get("/staff/audit", headers={"Accept-Language": accept}).get_data(as_text=True)
+    table = page[page.index("<tbody>"):page.index("</tbody>")]
+    missing = [text for text in expected if text not in table]
+    assert not missing, missing
+    for code in (": open", ": all<", ": waiting", ": qian", ": report_received", ">all<", ">breaches<",
+                 "plan.approved"):
+        assert code not in table, code

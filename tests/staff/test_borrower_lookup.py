@@ -125,7 +125,16 @@ def test_a_very_long_query_is_answered_next_to_the_field_and_kept(client, agent,
     page = _names(response)
     assert response.status_code == 200
     assert not _listed(page, chen) and 'aria-invalid="true"' in page and q in page
-    assert len(_audit(session, "borrower.searched")[0]["query"]) == 200
+    assert _audit(session, "borrower.searched") == []  # refused: nothing was searched, so nothing is recorded
+
+
+def test_only_searches_that_ran_are_recorded_and_never_longer_than_the_lookup_allows(client, agent, chen, session):
+    client.get("/staff/borrowers", query_string={"q": "x" * (lookup.MAX_QUERY_LENGTH + 200)})  # refused
+    client.get("/staff/borrowers", query_string={"q": "- . -"})  # nothing to search for
+    client.get("/staff/borrowers", query_string={"q": "陈" * lookup.MAX_QUERY_LENGTH})  # the longest that runs
+    client.get(f"/staff/borrowers/{chen.id}", query_string={"q": "陈" * 300})  # a hand-made link
+    assert [a["query"] for a in _audit(session, "borrower.searched")] == ["陈" * lookup.MAX_QUERY_LENGTH]
+    assert _audit(session, "borrower.viewed") == [{"query": "陈" * lookup.MAX_QUERY_LENGTH}]
 
 
 def test_results_come_20_a_page_and_the_next_page_continues(client, agent, create_borrower):

@@ -15,6 +15,7 @@ from portal.complaints.models import Complaint
 from portal.plans.models import PlanProposal
 from portal.staff.borrowers.models import BorrowerNote
 from portal.visits.models import Visit
+from tests.addresses import assert_no_dead_end
 
 
 def text(response) -> str:
@@ -325,3 +326,16 @@ def test_on_a_phone_each_table_row_is_a_card_with_its_cells_named(client, agent,
     for cls, heads, rows in tables:
         assert "stack" in cls.split(), heads
         assert rows and all(cells == heads for cells in rows), (heads, rows)
+
+
+def test_a_refused_note_and_the_shown_data_leave_no_dead_end(client, agent, zhang):
+    """A refused note and the personal data shown are answered at POST-only addresses: the language switch, a
+    reload from the address bar or the history lead to the borrower's page (masked again), not to a 405."""
+    page = f"/staff/borrowers/{zhang.id}"
+    refused = client.post(f"{page}/notes", data={"body": ""})
+    assert refused.status_code == 200 and 'aria-invalid="true"' in text(refused)
+    assert_no_dead_end(client, refused, f"{page}/notes", page)
+    shown = client.post(f"{page}/show")
+    assert shown.status_code == 200 and "110101199003074514" in text(shown)
+    assert_no_dead_end(client, shown, f"{page}/show", page)
+    assert "110101199003074514" not in text(client.get(f"{page}/show", follow_redirects=True))

@@ -48,7 +48,7 @@ def unsatisfied(app, borrower) -> int:
 
 def complaints_section(page: str) -> str:
     for section in page.split('<section class="queue"')[1:]:
-        if "/staff/complaints?assignee=me" in section:
+        if "/staff/complaints?status=work&assignee=mine" in section:
             return section.split("</section>")[0]
     raise AssertionError("no complaints queue on the home page")
 
@@ -62,7 +62,7 @@ def test_the_count_is_the_number_of_rows_in_the_list_and_says_when_only_the_firs
     section = complaints_section(text(client.get("/staff/")))
     assert '<span class="count">13</span>' in section
     assert section.count("<tr class=") == 10
-    assert "10" in section and "13" in section and "/staff/complaints?assignee=me" in section
+    assert "10" in section and "13" in section and "/staff/complaints?status=work&assignee=mine" in section
 
 
 def test_a_backlog_over_the_cap_reads_more_than_the_cap_and_one_at_the_cap_is_counted(

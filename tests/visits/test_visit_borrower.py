@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.orm import utcnow
 from portal.visits.models import Visit, VisitAnswer, VisitDispute, VisitRecord
+from tests.addresses import assert_no_dead_end
 from tests.visits.conftest import local_today, window, workday
 
 ACTIONS = [("confirm", {"confirm-version": "1"}),
@@ -264,3 +265,17 @@ def test_a_past_visit_no_longer_says_who_will_come(client, create_borrower, crea
     upcoming = make_visit(create_loan(me), when=window(workday(5), 10), code="XYZ789")
     page = client.get(f"/visits/{upcoming.id}").get_data(as_text=True)
     assert "说不出来的，请不要开门" in page
+
+
+def test_a_refused_answer_leaves_no_dead_end(client, setup):
+    """A video-call request without a reason or a family choice left empty are shown at their POST-only
+    addresses: the language switch, a reload from the address bar or the history lead to the visit's page."""
+    _, _, visit = setup
+    page = f"/visits/{visit.id}"
+    for action, data in [("remote", {"remote-version": str(visit.version), "remote-reason": "  "}),
+                         ("family", {"family-version": str(visit.version)})]:
+        refused = client.post(f"{page}/{action}", data=data)
+        assert refused.status_code == 200 and "error-summary" in refused.get_data(as_text=True), action
+        assert_no_dead_end(client, refused, f"{page}/{action}", page)
+    for action in ("confirm", "reschedule", "record/confirm", "record/dispute"):
+        assert client.get(f"{page}/{action}").headers["Location"] == page

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.orm import utcnow
 from portal.visits.models import Visit
+from tests.addresses import assert_no_dead_end
 from tests.visits.conftest import window
 
 
@@ -80,3 +81,21 @@ def test_a_departure_in_the_future_is_refused(app, create_borrower, create_loan,
                                   met="本人", identity_shown=True, outcome="x", next_step="y")
     assert refused.value.codes == ["departure"]
     session.rollback()
+
+
+def test_refused_staff_answers_leave_no_dead_end(client, create_borrower, create_loan, create_staff, login,
+                                                  make_visit):
+    """A "decline video call" without a reason, a note without text, a cancellation without a reason and a record
+    left empty are shown at their POST-only addresses: the language switch, a reload from the address bar or the
+    history lead to the visit's page, not to a 405."""
+    visit = make_visit(create_loan(create_borrower()), state="remote_requested", remote_reason="白天要上班")
+    login(client, create_staff())
+    page = f"/staff/visits/{visit.id}"
+    for action, data in [("decline-remote", {"decline-version": str(visit.version), "decline-reason": ""}),
+                         ("note", {"note-text": ""}),
+                         ("cancel", {"cancel-version": str(visit.version)}),
+                         ("record", {"record-version": str(visit.version)})]:
+        refused = client.post(f"{page}/{action}", data=data)
+        assert refused.status_code == 200 and "error-summary" in refused.get_data(as_text=True), action
+        assert_no_dead_end(client, refused, f"{page}/{action}", page)
+    assert client.get(f"{page}/schedule").headers["Location"] == page

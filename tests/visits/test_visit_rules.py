@@ -139,3 +139,27 @@ def test_transitions_only_lead_to_known_states_and_terminal_states_stay(state, a
         assert rules.next_state(state, action) in rules.STATES
     if state in ("cancelled", "completed", "missed"):
         assert not rules.can(state, action)
+
+
+@pytest.mark.parametrize(("start", "end", "fields"), [
+    (at(DAY, 7), at(DAY, 9), ("start",)),                                # starts before the visit hours
+    (at(DAY, 19), at(DAY, 21), ("end",)),                                # ends after them
+    (at(DAY, 7), at(DAY, 21), ("start", "end")),                         # both
+    (at(DAY, 19), at(DAY + timedelta(days=1), 1), ("end",)),             # ends on another day
+])
+def test_a_window_outside_the_hours_names_the_end_that_is_outside(start, end, fields):
+    assert "hours" in problems(start, end)
+    assert rules.problem_fields("hours", start, end, POLICY, TZ) == fields
+
+
+def test_each_proposal_problem_names_the_fields_it_concerns():
+    start, end = at(DAY, 10), at(DAY, 12)
+    assert {code: rules.problem_fields(code, start, end, POLICY, TZ) for code in
+            ("order", "length", "holiday", "notice", "overlap", "visitors", "before_visit_day")} == {
+        "order": ("end",), "length": ("end",), "holiday": ("day",), "notice": ("day",), "overlap": ("start", "end"),
+        "visitors": ("visitors",), "before_visit_day": ()}
+
+
+def test_a_visit_may_be_proposed_from_the_loans_visit_day_on():
+    assert rules.may_propose(TODAY, TODAY) and rules.may_propose(TODAY - timedelta(days=1), TODAY)
+    assert not rules.may_propose(TODAY + timedelta(days=1), TODAY) and not rules.may_propose(None, TODAY)

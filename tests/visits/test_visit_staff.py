@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.i18n import local_today
 from portal.visits.demo import avatar_png
 from portal.visits.models import Visit, Visitor, VisitRecord, VisitRecordIsImmutable
+from tests.html_checks import id_problems
 from tests.visits.conftest import window, workday
 
 
@@ -83,6 +85,101 @@ def test_inactive_visitors_cannot_be_chosen(client, agent, roster, create_borrow
 
 def test_unknown_loan_is_404(client, agent):
     assert client.get("/staff/visits/new?loan=NOPE").status_code == 404
+
+
+def _field_error(page: str, field_id: str) -> str:
+    """The error message next to a field ('' when there is none)."""
+    found = re.search(rf'<p class="error-message" id="{field_id}-error">(.*?)</p>', page, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip() if found else ""
+
+
+def test_without_a_loan_the_page_asks_for_its_reference(client, agent):
+    """/staff/visits/new alone (and the queue's field sent empty) is a form asking for the loan, not a 404."""
+    page = client.get("/staff/visits/new")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<h1>提出上门核实</h1>" in body and 'name="loan"' in body
+    assert '<label class="label" for="loan">借款编号</label>' in body and "error-summary" not in body
+    empty = client.get("/staff/visits/new?loan=+")
+    body = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and _field_error(body, "loan") == "错误： 请输入借款编号。"
+    assert 'href="#loan"' in body and 'aria-describedby="loan-hint loan-error"' in body
+    assert id_problems(body) == []
+
+
+@pytest.mark.parametrize("typed", ["L9999999999", "l9999999999"])
+def test_an_unknown_loan_is_answered_next_to_the_field_and_tells_nothing_else(client, agent, create_borrower,
+                                                                              create_loan, typed):
+    create_loan(create_borrower(name="王五"), loan_ref="L2025000777")
+    page = client.get(f"/staff/visits/new?loan={typed}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 404 and "找不到页面" not in body
+    assert _field_error(body, "loan") == "错误： 没有这个编号的借款。请对照借款页面或借款人的材料核对后重新输入。"
+    assert f'value="{typed}"' in body and 'href="#loan"' in body  # what was typed is kept, with a link to it
+    assert "王五" not in body and "L2025000777" not in body
+    assert client.post(f"/staff/visits/new?loan={typed}", data={}).status_code == 404
+
+
+def test_a_loan_reference_is_found_in_lower_case_or_full_width(client, agent, roster, create_borrower, create_loan,
+                                                                session):
+    loan = create_loan(create_borrower(name="王五"), loan_ref="L2025000102")
+    kept = create_loan(create_borrower(), loan_ref="imported-lower-7")  # a reference stored as it was imported
+    for typed in ("l2025000102", " L2025000102 ", "Ｌ２０２５０００１０２"):
+        page = client.get("/staff/visits/new", query_string={"loan": typed}).get_data(as_text=True)
+        assert "王五" in page and 'action="/staff/visits/new?loan=L2025000102"' in page, typed
+    assert 'action="/staff/visits/new?loan=imported-lower-7"' in client.get(
+        "/staff/visits/new?loan=imported-lower-7").get_data(as_text=True)
+    sent = client.post("/staff/visits/new?loan=l2025000102", data=_proposal(roster, workday(5)))
+    assert sent.status_code == 302
+    assert session.scalar(select(Visit.loan_id)) == loan.id != kept.id
+
+
+def test_before_the_visit_day_the_page_says_so_once_and_offers_no_form(client, agent, roster, create_borrower,
+                                                                      create_loan, session):
+    """A loan not yet 60 days past its oldest unpaid due date: the page says at once, once, that no visit can be
+    proposed yet and from when; no form to fill in and no button that could only be refused."""
+    from portal.i18n import fmt_date
+
+    first_due = local_today() - timedelta(days=20)
+    loan = create_loan(create_borrower(), start=first_due - timedelta(days=30))
+    url = f"/staff/visits/new?loan={loan.loan_ref}"
+    with client.application.test_request_context():
+        day = fmt_date(first_due + timedelta(days=60))
+    for response in (client.get(url), client.post(url, data=_proposal(roster, workday(5)))):
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert body.count("不能提出") == 2 and body.count(day) == 1  # the heading, and one sentence with the day
+        assert "这笔借款现在不能提出上门核实" in body and f"这笔借款从 {day} 起可以提出" in body
+        assert 'method="post" class="form"' not in body and "提出并通知借款人" not in body
+        assert 'id="rule-problems"' not in body
+        assert f'href="/staff/borrowers/{loan.borrower_id}/loans/{loan.loan_ref}"' in body  # back to the loan
+    assert session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+@pytest.mark.parametrize(("offset", "start", "end", "visitors", "where", "nowhere"), [
+    (1, "10:00", "12:00", 2, {"day": "至少提前"}, ("start", "end", "visitors")),
+    (5, "07:00", "09:00", 2, {"start": "之间"}, ("day", "end", "visitors")),
+    (5, "19:00", "21:00", 2, {"end": "之间"}, ("day", "start", "visitors")),
+    (5, "10:00", "10:30", 2, {"end": "1至4小时"}, ("day", "start", "visitors")),
+    (5, "10:00", "12:00", 1, {"visitors": "至少选择两名"}, ("day", "start", "end")),
+    (1, "07:00", "09:00", 1, {"day": "至少提前", "start": "之间", "visitors": "至少选择两名"}, ("end",)),
+])
+def test_each_broken_rule_stands_next_to_its_field_and_in_the_summary(client, agent, roster, create_borrower,
+                                                                      create_loan, offset, start, end, visitors,
+                                                                      where, nowhere):
+    loan = create_loan(create_borrower())
+    response = client.post(f"/staff/visits/new?loan={loan.loan_ref}",
+                           data=_proposal(roster, workday(offset), start, end, roster[:visitors]))
+    body = response.get_data(as_text=True)
+    summary = body.split('id="rule-problems"', 1)[1].split("</div>", 1)[0]
+    for field_id, words in where.items():
+        assert words in _field_error(body, field_id), field_id
+        assert f'href="#{field_id}"' in summary and words in summary
+        assert f'aria-describedby="{field_id}-error"' in body or f'{field_id}-hint {field_id}-error' in body
+    for field_id in nowhere:
+        assert _field_error(body, field_id) == "", field_id
+    links = re.findall(r'href="#(\w+)"', summary)
+    assert links == sorted(links, key=["day", "start", "end", "visitors"].index)  # in the order of the form
+    assert body.count('role="alert"') == 1 and id_problems(body) == []
 
 
 def test_queue_shows_answers_at_once(client, agent, create_borrower, create_loan, make_visit, session):

@@ -51,3 +51,11 @@ class PhoneComplaintForm(ComplaintForm):
         }
         for name, text in relabel.items():
             getattr(self, name).label.text = text
+        # The borrower's hints say "in your own words", "my family": the agent writes down what the caller says.
+        hints = {
+            "what_happened": _l("As the borrower tells it: who, what was said or done, and who else was there."),
+            "outcome_wanted": _l("For example: an apology, no more calls to the borrower's family, a corrected "
+                                 "amount."),
+        }
+        for name, text in hints.items():
+            getattr(self, name).description = text

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.i18n import local_today
 from portal.loans import tables as loan_tables
 from portal.loans import queries as loan_queries
+from portal.navigation import action_addresses
 from portal.orm import utcnow
 from portal.security import gate
 from portal.staff.access import require_role
@@ -26,6 +27,8 @@ bp = Blueprint("staff_borrowers", __name__, url_prefix="/staff/borrowers")
 CONTACT_PREVIEW = 10  # the newest contacts on the borrower's page; the rest on their own pages
 gate(bp, kind="staff", login_endpoint="staff.login")
 bp.context_processor(template_helpers)
+# Showing the personal data and a refused note answer with the borrower's page; opened again, they lead to it.
+action_addresses(bp, "detail", "/<int:borrower_id>/show", "/<int:borrower_id>/notes")
 
 
 @bp.route("")
@@ -40,9 +43,8 @@ def search():
     except lookup.QueryTooLong:
         too_long = True
         form.q.errors = [_("Type at most %(max)d characters.", max=lookup.MAX_QUERY_LENGTH)]
-    if q is not None:
+    if q is not None:  # only what was searched is audited: not an empty or refused query
         results = lookup.search(q, after)
-    if form.q.data:
         services.searched(form.q.data, q, results, after)
     return render_template("staff/borrowers/search.html", form=form, q=q, results=results, too_long=too_long,
                            page_size=lookup.PAGE_SIZE)
@@ -59,7 +61,7 @@ def _render_page(borrower, *, revealed: bool = False, note_form: NoteForm | None
 def _contact_words(contacts) -> dict:
     from portal.contacts import labels
 
-    return {"contact_labels": labels.for_pages(), "agency_names": contacts.agency_names}
+    return {"contact_labels": labels.for_staff_pages(), "agency_names": contacts.agency_names}
 
 
 @bp.route("/<int:borrower_id>/contacts")

@@ -6,19 +6,19 @@ from portal.audit.services import record, record_read
 from portal.complaints import services as complaints
 from portal.complaints.models import Complaint
 from portal.extensions import db
-from portal.staff.borrowers.lookup import Query, Results
+from portal.staff.borrowers.lookup import MAX_QUERY_LENGTH, Query, Results
 from portal.staff.borrowers.models import BorrowerNote
 
-AUDIT_QUERY_LENGTH = 200
 
-
-def searched(raw: str, q: Query | None, results: Results | None, after: int | None) -> None:
-    record_read("borrower.searched", "borrower", "", query=(raw or "")[:AUDIT_QUERY_LENGTH],
-                kinds=q.kinds if q else [], results=len(results.rows) if results else 0, after=after or "")
+def searched(raw: str, q: Query, results: Results, after: int | None) -> None:
+    """A search that ran (a query the lookup refused, too long or empty, searched nobody and is not recorded)."""
+    record_read("borrower.searched", "borrower", "", query=raw[:MAX_QUERY_LENGTH], kinds=q.kinds,
+                results=len(results.rows), after=after or "")
 
 
 def viewed(borrower: Borrower, query: str | None) -> None:
-    record_read("borrower.viewed", "borrower", borrower.id, query=(query or "")[:AUDIT_QUERY_LENGTH])
+    """The search the borrower was opened from; no search is longer than the lookup allows."""
+    record_read("borrower.viewed", "borrower", borrower.id, query=(query or "")[:MAX_QUERY_LENGTH])
 
 
 def contacts_viewed(borrower: Borrower, after: str | None) -> None:
