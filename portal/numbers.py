@@ -31,6 +31,7 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _WHOLE = re.compile(r"¥[\d,]+(?:\.\d+)?|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
 _SHORTEST_CODE = 5  # M2 (an overdue stage) is a word, not a code
 _PLAIN = re.compile(r"[^<>&'\"]*")  # nothing markupsafe would escape
+_MARKED = re.compile(r'(<a [^>]*>[^<]*</a>|<span class="nowrap">[^<]*</span>)')  # a phone number just marked
 _DIGIT_OR_YEN = re.compile(r"[0-9¥]")  # every phone number, amount and code ``numbers`` marks holds one
 
 
@@ -76,16 +77,17 @@ def _keep_whole(match: re.Match) -> str:
     return str(nowrap(Markup(found))) if found.startswith("¥") or code else found
 
 
-def numbers(text, hotline: str | None = None) -> Markup:
+def numbers(text, hotline: str | None = None, link: bool = True) -> Markup:
     """``text`` escaped (unless already markup), every phone number outside a link made a ``tel:`` link, amounts and
-    references outside a link or a no-wrap span kept whole."""
+    references outside a link or a no-wrap span kept whole. ``link=False``: phone numbers are only kept whole, not
+    linked (examples of what to type, which nobody should dial)."""
     html = text if isinstance(text, Markup) else escape(text)
     if not _DIGIT_OR_YEN.search(html):  # nothing to link or keep whole ("How to pay")
         return Markup(html)
-    return _mark(html, _pattern(_hotline() if hotline is None else hotline))
+    return _mark(html, _pattern(_hotline() if hotline is None else hotline), tel if link else nowrap)
 
 
-def _mark(html: Markup, pattern: re.Pattern) -> Markup:
+def _mark(html: Markup, pattern: re.Pattern, phone=tel) -> Markup:
     out, in_link, spans = [], 0, []  # spans: for each open <span>, whether it is a no-wrap one
     for part in _TAG_OR_TEXT.split(str(html)):
         if part.startswith("<"):
@@ -99,9 +101,9 @@ def _mark(html: Markup, pattern: re.Pattern) -> Markup:
         elif in_link:
             out.append(part)
         else:
-            pieces = re.split(r"(<a [^>]*>[^<]*</a>)", pattern.sub(lambda m: str(tel(Markup(m.group(1)))), part))
+            pieces = _MARKED.split(pattern.sub(lambda m: str(phone(Markup(m.group(1)))), part))
             if not any(spans):
-                pieces = [p if p.startswith("<a ") else _WHOLE.sub(_keep_whole, p)
+                pieces = [p if p.startswith("<") else _WHOLE.sub(_keep_whole, p)
                           for p in pieces]
             out.append("".join(pieces))
     return Markup("".join(out))

@@ -33,6 +33,14 @@ def test_phone_numbers_become_tel_links(text, linked):
     assert f'<a class="tel nowrap" href="{href}">{linked}</a>' in html
 
 
+def test_without_links_phone_numbers_are_only_kept_whole():
+    """Examples of what to type (the staff search hint) are not numbers to call."""
+    html = str(phones("例如 138 0013 8000、+86 13800138000、TS-20261122-0042", hotline=HOTLINE, link=False))
+    assert "<a" not in html and "tel:" not in html
+    assert '<span class="nowrap">138 0013 8000</span>' in html and '<span class="nowrap">13800138000</span>' in html
+    assert '<span class="nowrap">TS-20261122-0042</span>' in html
+
+
 @pytest.mark.parametrize("text", ["《民法典》第110条", "¥110.00", "110元", "身份证号码 110101199003074514",
                                   "2110年", "编号 A110"])
 def test_numbers_that_are_not_phone_numbers_stay_text(text):

@@ -8,6 +8,7 @@ from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Borrower, LoginSession
 from portal.audit.models import AuditEvent
@@ -163,7 +164,9 @@ def staff_queue(which: str) -> list[DataRequest]:
     return list(db.session.scalars(stmt.limit(200)))
 
 
-_HOME_OPEN = FirstAndCount(DataRequest, (DataRequest.state == rules.OPEN,), (DataRequest.due_on, DataRequest.id))
+# The borrower joined: the home names them (masked) on each row, as the other lists do.
+_HOME_OPEN = FirstAndCount(DataRequest, (DataRequest.state == rules.OPEN,), (DataRequest.due_on, DataRequest.id),
+                           (joinedload(DataRequest.borrower),))
 
 
 def queue_provider(staff) -> dict:
@@ -171,7 +174,7 @@ def queue_provider(staff) -> dict:
     rows, count = _HOME_OPEN(10)
     today = local_today()
     items = [{"label": _("%(ref)s · %(kind)s", ref=r.reference, kind=kind_label(r.kind)),
-              "url": url_for("staff_privacy.detail", request_id=r.id),
+              "who": r.borrower.masked_name, "url": url_for("staff_privacy.detail", request_id=r.id),
               "due_text": _("Answer by %(date)s", date=fmt_date(r.due_on)),
               "urgency": complaint_rules.urgency(r.due_on, today)} for r in rows]
     return {"title": _("Data requests to answer"), "url": url_for("staff_privacy.queue"), "count": count,

@@ -117,6 +117,7 @@ def seed(session, today: date) -> None:
     answer(confirmed, "family", "no")
     answer(confirmed, "confirm")
     answer(done, "family", "yes")
+    # when the borrower answered is what the staff home counts their waiting from (never before the proposal)
     answer(asked, "reschedule", slot_start=asked.requested_start, slot_end=asked.requested_end)
     answer(remote, "remote", remote.remote_reason)
     answer(resched, "reschedule", slot_start=resched.window_start, slot_end=resched.window_end)
@@ -132,7 +133,7 @@ def seed(session, today: date) -> None:
         missed.record_answer = "disputed"
         why = "那天下午我一直在家，没有人敲门。"
         session.add(VisitDispute(visit_id=missed.id, text=why))
-        answer(missed, "record_dispute", why, when=missed.window_start + timedelta(days=1))
+        answer(missed, "record_dispute", why, when=missed.window_end + timedelta(days=1))
     session.flush()
 
 

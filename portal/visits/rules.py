@@ -198,3 +198,9 @@ def normalize_badge(raw: str) -> str:
 
 def is_today(start: datetime, today: date, tz: ZoneInfo) -> bool:
     return start.astimezone(tz).date() == today
+
+
+def record_due(window_end: datetime) -> datetime:
+    """When the record of a visit whose time has passed is late (``RECORD_LATE_AFTER``): counted from the end of
+    its window, since when the visitors left is known only once they record it."""
+    return window_end + RECORD_LATE_AFTER

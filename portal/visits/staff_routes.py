@@ -238,11 +238,23 @@ def my_work(_user) -> dict:
     visits, count = queries.home_waiting(now, limit=10)
     items = [{"label": _l("Visit %(id)s · %(state)s", id=v.id, state=state_label(v)),
               "who": v.loan.borrower.masked_name, "url": url_for("staff_visits.detail", visit_id=v.id),
-              "due_text": fmt_datetime(v.window_start, "short"),
-              "urgency": "overdue" if v.window_start < now
-              else "due-today" if v.window_start.astimezone(lender_tz()).date() == today else None} for v in visits]
+              **home_due(v, now, today)} for v in visits]
     return {"title": _l("Visits waiting for you"), "url": url_for("staff_visits.queue"), "count": count,
             "items": items}
+
+
+def home_due(visit: Visit, now: datetime, today) -> dict:
+    """The home's deadline column for a visit waiting for staff. A visit whose time has passed waits for its
+    record, due ``rules.record_due`` after its window (overdue only once that has passed); a borrower's request or
+    a disputed record has no set deadline: how long it has waited since the borrower's answer, as plans say."""
+    if visit.state in rules.SCHEDULED_STATES and visit.window_end < now:
+        due = rules.record_due(visit.window_end)
+        # Translators: staff home, deadline column: the visit's time has passed; its record is due by this time
+        return {"due_text": _("Record the visit by %(when)s", when=fmt_datetime(due, "short")),
+                "urgency": "overdue" if due < now
+                else "due-today" if due.astimezone(lender_tz()).date() == today else None}
+    since = visit.answered_at or visit.updated_at
+    return {"due_text": _("Waiting %(days)d days", days=max(0, (now - since).days)), "urgency": None}
 
 
 def state_label(visit: Visit) -> str:

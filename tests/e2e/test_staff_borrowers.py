@@ -30,6 +30,16 @@ def make_complaint_for_home(borrower) -> None:
         db.session.commit()
 
 
+NARROWEST_CELL = """() => Math.min(...Array.from(document.querySelectorAll('main td'),
+                                               td => td.getBoundingClientRect().width).filter(w => w > 0))"""
+
+
+def _cells_are_readable_at_360(page) -> None:
+    """At 360 px a table's rows are cards: no cell squeezed to a character or two a line ("借/款/人")."""
+    if page.locator("main td").count():
+        assert page.evaluate(NARROWEST_CELL) >= 240, page.url
+
+
 def _check_both_widths(page, axe_check, screenshot, name):
     axe_check(page)
     page.set_viewport_size(DESKTOP)
@@ -55,6 +65,7 @@ def test_borrower_phones_in_agent_finds_them_opens_the_loan_and_logs_a_complaint
     page.fill("#password", PASSWORD)
     page.fill("#otp", pyotp.TOTP(SECRET).now())
     page.locator("form.form button[type=submit]").click()
+    _cells_are_readable_at_360(page)
     _check_both_widths(page, axe_check, screenshot, f"staff-home-{fixture}")
     page.locator("nav.main-nav a[href='/staff/borrowers']").click()
     _check_both_widths(page, axe_check, screenshot, f"staff-lookup-empty-{fixture}")
@@ -65,11 +76,13 @@ def test_borrower_phones_in_agent_finds_them_opens_the_loan_and_logs_a_complaint
     rows = page.locator("table tbody tr")
     assert rows.count() == 1
     assert "139****9000" in rows.first.inner_text()
+    _cells_are_readable_at_360(page)
     _check_both_widths(page, axe_check, screenshot, f"staff-lookup-results-{fixture}")
     rows.first.locator("a").click()
 
     assert page.locator("h1").inner_text() == "陳美玲"
     assert "139****9000" in page.content() and "13900139000" not in page.inner_text("main")
+    _cells_are_readable_at_360(page)
     _check_both_widths(page, axe_check, screenshot, f"staff-borrower-{fixture}")
     page.locator(f"a[href='/staff/borrowers/{borrower_id}/loans/L2024000123']").first.click()
     assert "L2024000123" in page.locator("h1").inner_text()

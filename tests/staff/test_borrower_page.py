@@ -234,6 +234,100 @@ def test_the_page_runs_the_same_statements_for_3_and_for_30_visits_plans_and_not
     assert page.count("/staff/plans/") == 30 and "备注29" in page and "客服小李" in page
 
 
+def _complaint_for(app, borrower, **fields) -> str:
+    from portal.complaints import services as complaint_services
+    from portal.extensions import db
+
+    with app.test_request_context():
+        complaint, _secret = complaint_services.file_complaint(complaint_services.Filing(
+            categories=["insults"], channel="phone", what_happened="骂人"), borrower=borrower)
+        for name, value in fields.items():
+            setattr(complaint, name, value)
+        db.session.commit()
+        return complaint.reference
+
+
+def _complaint_rows(page: str) -> dict[str, tuple[str, str]]:
+    """Reference -> (the row's class, the row's text) of the complaints table."""
+    section = page.split('id="complaints-title"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', section, re.S)
+    return {re.search(r"TS-\d{8}-\d{4}", cells).group(0): (cls, re.sub(r"<[^>]+>", " ", cells)) for cls, cells in rows}
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_complaint_deadlines_say_overdue_and_due_today_as_the_queue_does(app, client, agent, zhang, locale):
+    """An agent on the phone sees at once which of the caller's complaints is late or due today: the words and the
+    rule of the complaint queue, on the row's deadline."""
+    from portal.i18n import local_today
+
+    today = local_today()
+    late = _complaint_for(app, zhang, acknowledge_due=today - timedelta(days=5))
+    due = _complaint_for(app, zhang, acknowledge_due=today)
+    later = _complaint_for(app, zhang, acknowledge_due=today + timedelta(days=3))
+    client.set_cookie("portal_locale", locale)
+    rows = _complaint_rows(text(client.get(f"/staff/borrowers/{zhang.id}")))
+    assert rows[late][0] == "overdue" and "已逾期" in rows[late][1] and "今天到期" not in rows[late][1]
+    assert rows[due][0] == "due-today" and "今天到期" in rows[due][1] and "已逾期" not in rows[due][1]
+    assert rows[later][0] == "" and "已逾期" not in rows[later][1] and "今天到期" not in rows[later][1]
+    queue = text(client.get("/staff/complaints"))
+    assert "已逾期" in queue and "今天到期" in queue  # the same words as the queue
+
+
+@pytest.mark.parametrize("locale, staff_words, borrower_words", [
+    ("zh_Hans", "借款人接受了我们的条件", "您接受了"),
+    ("zh_Hant", "借款人接受了我們的條件", "您接受了"),
+])
+def test_plan_states_are_named_from_the_staff_side_as_in_the_plans_queue(client, agent, zhang, session, locale,
+                                                                          staff_words, borrower_words):
+    now = datetime.now(timezone.utc)
+    session.add(PlanProposal(borrower_id=zhang.id, loan_id=zhang.loan.id, state="accepted", kind="instalments",
+                             months=3, submitted_at=now, decided_at=now, closed_at=now, income_fen=500000))
+    session.commit()
+    client.set_cookie("portal_locale", locale)
+    section = text(client.get(f"/staff/borrowers/{zhang.id}")).split('id="plans-title"', 1)[1].split("</section>")[0]
+    assert staff_words in section and borrower_words not in section
+    assert staff_words in text(client.get("/staff/plans?show=decided"))
+
+
+def _tables(page: str) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(class, column headers, each row's cells' data-labels) of every table in the page's main part."""
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    found = []
+    for cls, body in re.findall(r'<table class="([^"]*)">(.*?)</table>', main, re.S):
+        heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", body, re.S)]
+        rows = [re.findall(r'<td(?: data-label="([^"]*)")?[^>]*>', row)
+                for row in re.findall(r"<tbody>.*?</tbody>", body, re.S)[0].split("</tr>") if "<td" in row]
+        found.append((cls, heads, rows))
+    return found
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_on_a_phone_each_table_row_is_a_card_with_its_cells_named(client, agent, zhang, session, app, locale):
+    """Narrower than 40rem the tables of the page become cards (``table.stack``): each cell says which column it
+    is, so nothing is squeezed to one character a line at 360 px."""
+    from portal.contacts.models import Contact
+
+    now = datetime.now(timezone.utc)
+    session.add(Visit(loan_id=zhang.loan.id, address="北京", window_start=now + timedelta(days=4),
+                      window_end=now + timedelta(days=4, hours=2), purpose="核实", state="proposed", code="ABC234"))
+    session.add(PlanProposal(borrower_id=zhang.id, loan_id=zhang.loan.id, state="submitted", kind="instalments",
+                             months=3, submitted_at=now, income_fen=500000))
+    session.add(Contact(contact_ref="C-1", loan_id=zhang.loan.id, at=now - timedelta(hours=2), channel="call",
+                        to_party="borrower", answered=True, source_digest="0" * 64))
+    from portal.notify.outbox import queue_message
+
+    queue_message(session, channel="sms", to=zhang.phone, kind="plan_agreed", locale="zh_Hans",
+                  params={"ref": "P-99"}, borrower_id=zhang.id)
+    session.commit()
+    _complaint_for(app, zhang)
+    client.set_cookie("portal_locale", locale)
+    tables = _tables(text(client.get(f"/staff/borrowers/{zhang.id}")))
+    assert len(tables) == 5  # complaints, plans, visits, contacts, messages
+    for cls, heads, rows in tables:
+        assert "stack" in cls.split(), heads
+        assert rows and all(cells == heads for cells in rows), (heads, rows)
+
+
 def test_a_refused_note_and_the_shown_data_leave_no_dead_end(client, agent, zhang):
     """A refused note and the personal data shown are answered at POST-only addresses: the language switch, a
     reload from the address bar or the history lead to the borrower's page (masked again), not to a 405."""

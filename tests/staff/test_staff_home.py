@@ -210,3 +210,36 @@ def test_the_home_runs_as_many_statements_for_30_rows_of_work_as_for_3(app, clie
     assert sorted(queues.values()) == ["30", "30", "30", "60"], queues  # visits, plans, data requests, complaints
     assert page.count("<tr class=") == 40
     assert not any(s.lstrip().startswith("SELECT count") for s in many)
+
+
+def _queue_section(page: str, url: str) -> str:
+    for section in page.split('<section class="queue"')[1:]:
+        if f'href="{url}"' in section:
+            return section.split("</section>")[0]
+    raise AssertionError(f"no {url} list on the home page")
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_a_data_request_row_names_its_borrower_masked(client, agent, create_borrower, session, locale):
+    from portal.privacy.models import DataRequest
+
+    borrower = create_borrower(name="张伟")
+    session.add(DataRequest(borrower_id=borrower.id, kind="correction", detail="地址错了",
+                            due_on=local_today() + timedelta(days=5)))
+    session.commit()
+    client.set_cookie("portal_locale", locale)
+    section = _queue_section(text(client.get("/staff/")), "/staff/requests")
+    row = re.search(r"<tr class=[^>]*>(.*?)</tr>", section, re.S).group(1)
+    assert "张*" in row and "张伟" not in row and "—" not in row
+
+
+def test_on_a_phone_each_row_of_the_home_is_a_card_with_its_cells_named(app, client, agent, create_borrower):
+    """Narrower than 40rem the home's lists become cards (``table.stack``): each cell says which column it is
+    (Item, Borrower, Due), and references stay whole."""
+    file(app, create_borrower(name="陈美玲"))
+    page = text(client.get("/staff/"))
+    section = complaints_section(page)
+    assert '<table class="table stack">' in section
+    row = re.search(r'<tr class="[^"]*">(.*?)</tr>', section, re.S).group(1)
+    assert re.findall(r'<td data-label="([^"]*)"', row) == ["事项", "借款人", "期限"]
+    assert re.search(r'<span class="nowrap">TS-\d{8}-\d{4}</span>', row)

@@ -479,3 +479,50 @@ def test_the_page_key_means_the_same_on_a_postgresql_connection_in_another_time_
         found = _re.search(r'href="(/staff/visits/\?after=[^"#]+)#upcoming-title"', upcoming)
         url = found.group(1) if found else None
     assert seen == ["丁0", "丁1", "丁2", "丁3"]
+
+
+def _home_visit_rows(client, locale="zh_Hans") -> dict[int, tuple[str, str]]:
+    """Visit id -> (the row's class, the row's text) of the home's visits list."""
+    import html
+    import re
+
+    client.set_cookie("portal_locale", locale)
+    page = html.unescape(client.get("/staff/").get_data(as_text=True))
+    section = next(s for s in page.split('<section class="queue"')[1:] if 'href="/staff/visits/"' in s)
+    rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', section.split("</section>")[0], re.S)
+    return {int(re.search(r"/staff/visits/(\d+)", cells).group(1)): (cls, re.sub(r"<[^>]+>", " ", cells))
+            for cls, cells in rows}
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_the_home_says_what_each_visit_waits_for_and_flags_only_a_late_record(client, agent, create_borrower,
+                                                                              create_loan, make_visit, session,
+                                                                              locale):
+    """The deadline column of the home's visits: a disputed record or a borrower's request has waited N days
+    (as plans); a visit whose time has passed waits for its record, late 24 hours after its window. None of them
+    is overdue for its window's start alone."""
+    from datetime import datetime, timezone
+
+    from portal.visits.models import VisitDispute
+
+    now = datetime.now(timezone.utc)
+    loan = create_loan(create_borrower())
+    disputed = make_visit(loan, state="missed", when=window(local_today() - timedelta(days=5), 15), code="DIS234",
+                          record_answer="disputed", answered_at=now - timedelta(days=3, hours=1))
+    session.add(VisitDispute(visit_id=disputed.id, text="那天下午我一直在家"))
+    asked = make_visit(loan, state="reschedule_requested", when=window(workday(4), 9), code="ASK234",
+                       answered_at=now - timedelta(days=2, hours=1))
+    unrecorded = make_visit(loan, state="confirmed", code="OLD234", when=(now - timedelta(days=3, hours=2),
+                                                                         now - timedelta(days=3)))
+    just_over = make_visit(loan, state="confirmed", code="NEW234", when=(now - timedelta(hours=3),
+                                                                        now - timedelta(hours=1)))
+    session.commit()
+    rows = _home_visit_rows(client, locale)
+    waited = "已等待 3 天", "已等待 2 天"
+    record = "登记上门记录" if locale == "zh_Hans" else "登記上門紀錄"
+    assert rows[disputed.id][0] == "" and waited[0] in rows[disputed.id][1] and "已逾期" not in rows[disputed.id][1]
+    assert rows[asked.id][0] == "" and waited[1] in rows[asked.id][1] and "已逾期" not in rows[asked.id][1]
+    assert rows[unrecorded.id][0] == "overdue" and "已逾期" in rows[unrecorded.id][1]
+    assert record in rows[unrecorded.id][1]
+    assert rows[just_over.id][0] != "overdue" and "已逾期" not in rows[just_over.id][1]
+    assert record in rows[just_over.id][1]

@@ -7,7 +7,7 @@ from portal.accounts.rules import mask_id_number
 from portal.complaints.labels import STATE_LABELS as COMPLAINT_STATES
 from portal.notify.labels import STATE_LABELS as MESSAGE_STATES
 from portal.plans.labels import KIND_LABELS as PLAN_KINDS
-from portal.plans.labels import STATE_LABELS as PLAN_STATES
+from portal.plans.labels import STAFF_STATE_LABELS as PLAN_STATES  # the staff plans queue's words
 from portal.visits.labels import STAFF_STATE_LABELS as VISIT_STATES
 
 LOOKUP_KIND_LABELS = {

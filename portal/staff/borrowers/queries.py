@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Borrower
 from portal.accounts.rules import mask_id_number
+from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.loans import queries as loans
@@ -57,6 +58,20 @@ def identity(borrower: Borrower, revealed: bool) -> Identity:
     return Identity(borrower.masked_phone, mask_id_number(borrower.id_number), mask_address(borrower.address), False)
 
 
+@dataclass(frozen=True)
+class ComplaintRow:
+    """One complaint as the page lists it: its next deadline and whether that deadline is late or today (the
+    complaint queue's rule, ``portal.complaints.rules.urgency``: ``"overdue"``, ``"due-today"`` or None)."""
+
+    complaint: Complaint
+    due: date | None
+    urgency: str | None
+
+
+def complaint_rows(complaints, today: date) -> list[ComplaintRow]:
+    return [ComplaintRow(c, c.next_due, complaint_rules.urgency(c.next_due, today)) for c in complaints]
+
+
 @dataclass
 class BorrowerPage:
     borrower: Borrower
@@ -64,7 +79,7 @@ class BorrowerPage:
     board: loans.Dashboard  # the borrower's own loan figures: the same code as /loans
     visits: list[Visit]
     plans: list[PlanProposal]
-    complaints: list[Complaint]
+    complaints: list[ComplaintRow]
     notes: list[BorrowerNote]
     messages: list["SentMessage"]
     all_plans: list[PlanProposal]  # every sent proposal (the contact log's agreed plans come from these)
@@ -108,5 +123,6 @@ def borrower_page(borrower: Borrower, today: date, revealed: bool = False) -> Bo
     notes = db.session.scalars(select(BorrowerNote).where(BorrowerNote.borrower_id == borrower.id)
                                .options(selectinload(BorrowerNote.staff))
                                .order_by(BorrowerNote.id.desc()).limit(LIST_LIMIT))
-    return BorrowerPage(borrower, identity(borrower, revealed), board, list(visits), plans, list(complaints),
+    return BorrowerPage(borrower, identity(borrower, revealed), board, list(visits), plans,
+                        complaint_rows(complaints, today),
                         list(notes), sent_messages(borrower), sent)
