@@ -58,15 +58,15 @@ def parse_hours(raw: str) -> HourWindow:
     return window
 
 
-# loans: official repayment channels (PORTAL_REPAYMENT_CHANNELS as a JSON list of objects like these)
+# loans: official repayment channels (PORTAL_REPAYMENT_CHANNELS as a JSON list of objects like these). The payee's
+# account name and number are shown exactly as registered in both scripts (a bank app needs them so): no _hant.
 DEFAULT_REPAYMENT_CHANNELS = [
     {"name": "对公银行转账", "name_hant": "對公銀行轉帳", "account_name": "示例消费金融有限公司",
-     "account_name_hant": "示例消費金融有限公司", "detail": "示例银行北京东城支行",
-     "detail_hant": "示例銀行北京東城支行", "account_number": "1100200030004000501"},
+     "detail": "示例银行北京东城支行", "detail_hant": "示例銀行北京東城支行", "account_number": "1100200030004000501"},
     {"name": "官方 App「示例金融」→ 我的借款 → 还款", "name_hant": "官方 App「示例金融」→ 我的借款 → 還款",
-     "account_name": "示例消费金融有限公司", "account_name_hant": "示例消費金融有限公司", "detail": "", "detail_hant": ""},
+     "account_name": "示例消费金融有限公司", "detail": "", "detail_hant": ""},
     {"name": "绑定银行卡自动扣款", "name_hant": "綁定銀行卡自動扣款", "account_name": "示例消费金融有限公司",
-     "account_name_hant": "示例消費金融有限公司", "detail": "", "detail_hant": ""},
+     "detail": "", "detail_hant": ""},
 ]
 
 

@@ -223,3 +223,78 @@ def test_a_third_party_report_is_headed_report(app, demo, client):
     h1 = plain(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1))
     assert reference in h1
     assert "投诉" not in h1 and "投訴" not in h1 and "举报" in h1
+
+
+def test_no_visit_waits_on_a_loan_under_an_agreed_plan(app, pages):
+    """An agreed plan replaces the collection steps (the loan page says so): no visit on that loan is still open, and
+    the home asks for no answer about one."""
+    from portal.visits.rules import OPEN_STATES
+
+    agreed = {p.loan_id for p in pages.proposals
+              if in_locale(app, pages.borrower, lambda p=p: plan_labels.describe(p)).agreed}
+    for v in pages.visit_rows:
+        assert not (v.loan_id in agreed and v.state in OPEN_STATES), (v.id, v.loan.loan_ref, v.state)
+    home = plain(main(pages.home))
+    for v in pages.visit_rows:
+        if v.loan_id in agreed:
+            told = in_locale(app, pages.borrower, lambda: visit_labels.describe(v, local_today()))
+            assert not told.needs_answer and told.headline not in home, (v.id, v.state)
+
+
+def _staff_texts(session, borrower) -> dict[str, list[str]]:
+    """What staff wrote to this borrower, by where the borrower reads it."""
+    from portal.complaints.models import Complaint, ComplaintExtension, ComplaintMessage
+    from portal.privacy.models import DataRequest
+    from portal.visits.models import VisitRecord
+
+    loans = select(Loan.id).where(Loan.borrower_id == borrower.id)
+    complaints = select(Complaint.id).where(Complaint.borrower_id == borrower.id)
+    return {
+        "plans": list(session.scalars(select(PlanProposal.answer_note).where(
+            PlanProposal.borrower_id == borrower.id, PlanProposal.state != "draft"))),
+        "visits": list(session.scalars(select(Visit.purpose).where(Visit.loan_id.in_(loans)))),
+        "elsewhere": [
+            *[t for r in session.scalars(select(VisitRecord).join(Visit).where(Visit.loan_id.in_(loans)))
+              for t in (r.met, r.outcome, r.next_step)],
+            *session.scalars(select(ComplaintMessage.body).where(ComplaintMessage.complaint_id.in_(complaints),
+                                                                 ComplaintMessage.author_kind == "staff")),
+            *session.scalars(select(Complaint.outcome_explanation).where(Complaint.id.in_(complaints))),
+            *session.scalars(select(ComplaintExtension.reason).where(ComplaintExtension.complaint_id.in_(complaints))),
+            *session.scalars(select(DataRequest.answer).where(DataRequest.borrower_id == borrower.id)),
+        ],
+    }
+
+
+def test_staff_write_to_a_traditional_reader_in_traditional(app, demo, client, login):
+    """The demo's staff write to a zh_Hant borrower in Traditional: every note, visit reason, reply and answer shown
+    to her converts to itself with OpenCC s2tw (no Simplified-only characters)."""
+    from opencc import OpenCC
+
+    s2tw = OpenCC("s2tw").convert
+    readers = list(demo.scalars(select(Borrower).where(Borrower.locale == "zh_Hant",
+                                                       Borrower.password_hash.is_not(None))))
+    assert readers, "the demo has a zh_Hant borrower"
+    for borrower in readers:
+        texts = _staff_texts(demo, borrower)
+        assert texts["plans"] and texts["visits"]
+        login(client, borrower)
+        pages = Pages(client, demo, borrower.phone)
+        shown = " ".join(plain(main(page)) for page in [*pages.plan.values(), *pages.visit.values()])
+        for text in [*texts["plans"], *texts["visits"], *texts["elsewhere"]]:
+            if text:
+                assert s2tw(text) == text, (borrower.name, text, s2tw(text))
+        for text in [*texts["plans"], *texts["visits"]]:
+            if text:
+                assert text in shown, text
+
+
+def test_a_declined_plan_is_not_declined_for_a_budget_it_fits(app, pages):
+    """The decline reason does not contradict the page's own figures: "the budget does not show that the plan can be
+    paid" is never the answer to a plan whose payments fit what the budget leaves."""
+    from portal.plans import rules as plan_rules
+    from portal.plans import services
+
+    for p in pages.proposals:
+        if p.state == "declined" and p.decline_reason == "budget_does_not_support":
+            fits = plan_rules.affordability(services.budget_of(p), services.saved_schedule(p)).affordable
+            assert not fits, (p.id, p.loan.loan_ref)

@@ -9,7 +9,7 @@ from portal.accounts import services
 from portal.accounts.forms import (ActivateStartForm, ChangePasswordForm, LoginForm, NewPasswordForm,
                                    PreferencesForm, RequestCodeForm)
 from portal.accounts.rules import InvalidPhone, fold, normalize_phone
-from portal.extensions import limiter
+from portal.accounts.throttling import failed_attempt, throttled
 from portal.forms import ActionForm
 from portal.i18n import LOCALE_COOKIE, LOCALES
 from portal.accounts.sessions import end_session, start_session
@@ -44,23 +44,8 @@ def _account_key() -> str:
     return "acct:+86" + phone if phone else "ip:" + (request.remote_addr or "")
 
 
-def _per_ip():
-    return current_app.config["LOGIN_LIMIT_PER_IP"]
-
-
-def throttled(account_limit_key: str):
-    """Throttle POSTs per IP and per account (the limits are config keys)."""
-
-    def decorate(view):
-        view = limiter.limit(lambda: current_app.config[account_limit_key], key_func=_account_key,
-                             methods=["POST"])(view)
-        return limiter.limit(_per_ip, methods=["POST"])(view)
-
-    return decorate
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@throttled("LOGIN_LIMIT_PER_ACCOUNT")
+@throttled("LOGIN_LIMIT_PER_ACCOUNT", _account_key, failures_only=True)
 def login():
     if current_user.is_authenticated and current_user.kind == "borrower":
         return redirect(url_for("pages.home"))
@@ -71,6 +56,7 @@ def login():
         if borrower is not None:
             start_session(borrower)
             return redirect_next("pages.home")
+        failed_attempt()  # only wrong passwords use up the account's budget
         failed = True
     return render_template("accounts/login.html", form=form, failed=failed)
 
@@ -110,13 +96,13 @@ def _code_flow(purpose: str, start_form_cls, template: str):
 
 
 @bp.route("/activate", methods=["GET", "POST"])
-@throttled("CODE_LIMIT_PER_ACCOUNT")
+@throttled("CODE_LIMIT_PER_ACCOUNT", _account_key, failures_only=False)
 def activate():
     return _code_flow("activate", ActivateStartForm, "accounts/activate.html")
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
-@throttled("CODE_LIMIT_PER_ACCOUNT")
+@throttled("CODE_LIMIT_PER_ACCOUNT", _account_key, failures_only=False)
 def password_reset():
     return _code_flow("reset", RequestCodeForm, "accounts/reset.html")
 

@@ -144,13 +144,15 @@ def timeline_settings() -> rules.TimelineSettings:
 
 
 def channels() -> tuple[Channel, ...]:
-    """The official repayment channels (``REPAYMENT_CHANNELS``) in the reader's script."""
+    """The official repayment channels (``REPAYMENT_CHANNELS``): their name and detail in the reader's script; the
+    payee's name and account number exactly as registered, in both scripts, since a bank app needs them so (an
+    ``account_name_hant`` in the settings is never shown)."""
     hant = current_locale() == "zh_Hant"
     out = []
     for ch in current_app.config.get("REPAYMENT_CHANNELS", []):
         def pick(key: str, ch=ch) -> str:
             return (ch.get(key + "_hant") or ch.get(key, "")) if hant else ch.get(key, "")
-        out.append(Channel(pick("name"), pick("account_name"), pick("detail"),
+        out.append(Channel(pick("name"), ch.get("account_name", ""), pick("detail"),
                            "".join(str(ch.get("account_number", "")).split())))
     return tuple(out)
 

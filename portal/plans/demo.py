@@ -25,16 +25,20 @@ BUDGETS = {
                         transport_fen=15_000, medical_fen=0, education_fen=0, dependants_fen=0,
                         other_debts_fen=0, dependants=0),
 }
-# (loan, state, borrower's terms, lender's terms or None, days ago sent, hardship, decline reason, note)
+# (loan, state, borrower's terms, lender's terms or None, days ago sent, hardship, decline reason, note). The notes
+# are written in the borrower's script (陳美玲 reads Traditional). Her story: her budget fits a much shorter term
+# than 60 months, which the lender keeps for those who cannot pay more; she proposed 24, the lender offered 18
+# (also within her budget), she accepted.
 PLANS = [
     ("L2025000101", "withdrawn", ("deferral", 0, 60), None, 10, "job_loss", None, ""),
     ("L2025000101", "submitted", ("instalments", 6, 0), None, 1, "job_loss", None, ""),
     ("L2025000102", "countered", ("waiver", 0, 0), ("instalments_waiver", 4, 0), 6, "illness", None,
      "可以减免罚息，但需要分期还款。"),
-    ("L2024000201", "declined", ("instalments", 60, 0), None, 30, "business_failure", "budget_does_not_support",
-     "按您提供的收支，60 期仍超出承受范围，欢迎按更短的期限重新申请。"),
+    ("L2024000201", "declined", ("instalments", 60, 0), None, 30, "business_failure", "outside_policy",
+     "按您提供的收支，每月剩餘的金額足以在更短的期限內還清。60 期是為無法負擔更短期限的借款人保留的，"
+     "歡迎按 24 期以內的期限重新申請。"),
     ("L2024000201", "accepted", ("instalments", 24, 0), ("instalments", 18, 0), 12, "business_failure", None,
-     "我们建议分 18 期。"),
+     "按您提供的收支，分 18 期每月也在負擔範圍內，可以更早還清。我們建議分 18 期。"),
     ("L2023000301", "under_review", ("instalments_waiver", 12, 0), None, 4, "illness", None, ""),
     ("L2025000401", "approved", ("deferral", 0, 30), None, 3, "family_emergency", None, ""),
 ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.plans.rules import AGREED_STATES, Terms
+
 KIND_LABELS = {
     "instalments": _l("Pay in monthly instalments"),
     "deferral": _l("Pay later (deferral)"),
@@ -66,8 +68,6 @@ BUDGET_LABELS = {
 }
 
 
-
-
 @dataclass(frozen=True)
 class PlanState:
     """What a borrower is told about one proposal, wherever it shows."""
@@ -109,6 +109,34 @@ def describe(p) -> PlanState:
 
 
 @dataclass(frozen=True)
+class TermsNow:
+    """The terms a proposal stands for now: the ones in force once agreed (the lender's counter-offer once the
+    borrower accepted it), the lender's while a counter-offer waits for an answer, else the borrower's own."""
+    which: str             # "proposed" (the borrower's terms) or "counter" (the lender's)
+    terms: Terms
+    label: str             # what these terms are, before them: "Agreed terms:", "You proposed:" …
+    proposed: Terms | None  # the borrower's own terms, named too while the lender proposes others
+    proposed_label: str
+
+
+def terms_now(p) -> TermsNow:
+    """The one answer to "what are the terms of this proposal now", for its card on /plans and its page."""
+    mine = Terms.of(p.kind, p.months, p.deferral_days)
+    # Translators: repayment plan: followed by the terms, e.g. "18 monthly instalments"
+    proposed_label = _("You proposed:")
+    if p.state in AGREED_STATES:
+        which = p.agreed_which  # the borrower's terms once approved, the lender's once accepted
+        terms = Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days) if which == "counter" else mine
+        # Translators: repayment plan: followed by the terms agreed, in force now, e.g. "18 monthly instalments"
+        return TermsNow(which, terms, _("Agreed terms:"), None, proposed_label)
+    if p.state == "countered":
+        # Translators: repayment plan: followed by the lender's counter-offer, e.g. "18 monthly instalments"
+        return TermsNow("counter", Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days),
+                        _("The lender's terms:"), mine, proposed_label)
+    return TermsNow("proposed", mine, proposed_label, None, proposed_label)
+
+
+@dataclass(frozen=True)
 class ScheduleRow:
     due_date: object
     amount_fen: int
@@ -136,5 +164,6 @@ def schedule_rows(schedule) -> list[ScheduleRow]:
 
 def labels() -> dict:
     return {"kind_labels": KIND_LABELS, "state_labels": STATE_LABELS, "staff_state_labels": STAFF_STATE_LABELS,
-            "queue_filter_labels": QUEUE_FILTER_LABELS, "hardship_labels": HARDSHIP_LABELS, "decline_labels": DECLINE_LABELS, "budget_labels": BUDGET_LABELS,
-            "describe_plan": describe, "schedule_rows": schedule_rows}
+            "queue_filter_labels": QUEUE_FILTER_LABELS, "hardship_labels": HARDSHIP_LABELS,
+            "decline_labels": DECLINE_LABELS, "budget_labels": BUDGET_LABELS, "describe_plan": describe,
+            "schedule_rows": schedule_rows, "plan_terms_now": terms_now}

@@ -13,7 +13,7 @@ from portal.loans.panels import AgreedPlan, LoanPanel, PlanPayment
 from portal.memo import per_request
 from portal.orm import utcnow
 from portal.plans import rules
-from portal.plans.labels import describe, schedule_rows
+from portal.plans.labels import describe, schedule_rows, terms_now
 from portal.plans.models import WAITING_SQL, PlanLine, PlanProposal
 from portal.paging import FirstAndCount, parse_time_key, time_key
 
@@ -175,12 +175,9 @@ def loan_panels(borrower, loans: list) -> dict[int, list[LoanPanel]]:
             next_step=told.next_step if told.needs_answer else None))
     for loan_id, p in agreed.items():
         lines = _agreed_lines(p)
-        if p.agreed_which == "counter":
-            terms = rules.Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days)
-            start = p.counter_start_date
-        else:
-            terms, start = rules.Terms.of(p.kind, p.months, p.deferral_days), p.start_date
-        sched = rules.Schedule(terms, start or agreed_on(p), tuple(rules.Line(d, a) for d, a in lines), 0, 0)
+        now = terms_now(p)  # the terms in force: the same as the plan's card on /plans and its page say
+        start = p.counter_start_date if now.which == "counter" else p.start_date
+        sched = rules.Schedule(now.terms, start or agreed_on(p), tuple(rules.Line(d, a) for d, a in lines), 0, 0)
         out.setdefault(loan_id, []).append(LoanPanel(
             badge=describe(p).badge, tone="ok", url=url_for("plans.detail", proposal_id=p.id),
             panel_template="plans/_loan_panel.html",

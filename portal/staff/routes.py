@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts import services
 from portal.accounts.forms import StaffLoginForm
+from portal.accounts.throttling import failed_attempt, throttled
 from portal.audit.services import record
-from portal.extensions import limiter
 from portal.forms import ActionForm
 from portal.accounts.sessions import end_session, start_session
 from portal.security import gate, redirect_next
@@ -26,8 +26,7 @@ def _username_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_username_key, methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@throttled("LOGIN_LIMIT_PER_ACCOUNT", _username_key, failures_only=True)
 def login():
     form = StaffLoginForm()
     failed = False
@@ -35,6 +34,7 @@ def login():
         user = services.authenticate_staff(form.username.data, form.password.data, form.otp.data)
         if user is None:
             record("staff.login_failed", "staff", form.username.data[:64])
+            failed_attempt()  # only failed logins use up the account's budget
             failed = True
         else:
             start_session(user)

@@ -16,6 +16,9 @@ from portal.loans.models import Loan
 from portal.visits.models import Visit, VisitAnswer, VisitDispute, Visitor, VisitRecord
 from portal.visits.rules import is_public_holiday
 
+# The visits' reason as staff write it, in the borrower's script (the demo's staff write to a zh_Hant borrower in
+# Traditional).
+PURPOSE = {"zh_Hans": "核实居住地址，并当面说明还款方案的选择。", "zh_Hant": "核實居住地址，並當面說明還款方案的選擇。"}
 DEMO_CODE = "HX4K7P"
 DEMO_BADGE = "BJ1024"
 ROSTER = [("刘强", "BJ1024", (46, 94, 140)), ("周敏", "BJ1025", (140, 70, 46)),
@@ -82,7 +85,7 @@ def seed(session, today: date) -> None:
         proposed_at = min(now, when[0] - timedelta(days=4))  # proposed with more than the 3 days' notice
         v = Visit(loan=loan, address=loan.borrower.address, window_start=when[0], window_end=when[1],
                   created_at=proposed_at,
-                  purpose=kw.pop("purpose", "核实居住地址，并当面说明还款方案的选择。"), state=state,
+                  purpose=kw.pop("purpose", PURPOSE.get(loan.borrower.locale, PURPOSE["zh_Hans"])), state=state,
                   code=kw.pop("code", None) or _code(), proposed_by=staff, visitors=list(team), **kw)
         session.add(v)
         return v
@@ -91,11 +94,11 @@ def seed(session, today: date) -> None:
                       family_contact_allowed=False)
     visit("L2025000102", "proposed", at(_workday(today + timedelta(days=6)), 10), pair_bj)
     done = visit("L2025000102", "completed", at(today - timedelta(days=3), 9), pair_bj, family_contact_allowed=True)
-    visit("L2024000201", "proposed", at(_workday(today + timedelta(days=5)), 15), pair_gd,
-          purpose="核實居住地址，並說明可選的還款方案。")
-    resched = visit("L2024000201", "rescheduled", at(_workday(today + timedelta(days=9)), 12), pair_gd,
-                    reschedule_count=1)
+    # 陳美玲's loan has had an agreed repayment plan for nine days, which replaces the collection steps: its only
+    # visit was cancelled, none is waiting for her answer (portal.plans.demo).
     visit("L2024000201", "cancelled", at(today - timedelta(days=10), 9), pair_gd)
+    resched = visit("L2023000301", "rescheduled", at(_workday(today + timedelta(days=9)), 12), pair_gd,
+                    reschedule_count=1)
     asked = visit("L2023000301", "reschedule_requested", at(_workday(today + timedelta(days=4)), 9), pair_bj,
                   reschedule_count=1)
     asked.requested_start, asked.requested_end = at(_workday(today + timedelta(days=8)), 15)

@@ -105,3 +105,30 @@ def test_throttle_per_ip_across_accounts(app, client):
     codes = [client.post("/login", data={"phone": f"139{i:08d}", "password": "x" * 10}).status_code
              for i in range(limit + 1)]
     assert codes[-1] == 429 and 429 not in codes[:-1]
+
+
+def test_successful_logins_never_use_up_the_account_budget(client, create_borrower):
+    """The per-account limit is against password guessing: logging in and out all day is never throttled."""
+    create_borrower(phone="13800138000")
+    assert client.post("/login", data={"phone": "13800138000", "password": "wrong-wrong-1"}).status_code == 200
+    for _ in range(10):
+        response = client.post("/login", data={"phone": "13800138000", "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.post("/logout")
+
+
+def test_five_failed_logins_lock_the_account_even_for_the_right_password(client, create_borrower):
+    create_borrower(phone="13800138000")
+    for _ in range(5):
+        assert client.post("/login", data={"phone": "13800138000", "password": "wrong-wrong-1"}).status_code == 200
+    assert client.post("/login", data={"phone": "13800138000", "password": PASSWORD}).status_code == 429
+    assert client.post("/login", data={"phone": "13800138001", "password": PASSWORD}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/activate", "/password/reset"])
+def test_code_requests_count_against_the_account_even_when_they_succeed(client, create_borrower, path):
+    """Each request for a code sends an SMS: a request that is answered normally counts all the same."""
+    b = create_borrower(phone="13700137000", activated=path == "/password/reset")
+    data = {"phone": "13700137000", "id_tail": b.id_number[-6:]}
+    codes = [client.post(path, data=data).status_code for _ in range(11)]
+    assert codes[:10] == [302] * 10 and codes[10] == 429

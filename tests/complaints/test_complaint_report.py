@@ -146,3 +146,15 @@ def test_the_reporter_downloads_their_own_evidence_and_nobody_else_can(app, clie
     audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "complaint.evidence_downloaded")).all()
     assert [(a.actor_kind, a.object_id) for a in audit] == [("public", reference)]
     assert app.test_client().get(f"/report/evidence/{item.id}").status_code == 404
+
+
+def test_a_reporters_bad_number_is_not_called_the_number_they_gave_the_lender(client, session):
+    """A family member never borrowed: their own number's message does not speak of "the number you left when you
+    borrowed", in either script."""
+    for locale, expected in [("zh_Hans", "请输入11位中国大陆手机号码"), ("zh_Hant", "請輸入11位數中國大陸手機號碼")]:
+        client.set_cookie("portal_locale", locale)
+        page = client.post("/report", data=report_data(token=issued_token(client), contact_phone="12345")) \
+            .get_data(as_text=True)
+        error = re.sub(r"<[^>]+>", "", re.search(r'id="contact_phone-error"[^>]*>(.*?)</p>', page, re.S).group(1))
+        assert expected in error, error
+        assert "借款" not in error

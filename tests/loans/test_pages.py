@@ -327,3 +327,23 @@ def test_the_page_says_whether_this_loans_charges_are_above_24_percent(client, l
     _r, text = get(client, f"/loans/{high.loan_ref}")
     assert "这笔借款的利息和费用没有超过每年 24%" in text and "加上罚息后，逾期本金的成本超过每年 24%" in text
     assert "法院" in text and "12378" in text and "民间借贷" not in text
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+@pytest.mark.parametrize("configured", [False, True])
+def test_the_payee_is_shown_exactly_as_registered_in_both_scripts(app, client, login, hand_loan, monkeypatch,
+                                                                 locale, configured):
+    """A borrower copies the payee's name and account number into a mainland bank app, which needs them exactly as
+    registered: never a Traditional form, not even one given in the settings; the channel's name may have one."""
+    if configured:
+        monkeypatch.setitem(app.config, "REPAYMENT_CHANNELS", [
+            {"name": "对公银行转账", "name_hant": "對公銀行轉帳", "account_name": "示例消费金融有限公司",
+             "account_name_hant": "示例消費金融有限公司", "account_number": "1100 2000 3000 4000 501"}])
+    borrower, loan = hand_loan
+    login(client, borrower)
+    _response, text = get(client, f"/loans/{loan.loan_ref}", locale)
+    pay = re.sub(r"<[^>]+>", "", text.split('<ul class="channel-list">', 1)[1].split("</ul>", 1)[0])
+    payee = "户名：示例消费金融有限公司" if locale == "zh_Hans" else "戶名：示例消费金融有限公司"
+    assert payee in pay and "示例消費金融有限公司" not in pay
+    assert "1100200030004000501" in pay
+    assert ("对公银行转账" if locale == "zh_Hans" else "對公銀行轉帳") in pay

@@ -297,3 +297,54 @@ def test_accept_sits_next_to_the_counter_offers_summary(client, borrower, overdu
     rows_at = counter.index('id="counter-payments"')
     assert summary_at < accept_at < rows_at  # the button before the 18 payments, which wait behind <details>
     assert counter.index("同意履行") < accept_at  # the limitation warning is read before accepting
+
+
+
+def _plain(markup: str) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)).strip()
+
+
+def _plan_card(client, loan_ref: str) -> str:
+    """The card of the loan's proposal on /plans, as text."""
+    cards = text(client.get("/plans")).split('<li class="card">')[1:]
+    found = [c.split("</li>", 1)[0] for c in cards if loan_ref in c]
+    assert len(found) == 1
+    return _plain(found[0])
+
+
+def _plan_status(client, proposal_id: int) -> str:
+    """The status section of the plan's page, as text."""
+    return _plain(text(client.get(f"/plans/{proposal_id}")).split('id="status-title"', 1)[1].split("</section>")[0])
+
+
+@pytest.mark.parametrize(("locale", "offered", "mine", "agreed"), [
+    ("zh_Hans", "贷款机构的条件： 分 3 个月还款", "您提出的方案： 分 6 个月还款", "已达成的条件： 分 3 个月还款"),
+    ("zh_Hant", "貸款機構的條件： 分 3 個月還款", "您提出的方案： 分 6 個月還款", "已達成的條件： 分 3 個月還款"),
+])
+def test_the_plan_list_and_page_show_the_terms_in_force(client, borrower, overdue_loan, propose, create_staff,
+                                                        locale, offered, mine, agreed):
+    """Once the lender's counter-offer is accepted, the list shows its terms (as the plan's page and the loan page
+    do), not the borrower's own proposal; while it waits, the list says the lender proposes other terms."""
+    from portal.plans import rules as plan_rules
+    from portal.plans import services
+
+    client.set_cookie("portal_locale", locale)
+    loan = overdue_loan(borrower)
+    p = propose(loan)  # 6 monthly instalments
+    pid, ref = p.id, loan.loan_ref
+    assert mine in _plan_card(client, ref) and mine in _plan_status(client, pid)
+    p, loan = db.session.get(PlanProposal, pid), db.session.get(type(loan), loan.id)
+    p.state = "under_review"
+    terms = plan_rules.Terms.of("instalments", 3)
+    services.counter(p, create_staff(role="supervisor"), p.version, terms,
+                     services.preview(loan, terms, None, date.today()), "")
+    db.session.commit()
+    version = p.version
+    for shown in (_plan_card(client, ref), _plan_status(client, pid)):
+        assert offered in shown and mine in shown, shown
+    assert client.post(f"/plans/{pid}/accept", data={"version": version}).status_code == 302
+    assert db.session.get(PlanProposal, pid).state == "accepted"
+    for shown in (_plan_card(client, ref), _plan_status(client, pid)):
+        assert agreed in shown and mine.split("： ")[1] not in shown, shown

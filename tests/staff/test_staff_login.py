@@ -98,3 +98,27 @@ def test_create_staff_command_prints_an_otpauth_uri(app, session):
     assert "otpauth://totp/" in result.output
     short = runner.invoke(args=["create-staff", "lisi", "--role", "agent", "--password", "short"])
     assert short.exit_code != 0
+
+
+def test_successful_staff_logins_never_use_up_the_account_budget(client, create_staff, session):
+    from portal.accounts.team import new_recovery_codes
+
+    user = create_staff(role="agent")
+    codes = new_recovery_codes(user, user)
+    session.commit()
+    assert len(codes) == 10
+    assert client.post("/staff/login", data={"username": user.username, "password": "wrong-wrong",
+                                             "otp": "000000"}).status_code == 200
+    for code in codes:
+        response = client.post("/staff/login", data={"username": user.username, "password": PASSWORD,
+                                                     "otp": code.replace("-", "")})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.post("/staff/logout")
+
+
+def test_five_failed_staff_logins_lock_the_account_even_for_the_right_password(client, create_staff):
+    user = create_staff(role="agent")
+    for _ in range(5):
+        assert client.post("/staff/login", data={"username": user.username, "password": "wrong-wrong",
+                                                 "otp": "000000"}).status_code == 200
+    assert _login(client, user).status_code == 429
