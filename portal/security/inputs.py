@@ -17,8 +17,23 @@ def db_int(raw: str) -> int:
     return value
 
 
+def digits_at_most(limit: int) -> str:
+    """A regular expression for the whole numbers 1 to ``limit`` written without leading zeros."""
+    top = str(limit)
+    parts = [rf"[1-9]\d{{0,{len(top) - 2}}}"] if len(top) > 1 else []
+    for i, char in enumerate(top):  # as long as ``limit``: its first i digits, then a smaller one, then any
+        low = 1 if i == 0 else 0
+        if int(char) > low:
+            parts.append(rf"{top[:i]}[{low}-{int(char) - 1}]\d{{{len(top) - i - 1}}}")
+    return "(?:" + "|".join(parts + [top]) + ")"
+
+
 class _BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` in every route: an id beyond the database's integer range is simply not found (404)."""
+    """``<int:…>`` in every route: an id beyond the database's integer range is simply not found (404). The bound
+    is in the converter's pattern, so such an address matches no rule at all: checked only after the match, a POST
+    to it would answer 405 where the same address also has a GET rule (``navigation.action_addresses``)."""
+
+    regex = digits_at_most(DB_INT_MAX)
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
         kwargs.setdefault("max", DB_INT_MAX)

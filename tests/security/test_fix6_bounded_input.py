@@ -134,3 +134,19 @@ def test_fix6_a_post_to_an_id_beyond_the_range_is_not_found(client, borrower_wit
     _, loan = borrower_with_loan
     assert client.post(f"/plans/new/proofs/{2**40}/remove?loan={loan.loan_ref}").status_code == 404
     assert client.post(f"/visits/{2**40}/confirm", data={"confirm-version": "1"}).status_code == 404
+    # just past the bound, at an address that also answers GET (a refused form's address leads back to its page)
+    assert client.post(f"/visits/{2**31}/confirm", data={"confirm-version": "1"}).status_code == 404
+    assert client.get(f"/visits/{2**31}/confirm").status_code == 404
+
+
+def test_fix6_the_id_pattern_takes_exactly_one_to_the_bound():
+    import re
+
+    from portal.security.inputs import DB_INT_MAX, digits_at_most
+
+    for limit in (1, 9, 10, 99, 100, 305, 2**31 - 1):
+        pattern = re.compile(digits_at_most(limit))
+        for n in {1, 2, 9, 10, 11, limit // 2 + 1, limit - 1, limit, limit + 1, limit * 10, 2**40} - {0}:
+            assert bool(pattern.fullmatch(str(n))) is (n <= limit), (limit, n)
+        assert not pattern.fullmatch("0") and not pattern.fullmatch("07")
+    assert re.fullmatch(digits_at_most(DB_INT_MAX), str(DB_INT_MAX))
