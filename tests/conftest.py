@@ -325,3 +325,19 @@ def login_as(client, user) -> None:
 @pytest.fixture
 def login():
     return login_as
+
+
+@pytest.fixture
+def seeded_demo(app, session):
+    """The data set of ``flask seed-demo``, with its staff accounts; the session."""
+    from portal import demo as demo_data
+    from portal.accounts.services import create_staff
+    from portal.cli import DEMO_STAFF, DEMO_STAFF_PASSWORD
+    from portal.i18n import local_today
+
+    with app.test_request_context():
+        for username, role, name, secret in DEMO_STAFF:
+            create_staff(username, role, DEMO_STAFF_PASSWORD, display_name=name, otp_secret=secret)
+        session.commit()
+        demo_data.seed_all(session, local_today())
+    return session

@@ -49,17 +49,8 @@ def cards(markup: str, marker: str) -> list[str]:
 
 
 @pytest.fixture
-def demo(app, session):
-    from portal import demo as demo_data
-    from portal.accounts.services import create_staff
-    from portal.cli import DEMO_STAFF, DEMO_STAFF_PASSWORD
-
-    with app.test_request_context():
-        for username, role, name, secret in DEMO_STAFF:
-            create_staff(username, role, DEMO_STAFF_PASSWORD, display_name=name, otp_secret=secret)
-        session.commit()
-        demo_data.seed_all(session, local_today())
-    return session
+def demo(seeded_demo):
+    return seeded_demo
 
 
 class Pages:

@@ -45,19 +45,11 @@ def _queue_overdue(client) -> int:
 
 
 @pytest.fixture
-def demo(app, session):
+def demo(seeded_demo):
     """The data set of ``flask seed-demo``, with its staff; the supervisor."""
-    from portal import demo as demo_data
     from portal.accounts.models import StaffUser
-    from portal.accounts.services import create_staff
-    from portal.cli import DEMO_STAFF, DEMO_STAFF_PASSWORD
 
-    with app.test_request_context():
-        for username, role, name, secret in DEMO_STAFF:
-            create_staff(username, role, DEMO_STAFF_PASSWORD, display_name=name, otp_secret=secret)
-        session.commit()
-        demo_data.seed_all(session, local_today())
-    return session.scalar(select(StaffUser).where(StaffUser.role == "supervisor"))
+    return seeded_demo.scalar(select(StaffUser).where(StaffUser.role == "supervisor"))
 
 
 def test_a_demo_visit_confirmed_on_its_page_is_confirmed_in_the_report(client, login, demo, session):
