@@ -165,6 +165,16 @@ def test_a_cancelled_visit_cannot_be_confirmed(client, setup, session):
     assert _get(session, visit.id).state == "cancelled"
 
 
+def test_a_cancelled_visit_does_not_show_its_code(client, setup, session):
+    """Nobody comes for a cancelled visit: its page does not show the code someone at the door could name."""
+    _, _, visit = setup
+    assert 'class="visit-code">ABC234<' in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    _get(session, visit.id).state = "cancelled"
+    session.commit()
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "ABC234" not in page and "核实码" not in page
+
+
 def _with_record(session, visit, staff):
     session.add(VisitRecord(visit_id=visit.id, held=True, arrived_at=utcnow() - timedelta(hours=2),
                             departed_at=utcnow() - timedelta(hours=1), met="本人", identity_shown=True,
