@@ -108,3 +108,23 @@ def screenshot(request):
         page.screenshot(path=f"test-artifacts/{name}.png", full_page=True)
 
     return shoot
+
+
+def logged_in_phone(browser, live_server, *, phone: str, password: str, accept: str, viewport: dict,
+                    font_size: int = 16):
+    """A borrower logged in through the form in a touch browser of ``viewport`` whose default text size is
+    ``font_size`` px (200 % text at 32: what a reader's browser setting does, not a zoom); (context, page)."""
+    # not is_mobile: a phone browser would zoom out to fit a page that is too wide, hiding the overflow
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, has_touch=True,
+                                  extra_http_headers={"Accept-Language": accept}, base_url=live_server)
+    page = context.new_page()
+    if font_size != 16:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Page.enable")
+        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": font_size, "fixed": round(font_size * 13 / 16)}})
+    page.goto("/login")
+    page.fill("#phone", phone)
+    page.fill("#password", password)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    return context, page

@@ -15,9 +15,10 @@ from __future__ import annotations
 import pytest
 
 from portal.i18n import local_today
+from portal.loans.demo import DEMO_PASSWORD
+from tests.e2e.conftest import logged_in_phone
 from tests.hardening.crawl import seed_demo
 
-DEMO_PASSWORD = "demo-pass-2026"
 READERS = {"zh_Hans": ("13800138000", "zh-CN"), "zh_Hant": ("13900139000", "zh-TW")}
 PHONE = {"width": 360, "height": 740}
 
@@ -108,19 +109,8 @@ def demo(app, session):
 
 def _reader(browser, live_server, locale: str, font_size: int):
     phone, accept = READERS[locale]
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, has_touch=True,
-                                  extra_http_headers={"Accept-Language": accept}, base_url=live_server)
-    page = context.new_page()
-    if font_size != 16:
-        cdp = context.new_cdp_session(page)
-        cdp.send("Page.enable")
-        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": font_size, "fixed": round(font_size * 13 / 16)}})
-    page.goto("/login")
-    page.fill("#phone", phone)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_load_state("load")
-    return context, page
+    return logged_in_phone(browser, live_server, phone=phone, password=DEMO_PASSWORD, accept=accept,
+                           viewport=PHONE, font_size=font_size)
 
 
 def _pages(page) -> list[str]:

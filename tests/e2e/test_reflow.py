@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from portal.accounts.models import Borrower
 from portal.i18n import local_today
+from portal.loans.demo import DEMO_PASSWORD
+from tests.e2e.conftest import logged_in_phone
 from tests.hardening.crawl import crawl, seed_demo
 
-DEMO_PASSWORD = "demo-pass-2026"
 STARTS = ["/", "/loans", "/visits", "/plans", "/complaints", "/complaints/new", "/settings", "/rights", "/report",
           "/report/status", "/verify-visitor"]
 CONDITIONS = {
@@ -64,18 +65,8 @@ def test_every_borrower_page_reflows(browser, live_server, demo_pages, screensho
     problems: list[str] = []
     checked = 0
     for phone, paths in demo_pages.items():
-        # not is_mobile: a phone browser would zoom out to fit a page that is too wide, hiding the overflow
-        context = browser.new_context(viewport=viewport, device_scale_factor=1, has_touch=True,
-                                      extra_http_headers={"Accept-Language": locale}, base_url=live_server)
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Page.enable")
-        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": font_size, "fixed": round(font_size * 13 / 16)}})
-        page.goto("/login")
-        page.fill("#phone", phone)
-        page.fill("#password", DEMO_PASSWORD)
-        page.locator("form.form button[type=submit]").click()
-        page.wait_for_load_state("load")
+        context, page = logged_in_phone(browser, live_server, phone=phone, password=DEMO_PASSWORD, accept=locale,
+                                        viewport=viewport, font_size=font_size)
         for path in paths:
             page.goto(path)
             checked += 1
