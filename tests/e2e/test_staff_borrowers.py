@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.complaints.models import Complaint
@@ -36,6 +37,7 @@ NARROWEST_CELL = """() => Math.min(...Array.from(document.querySelectorAll('main
 
 def _cells_are_readable_at_360(page) -> None:
     """At 360 px a table's rows are cards: no cell squeezed to a character or two a line ("借/款/人")."""
+    page.wait_for_load_state("load")  # a click may still be loading the page: measure it with its stylesheet
     if page.locator("main td").count():
         assert page.evaluate(NARROWEST_CELL) >= 240, page.url
 
@@ -74,7 +76,7 @@ def test_borrower_phones_in_agent_finds_them_opens_the_loan_and_logs_a_complaint
     page.fill("#q", "+86 139-0013-9000")
     page.locator("form.lookup-form button[type=submit]").click()
     rows = page.locator("table tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)  # waits for the results page, not the one the click left
     assert "139****9000" in rows.first.inner_text()
     _cells_are_readable_at_360(page)
     _check_both_widths(page, axe_check, screenshot, f"staff-lookup-results-{fixture}")
