@@ -87,6 +87,17 @@ def test_times_read_on_the_24_hour_clock_in_both_scripts(app, locale):
         assert fmt_datetime(afternoon, "short") == "2026/12/1 14:30"
 
 
+def test_borrower_pages_write_a_date_and_time_one_way():
+    """The compact "2026/12/1 14:30" is for the console's tables; a borrower's page and its messages write the
+    day as everywhere else on them, "2026年12月1日 14:30", never both ways on one page."""
+    borrower_side = [p for p in (ROOT / "portal").rglob("*") if p.suffix in (".html", ".py")
+                     and "staff" not in p.relative_to(ROOT / "portal").as_posix()
+                     and (p.suffix == ".html" or p.name == "routes.py")]
+    assert len(borrower_side) > 50
+    short = re.compile(r'fmt_datetime\([^)]*,\s*"short"\)')
+    assert [p.relative_to(ROOT).as_posix() for p in borrower_side if short.search(p.read_text(encoding="utf-8"))] == []
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_time_range_in_a_template_never_breaks_inside_a_time(app, locale):
     a = datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc)
