@@ -28,7 +28,9 @@ def _actor(staff, borrower) -> tuple:
 def _values(action: str, obj_type: str, obj_id: object, staff, borrower, detail: dict) -> dict:
     staff, borrower = _actor(staff, borrower)
     return {
-        "actor_kind": "staff" if staff is not None else "borrower" if borrower is not None else "public",
+        # Outside a request (a command, the housekeeping run) nobody of the public acted: the system did.
+        "actor_kind": "staff" if staff is not None else "borrower" if borrower is not None
+        else "public" if has_request_context() else "system",
         "staff_id": staff.id if staff is not None else None,
         "borrower_id": borrower.id if borrower is not None else None,
         "action": action,

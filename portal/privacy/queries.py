@@ -21,6 +21,7 @@ from portal.loans.models import Loan
 from portal.notify.models import Outbox
 from portal.plans.models import PlanProposal
 from portal.privacy import rules
+from portal.privacy.labels import KIND_LABELS
 from portal.privacy.models import DataRequest
 from portal.paging import FirstAndCount
 from portal.visits.models import Visit
@@ -182,13 +183,8 @@ def queue_provider(staff) -> dict:
 
 
 def kind_label(kind: str) -> str:
-    labels = {
-        # Translators: the kind of a borrower's request: to correct their personal data
-        rules.CORRECTION: _("Correction"),
-        # Translators: the kind of a borrower's request: to delete their personal data
-        rules.DELETION: _("Deletion"),
-    }
-    return labels.get(kind, kind)
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind
 
 
 def state_label(state: str) -> str:

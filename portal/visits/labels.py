@@ -31,6 +31,13 @@ ANSWER_LABELS = {
     "record_confirm": _l("Confirmed the visit record"),
     "record_dispute": _l("Disputed the visit record"),
 }
+# How a visit was held, as its record states it (the audit log).
+METHOD_LABELS = {
+    # Translators: how a visit was held: the visitors came to the borrower's address
+    "home visit": _l("Home visit"),
+    # Translators: how a visit was held: a check by video call instead of a home visit
+    "video": _l("Video check"),
+}
 
 
 

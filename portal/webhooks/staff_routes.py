@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,18 +15,11 @@ from portal.security import gate
 from portal.staff.access import require_role
 from portal.webhooks import outbox, queries, services, signing
 from portal.webhooks.forms import EndpointForm, VersionForm
+from portal.webhooks.labels import STATE_LABELS
 from portal.webhooks.models import STATES, WebhookEndpoint
 
 bp = Blueprint("staff_webhooks", __name__, url_prefix="/staff/webhooks")
 gate(bp, kind="staff", login_endpoint="staff.login")
-
-STATE_LABELS = {
-    # Translators: state of a webhook delivery (staff console)
-    "pending": _l("waiting to be sent"),
-    "sending": _l("being sent"),
-    "delivered": _l("delivered"),
-    "failed": _l("failed"),
-}
 
 
 def _index(form: EndpointForm, status: int = 200):
