@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.audit.services import record
 from portal.extensions import db
 from portal.forms import ActionForm
+from portal.navigation import action_addresses
 from portal.security import gate
 from portal.staff.access import require_role
 from portal.webhooks import outbox, queries, services, signing
@@ -20,6 +21,8 @@ from portal.webhooks.models import STATES, WebhookEndpoint
 
 bp = Blueprint("staff_webhooks", __name__, url_prefix="/staff/webhooks")
 gate(bp, kind="staff", login_endpoint="staff.login")
+# A secret shown once (or a refused form), opened again with GET: the webhooks page, never the secret again.
+action_addresses(bp, "index", "/endpoints", "/endpoints/<int:endpoint_id>/secret")
 
 
 def _index(form: EndpointForm, status: int = 200):

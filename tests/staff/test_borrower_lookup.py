@@ -95,6 +95,34 @@ def test_agent_finds_the_borrower_every_way(client, agent, chen, q):
     assert re.search(r"<td[^>]*>2</td>", table)  # two loans
 
 
+@pytest.mark.parametrize("stored,typed", [("l2025000777", "L2025000777"), ("l2025000777", "l2025000777"),
+                                          ("L2025000777", "l2025000777"), ("Lx-2025ab", "LX-2025AB"),
+                                          ("lx-2025ab", "Lx-2025aB"), ("abcdefghijk", "ABCDEFGHIJK")])
+def test_a_loan_reference_is_found_in_capitals_or_small_letters_whatever_its_stored_case(
+        client, agent, create_borrower, create_loan, stored, typed):
+    """A reference read out on the phone loses its case: the agent types it either way."""
+    wang = create_borrower(name="王小红")
+    create_loan(wang, loan_ref=stored)
+    page = _names(client.get("/staff/borrowers", query_string={"q": typed}))
+    assert _listed(page, wang)
+
+
+def test_references_differing_only_in_case_list_both_borrowers(client, agent, create_borrower, create_loan):
+    """The lender's references are stored as imported, so two may differ in case only: both are listed."""
+    wang, li = create_borrower(name="王小红"), create_borrower(name="李娜")
+    create_loan(wang, loan_ref="L2025000777")
+    create_loan(li, loan_ref="l2025000777")
+    page = _names(client.get("/staff/borrowers", query_string={"q": "L2025000777"}))
+    assert _listed(page, wang) and _listed(page, li)
+
+
+def test_a_loan_reference_is_looked_up_in_its_spellings_only():
+    assert lookup.loan_ref_spellings("L20A") == {"L20A", "L20a", "l20A", "l20a"}
+    assert lookup.loan_ref_spellings("2025-001") == {"2025-001"}
+    assert len(lookup.loan_ref_spellings("ABCDEFGH1")) == 2 ** 8
+    assert lookup.loan_ref_spellings("ABCDEFGHI1") == {"ABCDEFGHI1", "abcdefghi1"}  # past 8 letters
+
+
 def test_a_complaint_reference_finds_its_borrower(client, agent, chen):
     response = client.post(f"/staff/borrowers/{chen.id}/complaints/new", data={
         "token": "t1", "categories": ["threats"], "channel": "phone", "what_happened": "他们威胁我", "loan": "",
