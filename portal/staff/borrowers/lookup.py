@@ -1,9 +1,9 @@
 """Borrower lookup for staff: what a query can be (phone, ID, loan or complaint reference, name), and the search.
 
 Each kind of query is answered by its own index (see ``bench/explain_lookup.py``): phone and ID number by their
-unique indexes, a loan or complaint reference by theirs (a loan reference in each of its spellings in capitals and
-small letters: the lender's are stored as imported, and case is lost when one is read out on the phone), the last
-4 characters of the ID by ``ix_borrowers_id_tail`` and a name prefix (either script) by ``ix_borrowers_name_key``.
+unique indexes, a complaint reference by its own, a loan reference in small letters by ``ix_loans_loan_ref_folded``
+(the lender's are stored as imported, and case is lost when one is read out on the phone), the last 4 characters
+of the ID by ``ix_borrowers_id_tail`` and a name prefix (either script) by ``ix_borrowers_name_key``.
 Every kind lists borrowers in the same order (name key, id), so the kinds merge into one list and the next page
 starts after the last borrower shown.
 """
@@ -20,14 +20,12 @@ from portal.accounts.models import Borrower
 from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint
 from portal.extensions import db
-from portal.loans.models import Loan
+from portal.loans.models import Loan, folded_loan_ref
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 100
 _LOAN_REF = re.compile(r"[A-Z0-9][A-Z0-9_/-]{2,31}")
 _ID_TAIL = re.compile(r"[0-9]{3}[0-9X]")
-# A loan reference with more letters than this is looked up all in capitals and all in small letters only.
-MAX_CASED_LETTERS = 8
 # The highest code point: "key" <= anything starting with key < key + _TOP (byte order, UTF-8 and code points agree).
 _TOP = "\U0010ffff"
 
@@ -102,19 +100,6 @@ class Results:
     third_party_report: str | None = None  # a complaint reference that belongs to no borrower
 
 
-def loan_ref_spellings(ref: str) -> set[str]:
-    """Every way ``ref`` may be stored in capitals and small letters (``L20a`` -> ``L20A``, ``L20a``, ``l20A``,
-    ``l20a``), each found through the unique index of loan references; past ``MAX_CASED_LETTERS`` letters only
-    all in capitals and all in small letters."""
-    letters = [i for i, ch in enumerate(ref) if ch.isascii() and ch.isalpha()]
-    if len(letters) > MAX_CASED_LETTERS:
-        return {ref.upper(), ref.lower()}
-    spellings = {ref.upper()}
-    for i in letters:
-        spellings |= {s[:i] + s[i].lower() + s[i + 1:] for s in spellings}
-    return spellings
-
-
 def conditions(q: Query) -> dict[str, list]:
     """The WHERE clause of each kind the query may be (bench/explain_lookup.py prints their plans)."""
     out: dict[str, list] = {}
@@ -126,7 +111,7 @@ def conditions(q: Query) -> dict[str, list]:
         out["id_tail"] = [Borrower.id_tail == q.id_tail]
     if q.loan_ref:
         out["loan_ref"] = [Borrower.id.in_(select(Loan.borrower_id)
-                                           .where(Loan.loan_ref.in_(sorted(loan_ref_spellings(q.loan_ref)))))]
+                                           .where(folded_loan_ref() == q.loan_ref.lower()))]
     if q.complaint_ref:
         out["complaint_ref"] = [Borrower.id == select(Complaint.borrower_id)
                                 .where(Complaint.reference == q.complaint_ref).scalar_subquery()]
