@@ -110,6 +110,8 @@ def _move(visit: Visit, action: str) -> None:
 def schedule_reschedule(staff: StaffUser, visit: Visit, version) -> None:
     """Accept the slot the borrower chose."""
     _check(visit, version, "schedule_reschedule")
+    if visit.requested_start <= utcnow():
+        raise VisitError("requested_passed")  # nobody may come at a time the borrower was not told of in advance
     problems = rules.window_problems(visit.requested_start, visit.requested_end, today=local_today(),
                                      policy=policy(), tz=lender_tz(), notice_days=0,
                                      others=other_windows(visit.loan_id, visit.id))
@@ -182,8 +184,12 @@ def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived
 
 
 def decline_remote(staff: StaffUser, visit: Visit, version, reason: str) -> None:
-    """The lender cannot do the check by video: the visit stays proposed at its time; the reason is kept."""
+    """The lender cannot do the check by video: the visit stays proposed at its time; the reason is kept. Only
+    before the day of the visit: until staff answer, nobody comes (the borrower's page says so), and a refusal on
+    the day itself would send visitors with no notice."""
     _check(visit, version, "decline_remote")
+    if visit.window_start.astimezone(lender_tz()).date() <= local_today():
+        raise VisitError("decline_too_late")
     _move(visit, "decline_remote")
     db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
     db.session.flush()
