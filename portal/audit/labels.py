@@ -176,6 +176,8 @@ DETAIL_LABELS = {
     "username": _l("Username"),
     "visitors": _l("Visitors"),
     "weeks": _l("Weeks"),
+    # Translators: audit detail: the number of the repayment plan whose agreement cancelled a visit
+    "plan": _l("Repayment plan"),
     "window": _l("Time"),
 }
 # Translators: audit log, what the deletion at the end of a retention period deleted ("SMS codes: 12")

@@ -23,6 +23,7 @@ from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.feed import plan_event
 from portal.plans.forms import limits
+from portal.plans.hooks import plan_agreed
 from portal.plans.models import PlanLine, PlanProof, PlanProposal
 from portal.uploads import IMAGES, PDF, UploadError, clean_filename, delete, save
 
@@ -252,6 +253,7 @@ def approve(p: PlanProposal, staff, version, note: str = "", today: date | None 
     record("plan.approved", "plan", p.id, staff=staff)
     plan_event(p, "plan.approved")
     events.plan_sms(p, "approved")
+    plan_agreed(p, staff)  # the plan replaces the collection steps: the visits domain cancels the loan's open visits
 
 
 def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> None:
@@ -295,6 +297,7 @@ def accept(p: PlanProposal, borrower, version, today: date | None = None) -> Non
     record("plan.accepted", "plan", p.id, borrower=borrower)
     plan_event(p, "plan.agreed")
     events.plan_sms(p, "agreed")
+    plan_agreed(p)  # the plan replaces the collection steps: the visits domain cancels the loan's open visits
 
 
 def withdraw(p: PlanProposal, borrower, version) -> None:

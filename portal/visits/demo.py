@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import StaffUser
 from portal.loans.models import Loan
-from portal.visits.models import Visit, VisitAnswer, VisitDispute, Visitor, VisitRecord
+from portal.visits.models import Visit, VisitAnswer, Visitor, VisitRecord
 from portal.visits.rules import is_public_holiday
 
 # The visits' reason as staff write it, in the borrower's script (the demo's staff write to a zh_Hant borrower in
@@ -133,10 +133,12 @@ def seed(session, today: date) -> None:
                                 departed_at=missed.window_start + timedelta(minutes=25), met="无人应门",
                                 identity_shown=True, outcome="无人在家，未留下任何字条。",
                                 next_step="通过短信联系借款人另约时间。", recorded_by_id=staff.id))
-        missed.record_answer = "disputed"
-        why = "那天下午我一直在家，没有人敲门。"
-        session.add(VisitDispute(visit_id=missed.id, text=why))
-        answer(missed, "record_dispute", why, when=missed.window_end + timedelta(days=1))
+        session.flush()
+        # The dispute goes through the real path (visits.services.answer_record): it opens the linked complaint
+        # (the complaints domain's handler), as a borrower's dispute does.
+        from portal.visits.services import answer_record
+
+        answer_record(missed.loan.borrower, missed, missed.version, dispute_text="那天下午我一直在家，没有人敲门。")
     session.flush()
 
 

@@ -35,6 +35,10 @@ PROBLEMS = {
     "arrival": _l("The arrival time cannot be in the future."),
     "departure": _l("The departure must be after the arrival and not in the future."),
     "badge_taken": _l("This badge number is already on the roster."),
+    "requested_passed": _l("The time the borrower chose has already begun: nobody may come without telling them in "
+                           "advance. Contact the borrower, or cancel this visit and propose a new one."),
+    "decline_too_late": _l("It is too late to keep the visit at its time: the borrower must be told before the day of "
+                           "the visit. Arrange the video call, or cancel this visit and propose a new one."),
 }
 
 

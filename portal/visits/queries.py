@@ -58,6 +58,15 @@ def other_windows(loan_id: int, exclude_id: int | None = None) -> list[tuple[dat
     return [(s, e) for s, e in db.session.execute(query)]
 
 
+def not_yet_held(loan_id: int, now: datetime) -> list[Visit]:
+    """The loan's open visits that have not taken place: waiting for staff's answer to the borrower's request, or
+    on the calendar with a window that has not ended. (A scheduled visit whose window has ended may have taken
+    place: it waits for its record.)"""
+    return list(db.session.scalars(select(Visit).options(selectinload(Visit.loan)).where(
+        Visit.loan_id == loan_id, Visit.state.in_(rules.OPEN_STATES),
+        Visit.state.in_(WAITING_STATES) | (Visit.window_end > now)).order_by(Visit.window_start, Visit.id)))
+
+
 def staff_visit_or_404(visit_id: int) -> Visit:
     visit = staff_visit(visit_id)
     if visit is None:

@@ -200,6 +200,14 @@ def is_today(start: datetime, today: date, tz: ZoneInfo) -> bool:
     return start.astimezone(tz).date() == today
 
 
+def window_timing(start: datetime, end: datetime, now: datetime) -> str:
+    """Where ``now`` stands against a visit's window: ``early`` (before it starts), ``now`` (inside it) or ``late``
+    (after it ends). Aware datetimes; the comparison holds in any time zone."""
+    if now < start:
+        return "early"
+    return "late" if now >= end else "now"
+
+
 def record_due(window_end: datetime) -> datetime:
     """When the record of a visit whose time has passed is late (``RECORD_LATE_AFTER``): counted from the end of
     its window, since when the visitors left is known only once they record it."""

@@ -34,7 +34,7 @@ DYNAMIC = {
     "'complaint.' + response": [f"complaint.{r}" for r in RESPONSES],
     "f'visit.answer.{kind}'": [f"visit.answer.{k}" for k in ANSWER_KINDS],
 }
-ACTOR_KEYWORDS = {"staff", "borrower"}
+ACTOR_KEYWORDS = {"staff", "borrower", "system"}
 
 
 def _values(node: ast.expr) -> list[str] | None:
@@ -110,7 +110,7 @@ def test_no_two_actions_read_the_same_in_either_script(app):
 # complaint went to, the audit log's own filters). Any other detail holds a code: it must be in ACTION_VALUE_LABELS.
 PLAIN_DETAILS = {"address", "after", "arrived", "badge", "borrower_id", "bytes", "code", "consent", "count",
                  "departed", "detail", "evidence", "fields", "files", "filters", "held", "kinds", "level", "loan",
-                 "name", "note", "previous_role", "proof", "query", "result", "results", "role", "rows", "sha256",
+                 "name", "note", "plan", "previous_role", "proof", "query", "result", "results", "role", "rows", "sha256",
                  "since", "third_party", "to", "total_fen", "until", "url", "username", "visitors", "window"}
 PLAIN_BY_ACTION = {
     ("visit.cancelled", "reason"), ("visit.remote_declined", "reason"),  # what the staff member wrote
