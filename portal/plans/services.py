@@ -74,7 +74,7 @@ def preview(loan: Loan, terms: rules.Terms, budget: rules.Budget | None, as_of: 
     owed = owed_of(loan, as_of)
     schedule = rules.build_schedule(owed, terms, as_of, limits())
     afford = rules.affordability(budget, schedule, limits()) if budget is not None else None
-    return Preview(owed, schedule, rules.compare(owed, schedule, loan.penalty_daily_rate), afford)
+    return Preview(owed, schedule, rules.compare(owed, schedule), afford)
 
 
 # ---- loading -------------------------------------------------------------------------------------------

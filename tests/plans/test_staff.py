@@ -212,7 +212,7 @@ def test_plan_pages_in_zh_hant_have_no_simplified_or_english(app, login, create_
         check_hant(response.get_data(as_text=True), url)
 
 
-PENDING_BADGE = "還款方案審核中"  # "Repayment plan under review" in zh_Hant
+PENDING_BADGE = "還款方案：已送出，等待審核"  # "Repayment plan: Sent, waiting for review" in zh_Hant (submitted)
 
 
 def test_an_agreed_plan_replaces_the_contract_figures_on_the_loan_pages(app, login, create_staff, proposal, client):
