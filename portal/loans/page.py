@@ -196,7 +196,7 @@ def _standing(status: rules.LoanStatus, payments: list[rules.PaymentItem], panel
     plan_status = None
     if schedule_panel is not None and schedule_panel.plan is not None:
         agreed = schedule_panel.plan
-        plan_status = rules.plan_status(agreed.lines, payments, agreed.since, as_of)
+        plan_status = rules.plan_status(agreed.lines, payments, agreed.paid_fen, as_of)
     pending = any(p.plan_pending for p in panels)
     return status, payments, schedule_panel, plan_status, pending, describe(status, plan_status, panels, pending)
 

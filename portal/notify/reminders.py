@@ -78,7 +78,6 @@ def plan_payments(now: datetime) -> int:
     from portal.loans.models import Loan
     from portal.plans import rules as plan_rules
     from portal.plans.models import PlanLine, PlanProposal
-    from portal.plans.queries import agreed_on
 
     local = now.astimezone(lender_tz())
     if local.time() < PAYMENT_REMINDER_AT:
@@ -95,7 +94,7 @@ def plan_payments(now: datetime) -> int:
     sent = 0
     for p in latest.values():
         lines = [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
-        status = loan_rules.plan_status(lines, loan_rules.payments_of(p.loan), agreed_on(p), today)
+        status = loan_rules.plan_status(lines, loan_rules.payments_of(p.loan), p.agreed_paid_fen, today)
         for line in status.lines:
             if line.due_date not in targets or not line.unpaid_fen:
                 continue

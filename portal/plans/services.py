@@ -17,7 +17,7 @@ from portal.i18n import local_today
 from portal.lifecycle import after_commit
 from portal.loans.models import Loan
 from portal.loans.queries import payment_order
-from portal.loans.rules import status_of
+from portal.loans.rules import paid_up_to, payments_of, status_of
 from portal.notify import events
 from portal.orm import utcnow
 from portal.plans import rules
@@ -62,6 +62,7 @@ class Preview:
     schedule: rules.Schedule
     comparison: rules.Comparison
     affordability: rules.Affordability | None
+    paid_fen: int = 0  # what had been paid by the day of ``owed``: counted in it, not again once the plan is agreed
 
     @property
     def digest(self) -> str:
@@ -74,7 +75,7 @@ def preview(loan: Loan, terms: rules.Terms, budget: rules.Budget | None, as_of: 
     owed = owed_of(loan, as_of)
     schedule = rules.build_schedule(owed, terms, as_of, limits())
     afford = rules.affordability(budget, schedule, limits()) if budget is not None else None
-    return Preview(owed, schedule, rules.compare(owed, schedule), afford)
+    return Preview(owed, schedule, rules.compare(owed, schedule), afford, paid_up_to(payments_of(loan), as_of))
 
 
 # ---- loading -------------------------------------------------------------------------------------------
@@ -165,6 +166,7 @@ def submit(draft: PlanProposal, terms: rules.Terms, budget: rules.Budget, hardsh
     draft.dependants = budget.dependants
     draft.hardship_reason, draft.hardship_detail = hardship_reason, hardship_detail
     draft.start_date = result.schedule.start
+    draft.proposed_paid_fen = result.paid_fen
     draft.submitted_at = utcnow()
     draft.draft_token = None
     _set_lines(draft, "proposed", result.schedule)
@@ -273,6 +275,7 @@ def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview
     p.state = rules.decide(p.state, "counter", staff.role)
     p.counter_kind, p.counter_months, p.counter_deferral_days = terms.kind, terms.months, terms.deferral_days
     p.counter_start_date = result.schedule.start
+    p.counter_paid_fen = result.paid_fen
     _set_lines(p, "counter", result.schedule)
     _decided(p, staff, note)
     record("plan.countered", "plan", p.id, staff=staff, kind=terms.kind, total_fen=result.schedule.total_fen)

@@ -55,7 +55,7 @@ def plan_kept(loan: Loan, today: date) -> bool:
     agreed = agreed_plans(loan.borrower, [loan]).get(loan.id)
     if agreed is None:
         return False
-    return not loan_rules.plan_status(agreed.lines, loan_rules.payments_of(loan), agreed.since, today).is_overdue
+    return not loan_rules.plan_status(agreed.lines, loan_rules.payments_of(loan), agreed.paid_fen, today).is_overdue
 
 
 def first_proposal_day(loan: Loan, today: date) -> date | None:

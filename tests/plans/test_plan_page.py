@@ -67,7 +67,7 @@ def test_a_counter_offer_says_when_its_amounts_were_worked_out_and_accepting_add
     client.post(f"/plans/{pid}/accept", data={"version": version})
     db.session.remove()
     # What the page said is what happens: once accepted, the loan owes the offer's total and no penalty since.
-    assert f"按方案还需还款：{yuan(total)}（方案达成后已还：¥0.00）" in text(client.get(f"/loans/{ref}"))
+    assert f"按方案还需还款：{yuan(total)}（已按方案还款：¥0.00）" in text(client.get(f"/loans/{ref}"))
     agreed = plain(text(client.get(f"/plans/{pid}")))
     assert f"这个方案取代了合同的还款计划表：您只需按这个方案还款，{day(since)}以后产生的罚息不会再加上。" in agreed
 

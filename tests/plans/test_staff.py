@@ -354,6 +354,42 @@ def _countered(app, login, create_staff, proposal, kind="instalments_waiver", mo
     return fresh(p)
 
 
+@pytest.mark.parametrize("agreed_by", ["approve", "accept"])
+def test_a_payment_made_while_the_lender_decides_goes_to_the_agreed_plan(app, login, create_staff, proposal, client,
+                                                                         session, agreed_by):
+    """The plan's amounts are what was owed when it was worked out; a payment recorded after that (while the lender
+    was deciding; here one made yesterday that reached the lender's books late) is not lost when the plan is agreed:
+    the loan page owes the plan's total less that payment."""
+    from datetime import timedelta
+
+    from portal.i18n import local_today, money
+    from portal.loans.models import Loan, Payment
+
+    if agreed_by == "accept":
+        p = _countered(app, login, create_staff, proposal)
+        lines = p.lines_of("counter")
+    else:
+        p, lines = fresh(proposal), fresh(proposal).lines_of("proposed")
+    total = sum(x.amount_fen for x in lines)
+    with app.app_context():
+        today = local_today()
+    loan = session.get(Loan, p.loan_id)
+    loan.payments.append(Payment(seq=len(loan.payments) + 1, paid_on=today - timedelta(days=1), amount_fen=10_000))
+    session.commit()
+    if agreed_by == "accept":
+        login(client, p.borrower)
+        assert client.post(f"/plans/{p.id}/accept", data={"version": p.version}).status_code == 302
+    else:
+        boss = staff_client(app, login, create_staff(role="supervisor"))
+        assert boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version}).status_code == 302
+        login(client, p.borrower)
+    db.session.remove()
+    page = text(client.get(f"/loans/{p.loan.loan_ref}"))
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        owed, paid = money(total - 10_000), money(10_000)
+    assert f"按方案還需還款：{owed}（已按方案還款：{paid}）" in page
+
+
 def test_a_counter_offers_waiver_is_priced_from_its_own_day(app, login, create_staff, proposal, client, session):
     """A payment recorded after the proposal was sent: the counter-offer waives only the penalty still unpaid on
     its own day, not "what was owed at sending minus the counter's total"."""
