@@ -84,3 +84,38 @@ def test_the_home_says_nothing_of_a_complaint_on_time(client, create_borrower, m
     login(client, me)
     page = _text(client.get("/").get_data(as_text=True))
     assert "已过" not in page and "现在没有需要您处理的事情" in page
+
+
+@pytest.mark.parametrize("language,received,wrong", [("zh-CN", "举报已收到", "已收到投诉"),
+                                                     ("zh-TW", "檢舉已收到", "已收到投訴")])
+def test_a_reports_timeline_and_pages_use_the_reports_word(client, make_complaint, language, received, wrong):
+    report = make_complaint()
+    headers = {"Accept-Language": language}
+    client.post("/report/status", data={"action": "lookup", "reference": report.reference, "secret": report.secret},
+                headers=headers)
+    page = client.get("/report/status", headers=headers).get_data(as_text=True)
+    timeline = _text(page.split('id="timeline-title"', 1)[1].split("</section>", 1)[0])
+    assert received in timeline and wrong not in timeline
+    if language == "zh-TW":
+        for url in ("/report", "/report/status"):
+            assert "舉報" not in client.get(url, headers=headers).get_data(as_text=True), url
+
+
+@pytest.mark.parametrize("locale,term,avoid", [("zh_Hans", "申请核查", "复核"), ("zh_Hant", "申請核查", "複核")])
+def test_the_review_request_has_the_rights_pages_word(client, create_borrower, make_complaint, login, session,
+                                                      locale, term, avoid):
+    from portal.complaints.models import Complaint
+    from portal.orm import utcnow
+
+    me = create_borrower(locale=locale)
+    complaint = make_complaint(me)
+    stored = session.get(Complaint, complaint.id)
+    stored.state, stored.outcome_category, stored.outcome_explanation = "not_upheld", "not_upheld_no_evidence", "x"
+    stored.decided_at = stored.decision_seen_at = stored.review_requested_at = utcnow()
+    stored.response, stored.review_reason = "not_satisfied", "号码不对"
+    session.commit()
+    login(client, me)
+    page = _text(client.get(f"/complaints/{complaint.reference}").get_data(as_text=True))
+    assert term in page and avoid not in page and "覆核" not in page
+    rights = _text(client.get("/rights/complaints-escalation").get_data(as_text=True))
+    assert term in rights and ("从收到决定之日起 30 天内" in rights or "從收到決定之日起 30 天內" in rights)
