@@ -71,6 +71,19 @@ def test_the_glossary_catches_what_it_forbids():
         assert not any(p.search(quoted_or_explained(text)) for p in hant), text
 
 
+def test_the_glossary_catches_mixed_words_for_review_report_and_what():
+    hant = [re.compile(p) for t in GLOSSARY for p in t.avoid_zh_Hant]
+    hans = [re.compile(p) for t in GLOSSARY for p in t.avoid_zh_Hans]
+    for text in ("申請複核", "申請覆核", "提交舉報", "我們已收到您的舉報", "發生了甚麼？"):
+        assert any(p.search(quoted_or_explained(text)) for p in hant), text
+    for text in ("申请复核", "检举不当催收"):
+        assert any(p.search(quoted_or_explained(text)) for p in hans), text
+    for text in ("申請核查", "檢舉不當催收", "發生了什麼？", "請在下方答覆核查申請"):
+        assert not any(p.search(quoted_or_explained(text)) for p in hant), text
+    for text in ("申请核查", "举报不当催收", "请在下方答复核查申请"):
+        assert not any(p.search(quoted_or_explained(text)) for p in hans), text
+
+
 def test_the_credit_report_page_explains_the_mainland_word_once():
     page = (ROOT / "portal/rights/content/zh_Hant/credit-reports.md").read_text(encoding="utf-8")
     assert "title: 信用報告（徵信）" in page
