@@ -153,19 +153,23 @@ class _Known:
 
 
 def _match_borrower(session: Session, known: _Known, info: dict) -> Borrower:
+    """The borrower of a line, matched on phone + resident ID number (design §4): both those of one borrower, or
+    neither known (a new borrower). A line never changes a borrower's phone: it is their login and where their
+    codes and reminders go, so a line that pairs a known ID number with another phone (or a known phone with
+    another ID number) is refused, whatever else it says."""
     phone_owner, borrower = known.by_phone.get(info["phone"]), known.by_id.get(info["id_number"])
     if phone_owner is not None and phone_owner is not borrower:
         if borrower is not None:
             raise Rejected("phone and ID number belong to two different borrowers", "borrower.phone")
         raise Rejected("this phone number is registered to a borrower with another ID number", "borrower.phone")
+    if borrower is not None and phone_owner is None:
+        raise Rejected("this resident ID number is registered with another phone number (an import never "
+                       "changes a borrower's phone)", "borrower.phone")
     if borrower is None:
         borrower = Borrower(phone=info["phone"], id_number=info["id_number"], name=info["name"],
                             address=info["address"], locale=info["locale"])
         session.add(borrower)
     else:
-        if borrower.phone != info["phone"]:
-            known.by_phone.pop(borrower.phone, None)  # the old number is free for another borrower now
-        borrower.phone = info["phone"]  # the lender is the system of record: a new phone replaces the old
         borrower.name = info["name"]
         borrower.address = info["address"]
         if not borrower.locale_chosen:

@@ -182,3 +182,21 @@ def test_batch_a_conflict_found_while_writing_refuses_that_loan_only(api, sessio
     session.expire_all()
     assert sorted(session.scalars(select(Loan.loan_ref)).all()) == ["L1", "L3"]
     assert session.scalar(select(Loan.product).where(Loan.loan_ref == "L1")) == "改过的产品"
+
+
+def test_a_loan_never_changes_an_existing_borrowers_phone(api, session, create_borrower):
+    """Account takeover: a loans:write call pairing a borrower's resident ID with another phone would have moved
+    their login, reminders and password-reset codes to that number. It is refused for that loan only."""
+    owner = create_borrower(name="陈美玲", phone="13900000001", id_number="110101197806210226")
+    taken = loan("LRVS1", name="陈美玲", phone="13312345678", id_number="110101197806210226")
+    response = api.put("/loans/LRVS1", taken)
+    assert response.status_code == 422
+    assert "registered with another phone number" in response.get_json()["errors"]["borrower.phone"][0]
+    body = api.post("/loans", {"loans": [taken, loan("LRVS2", name="陈美玲", phone="13900000001",
+                                                     id_number="110101197806210226")]}).get_json()
+    assert [(r["ref"], r["result"]) for r in body["results"]] == [("LRVS1", "rejected"), ("LRVS2", "created")]
+    assert list(body["results"][0]["errors"]) == ["borrower.phone"]
+    session.expire_all()
+    assert session.get(type(owner), owner.id).phone == "13900000001"
+    assert session.scalars(select(Loan.loan_ref)).all() == ["LRVS2"]
+
