@@ -17,7 +17,7 @@ from portal.api.loan_state import LoanStateOut, loan_state
 from portal.api.schemas import BatchResult, LoanBatchIn, LoanIn, LoanOutcome
 from portal.extensions import db
 from portal.loans import importer
-from portal.loans.models import Loan
+from portal.loans.models import Loan, folded_loan_ref, pick_loan_ref
 
 
 class ItemRefused(Exception):
@@ -125,10 +125,16 @@ def run_batch(items: list, schema, ref_key: str, check, apply_all) -> dict:
 @bp.route("/loans/<loan_ref>", methods=["GET"])
 @scoped("loans:read")
 @bp.response(200, LoanStateOut)
-@bp.alt_response(404, schema=ErrorSchema, description="no loan with this loan_ref")
+@bp.alt_response(404, schema=ErrorSchema, description="no loan with this loan_ref in any case (or several differing "
+                                                       "only in case, none spelt exactly so)")
 def get_loan(loan_ref: str):
     """What the portal knows of the loan now: figures, agreed plan, open visit, open complaints, consent."""
-    loan = db.session.scalar(select(Loan).where(Loan.loan_ref == loan_ref))
+    found = {loan.loan_ref: loan for loan in db.session.scalars(
+        select(Loan).where(folded_loan_ref() == loan_ref.lower()))}
+    loan = found.get(pick_loan_ref(loan_ref, list(found)))
     if loan is None:
+        if found:
+            return error_response(404, "Several loans have this loan_ref in other cases; send one exactly.",
+                                  errors={"loan_ref": [f"matches {', '.join(sorted(found))}"]})
         abort(404)
     return loan_state(loan)

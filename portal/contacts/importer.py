@@ -18,7 +18,7 @@ from portal.contacts.models import Contact
 from portal.contacts.rules import CHANNELS, PARTIES, InvalidNumber, normalize_number
 from portal.imports import runner
 from portal.imports.report import ImportReport, Rejected, digest, json_object
-from portal.loans.models import Loan
+from portal.loans.models import Loan, folded_loan_ref, pick_loan_ref
 
 CONTACT_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 BATCH = 1000
@@ -99,6 +99,19 @@ def parse_line(raw: str) -> dict:
     return parsed
 
 
+def loan_id_for(ref: str, loans: dict[str, int]) -> int:
+    """The id of the loan ``ref`` names in any case, among ``loans`` (stored reference -> id, fetched by
+    ``folded_loan_ref``); raise Rejected when none is, or when several differ only in case and none is spelt so."""
+    same = [stored for stored in loans if stored.lower() == ref.lower()]
+    chosen = pick_loan_ref(ref, same)
+    if chosen is not None:
+        return loans[chosen]
+    if same:
+        raise Rejected(f"loan_ref {ref!r} matches {len(same)} loans whose references differ only in case "
+                       f"({', '.join(sorted(same))}); send one of them exactly", "loan_ref")
+    raise Rejected("unknown loan_ref (import the loan first)", "loan_ref")
+
+
 def import_lines(session: Session, stream: IO[str]) -> ImportReport:
     """Import every line, committed every ``BATCH`` lines (the shared runner); each line all-or-nothing."""
     return runner.run(session, stream, import_batch, BATCH)
@@ -114,16 +127,17 @@ def import_batch(session: Session, lines: list[tuple[int, str]], report: ImportR
             report.rejected.append((number, str(exc)))
     loan_refs = {p["loan_ref"] for _, p in parsed}
     refs = {p["contact_ref"] for _, p in parsed}
-    loans = dict(session.execute(select(Loan.loan_ref, Loan.id).where(Loan.loan_ref.in_(loan_refs))).all()) \
+    loans = dict(session.execute(select(Loan.loan_ref, Loan.id)
+                                 .where(folded_loan_ref().in_({r.lower() for r in loan_refs}))).all()) \
         if loan_refs else {}
     known = {c.contact_ref: c for c in session.scalars(select(Contact).where(Contact.contact_ref.in_(refs)))} \
         if refs else {}
     for number, p in parsed:
-        loan_id = loans.get(p.pop("loan_ref"))
-        if loan_id is None:
-            report.rejected.append((number, "unknown loan_ref (import the loan first)"))
+        try:
+            p["loan_id"] = loan_id_for(p.pop("loan_ref"), loans)
+        except Rejected as exc:
+            report.rejected.append((number, str(exc)))
             continue
-        p["loan_id"] = loan_id
         existing = known.get(p["contact_ref"])
         if existing is not None and existing.source_digest == p["source_digest"]:
             report.unchanged += 1

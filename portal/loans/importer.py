@@ -1,4 +1,5 @@
-"""``import-loans``: the lender's JSON Lines export (design §4), upserted on ``loan_ref``.
+"""``import-loans``: the lender's JSON Lines export (design §4), upserted on ``loan_ref`` whatever its case (a
+reference differing only in case names the stored loan, which keeps its first spelling).
 
 Each line is all-or-nothing (a savepoint); bad lines are reported with their number and reason.
 Importing the same file twice changes nothing: a line whose content digest is unchanged is skipped.
@@ -18,7 +19,7 @@ from portal.accounts.models import LOCALES, Borrower
 from portal.accounts.rules import InvalidIdNumber, InvalidPhone, normalize_id_number, normalize_phone
 from portal.imports import runner
 from portal.imports.report import ImportReport, Rejected, digest, json_object
-from portal.loans.models import Instalment, Loan, Payment
+from portal.loans.models import Instalment, Loan, Payment, folded_loan_ref, pick_loan_ref
 
 LOAN_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 BATCH = 500
@@ -144,12 +145,26 @@ class _Known:
         refs = {p["loan_ref"] for p in lines}
         phones = {p["borrower"]["phone"] for p in lines}
         id_numbers = {p["borrower"]["id_number"] for p in lines}
+        self.loans: dict[str, list[Loan]] = {}  # by the reference in small letters: every loan so spelt
         with session.no_autoflush:
-            self.loans = {loan.loan_ref: loan for loan in session.scalars(select(Loan).where(Loan.loan_ref.in_(refs)))}
+            for loan in session.scalars(select(Loan).where(folded_loan_ref().in_({r.lower() for r in refs}))
+                                        .order_by(Loan.id)):
+                self.loans.setdefault(loan.loan_ref.lower(), []).append(loan)
             found = list(session.scalars(select(Borrower).where(Borrower.phone.in_(phones)))) + \
                 list(session.scalars(select(Borrower).where(Borrower.id_number.in_(id_numbers))))
         self.by_phone = {b.phone: b for b in found}
         self.by_id = {b.id_number: b for b in found}
+
+    def loan(self, ref: str) -> Loan | None:
+        """The loan ``ref`` names whatever its case (stored as the lender first wrote it): the one spelt exactly so,
+        else the only one spelt so in another case; two or more others (legacy data) are not guessed between."""
+        found = {loan.loan_ref: loan for loan in self.loans.get(ref.lower(), [])}
+        chosen = pick_loan_ref(ref, list(found))
+        if chosen is not None or not found:
+            return found.get(chosen)
+        raise Rejected(f"loan_ref {ref!r} matches {len(found)} loans whose references differ only in case "
+                       f"({', '.join(sorted(found))}); send one of them exactly",
+                       "loan_ref")
 
 
 def _match_borrower(session: Session, known: _Known, info: dict) -> Borrower:
@@ -185,7 +200,7 @@ def _apply(session: Session, parsed: dict, known: _Known | None = None) -> str:
     """Every decision about one line, for both paths: ``unchanged``, ``created`` or ``updated``, or ``Rejected``.
     Adds to the session without a flush of its own (the caller flushes: once a batch, or once a line)."""
     known = known or _Known(session, [parsed])
-    loan = known.loans.get(parsed["loan_ref"])
+    loan = known.loan(parsed["loan_ref"])
     if loan is not None and loan.source_digest == parsed["digest"]:
         return "unchanged"
     borrower = _match_borrower(session, known, parsed["borrower"])
@@ -196,7 +211,7 @@ def _apply(session: Session, parsed: dict, known: _Known | None = None) -> str:
         loan = Loan(loan_ref=parsed["loan_ref"], borrower=borrower, source_digest=parsed["digest"],
                     instalments=instalments, payments=payments, **terms)
         session.add(loan)
-        known.loans[parsed["loan_ref"]] = loan
+        known.loans.setdefault(parsed["loan_ref"].lower(), []).append(loan)
         return "created"
     session.flush()  # an update (rare): rows added by earlier lines get their ids first
     if loan.borrower_id != borrower.id:

@@ -32,3 +32,12 @@ def test_contacts_body_errors(api, session):
     assert api.post("/contacts", {"contacts": [{}] * 1001}).status_code == 422
     response = api.post("/contacts", {"items": []})
     assert response.status_code == 422 and {"items", "contacts"} <= set(response.get_json()["errors"])
+
+
+def test_a_contact_finds_its_loan_in_any_case(api, session, create_borrower, create_loan):
+    create_loan(create_borrower(), loan_ref="L2024000201")
+    body = api.post("/contacts", {"contacts": [record(contact_ref="C-1", loan_ref="l2024000201")]}).get_json()
+    assert body["results"][0]["result"] == "created", body
+    session.expire_all()
+    assert session.scalar(select(Contact.loan_id)) is not None
+

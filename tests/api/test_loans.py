@@ -200,3 +200,26 @@ def test_a_loan_never_changes_an_existing_borrowers_phone(api, session, create_b
     assert session.get(type(owner), owner.id).phone == "13900000001"
     assert session.scalars(select(Loan.loan_ref)).all() == ["LRVS2"]
 
+
+def test_a_loan_ref_in_another_case_is_the_same_loan(api, session):
+    assert api.put("/loans/LRV0001", loan("LRV0001")).status_code == 201
+    again = api.put("/loans/lrv0001", loan("lrv0001"))
+    assert again.status_code == 200 and again.get_json()["result"] in ("updated", "unchanged")
+    body = api.post("/loans", {"loans": [loan("Lrv0001", product="消费贷 B")]}).get_json()
+    assert body["results"][0]["result"] == "updated"
+    session.expire_all()
+    assert session.execute(select(Loan.loan_ref, Loan.product)).all() == [("LRV0001", "消费贷 B")]
+    found = api.get("/loans/lrv0001")
+    assert found.status_code == 200 and found.get_json()["loan_ref"] == "LRV0001"
+
+
+def test_legacy_loan_refs_differing_only_in_case_are_not_guessed_between(api, session, create_borrower,
+                                                                         create_loan):
+    owner = create_borrower()
+    create_loan(owner, loan_ref="LX1")
+    create_loan(owner, loan_ref="lx1")
+    response = api.put("/loans/Lx1", loan("Lx1"))
+    assert response.status_code == 422 and "differ only in case" in response.get_json()["errors"]["loan_ref"][0]
+    assert api.get("/loans/Lx1").status_code == 404
+    assert api.get("/loans/lx1").get_json()["loan_ref"] == "lx1"
+    assert count(session) == 2

@@ -208,3 +208,25 @@ def test_an_import_never_changes_a_borrowers_phone(app, tmp_path, session):
     assert session.execute(select(Borrower.phone, Borrower.name)).all() == [("13800138000", "张三丰")]
     assert session.scalars(select(Loan.loan_ref).order_by(Loan.loan_ref)).all() == ["L2024000123", "LRVS3"]
 
+
+def test_a_loan_ref_in_another_case_updates_the_stored_loan(app, tmp_path, session):
+    run(app, write(tmp_path, [record(loan_ref="LRV0001")]))
+    result = run(app, write(tmp_path, [record(loan_ref="lrv0001", product="消费贷 B"),
+                                       record(loan_ref="Lrv0001", product="消费贷 B")]))
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert session.execute(select(Loan.loan_ref, Loan.product)).all() == [("LRV0001", "消费贷 B")]
+    assert session.scalar(select(func.count()).select_from(Instalment)) == 3
+
+
+def test_two_legacy_loan_refs_differing_in_case_are_not_guessed_between(app, tmp_path, session, create_borrower,
+                                                                        create_loan):
+    owner = create_borrower(phone="13800138000", id_number=GOOD_ID)
+    create_loan(owner, loan_ref="LX1")
+    create_loan(owner, loan_ref="lx1")
+    result = run(app, write(tmp_path, [record(loan_ref="Lx1"), record(loan_ref="LX1")]))
+    assert "line 1: rejected: loan_ref 'Lx1' matches 2 loans whose references differ only in case" in result.output
+    assert "line 2:" not in result.output  # spelt exactly as one of them: that one is updated
+    session.expire_all()
+    assert session.scalar(select(Loan.product).where(Loan.loan_ref == "LX1")) == "消费贷"
+    assert session.scalar(select(func.count()).select_from(Loan)) == 2
