@@ -44,6 +44,7 @@ def upsert_contact(parsed: dict) -> str:
         parsed["loan_id"] = importer.loan_id_for(ref, dict(db.session.execute(
             select(Loan.loan_ref, Loan.id).where(folded_loan_ref() == ref.lower())).all()))
         existing = db.session.scalar(select(Contact).where(Contact.contact_ref == parsed["contact_ref"]))
+        importer.same_loan(existing, parsed)
     except Rejected as exc:
         raise ItemRefused({exc.field or "body": [str(exc)]}) from None
     if existing is not None and existing.source_digest == parsed["source_digest"]:

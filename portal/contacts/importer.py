@@ -112,6 +112,14 @@ def loan_id_for(ref: str, loans: dict[str, int]) -> int:
     raise Rejected("unknown loan_ref (import the loan first)", "loan_ref")
 
 
+def same_loan(existing: Contact | None, parsed: dict) -> None:
+    """A contact stays on the loan it was first recorded for: a ``contact_ref`` sent again for another loan (a
+    reused reference) is refused, or one borrower's contact log would show a call made about another's loan."""
+    if existing is not None and existing.loan_id != parsed["loan_id"]:
+        raise Rejected(f"contact_ref {parsed['contact_ref']!r} is already recorded for another loan; a contact never "
+                       "moves to another loan (give this contact its own contact_ref)", "contact_ref")
+
+
 def import_lines(session: Session, stream: IO[str]) -> ImportReport:
     """Import every line, committed every ``BATCH`` lines (the shared runner); each line all-or-nothing."""
     return runner.run(session, stream, import_batch, BATCH)
@@ -139,6 +147,11 @@ def import_batch(session: Session, lines: list[tuple[int, str]], report: ImportR
             report.rejected.append((number, str(exc)))
             continue
         existing = known.get(p["contact_ref"])
+        try:
+            same_loan(existing, p)
+        except Rejected as exc:
+            report.rejected.append((number, str(exc)))
+            continue
         if existing is not None and existing.source_digest == p["source_digest"]:
             report.unchanged += 1
             continue

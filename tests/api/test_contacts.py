@@ -41,3 +41,14 @@ def test_a_contact_finds_its_loan_in_any_case(api, session, create_borrower, cre
     session.expire_all()
     assert session.scalar(select(Contact.loan_id)) is not None
 
+
+def test_a_contact_ref_never_moves_to_another_loan(api, session, create_borrower, create_loan):
+    a = create_loan(create_borrower(), loan_ref="L-A")
+    create_loan(create_borrower(), loan_ref="L-B")
+    assert api.post("/contacts", {"contacts": [record(contact_ref="C-RV-1", loan_ref="L-A")]}).status_code == 200
+    body = api.post("/contacts", {"contacts": [record(contact_ref="C-RV-1", loan_ref="L-B",
+                                                      summary="另一笔")]}).get_json()
+    assert body["results"][0]["result"] == "rejected"
+    assert "already recorded for another loan" in body["results"][0]["errors"]["contact_ref"][0]
+    session.expire_all()
+    assert session.execute(select(Contact.loan_id, Contact.summary)).all() == [(a.id, "催收电话")]
