@@ -52,3 +52,15 @@ def test_a_contact_ref_never_moves_to_another_loan(api, session, create_borrower
     assert "already recorded for another loan" in body["results"][0]["errors"]["contact_ref"][0]
     session.expire_all()
     assert session.execute(select(Contact.loan_id, Contact.summary)).all() == [(a.id, "催收电话")]
+
+
+def test_lender_service_numbers_are_caller_numbers(api, session, create_borrower, create_loan):
+    create_loan(create_borrower(), loan_ref="L2026000001")
+    items = [record(contact_ref="C-95", from_number="95555"), record(contact_ref="C-106", channel="sms",
+                                                                     from_number="106980095555"),
+             record(contact_ref="C-JUNK", from_number="95555-1")]
+    body = api.post("/contacts", {"contacts": items}).get_json()
+    assert [r["result"] for r in body["results"]] == ["created", "created", "rejected"]
+    assert "from_number is not a phone number" in body["results"][2]["errors"]["from_number"][0]
+    session.expire_all()
+    assert sorted(session.scalars(select(Contact.from_number))) == ["106980095555", "95555"]
