@@ -7,10 +7,11 @@ Importing the same file twice changes nothing: a line whose content digest is un
 from __future__ import annotations
 
 import re
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import IO, Any
 
+from flask import has_app_context
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,36 +26,64 @@ LOAN_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 BATCH = 500
 
 
+# Money: ASCII digits, at most 2 decimals (the API's documented pattern; not "1_000", "١٢٠٠", " 1.00 ", "1e4"),
+# at most MAX_YUAN a figure: a consumer loan's sizes, and well inside the database's INTEGER of fen (2^31 - 1).
+MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+RATE = re.compile(r"[0-9]+(\.[0-9]+)?")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_YUAN = 10_000_000
+# Dates of a loan (start, due dates, payments) lie in these years: others are typing or export errors.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+PAYMENT_SKEW = timedelta(days=1)  # a payment dated up to a day ahead of the lender's today (clocks, time zones)
+
+
 def _fen(value: Any, what: str, *, positive: bool = False, field: str | None = None) -> int:
     field = field or what
     if not isinstance(value, str):
         raise Rejected(f"{what} must be a decimal string such as \"1000.00\"", field)
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise Rejected(f"{what} is not a number: {value!r}", field) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise Rejected(f"{what} must have at most 2 decimal places: {value!r}", field)
-    if amount < 0 or (positive and amount == 0):
-        raise Rejected(f"{what} must be {'positive' if positive else 'zero or more'}: {value!r}", field)
+    if not MONEY.fullmatch(value):
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", value):
+            raise Rejected(f"{what} must have at most 2 decimal places: {value!r}", field)
+        raise Rejected(f"{what} must be digits 0-9 with at most 2 decimal places, such as \"1000.00\": {value!r}",
+                       field)
+    amount = Decimal(value)
+    if positive and amount == 0:
+        raise Rejected(f"{what} must be positive: {value!r}", field)
+    if amount > MAX_YUAN:
+        raise Rejected(f"{what} must be at most {MAX_YUAN}.00: {value!r}", field)
     return int(amount * 100)
 
 
 def _rate(value: Any, what: str, ceiling: Decimal) -> Decimal:
-    try:
-        rate = Decimal(value) if isinstance(value, str) else None
-    except InvalidOperation:
-        rate = None
-    if rate is None or not rate.is_finite() or not (0 <= rate <= ceiling):
+    rate = Decimal(value) if isinstance(value, str) and RATE.fullmatch(value) else None
+    if rate is None or not (0 <= rate <= ceiling):
         raise Rejected(f"{what} must be a decimal string between 0 and {ceiling}: {value!r}", what)
     return rate
 
 
-def _date(value: Any, what: str, field: str | None = None) -> date:
+def _date(value: Any, what: str, field: str | None = None, *, latest: date | None = None) -> date:
+    """A date written YYYY-MM-DD (not 20260615 or 2026-W24-1, which ``fromisoformat`` also reads) that exists, in
+    the years FIRST_YEAR to LAST_YEAR, and not after ``latest`` when given."""
     try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
+        if not (isinstance(value, str) and DATE.fullmatch(value)):
+            raise ValueError(value)
+        day = date.fromisoformat(value)
+    except ValueError:
         raise Rejected(f"{what} must be an ISO date (YYYY-MM-DD): {value!r}", field or what) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Rejected(f"{what} must be in the years {FIRST_YEAR} to {LAST_YEAR}: {value!r}", field or what)
+    if latest is not None and day > latest:
+        raise Rejected(f"{what} is in the future: {value!r}", field or what)
+    return day
+
+
+def _today() -> date:
+    """The lender's today (the app's time zone), or the UTC date outside an app."""
+    if has_app_context():
+        from portal.i18n import local_today
+
+        return local_today()
+    return datetime.now(timezone.utc).date()
 
 
 def _text(obj: dict, key: str, what: str, max_len: int, required: bool = True, field: str | None = None) -> str:
@@ -112,10 +141,12 @@ def parse_line(raw: str) -> dict:
     if not isinstance(payments, list):
         raise Rejected("payments must be a list", "payments")
     paid = []
+    latest = _today() + PAYMENT_SKEW
     for i, item in enumerate(payments, 1):
         if not isinstance(item, dict):
             raise Rejected(f"payment {i} must be an object", f"payments.{i - 1}")
-        paid.append({"paid_on": _date(item.get("paid_on"), f"payment {i} paid_on", f"payments.{i - 1}.paid_on"),
+        paid.append({"paid_on": _date(item.get("paid_on"), f"payment {i} paid_on", f"payments.{i - 1}.paid_on",
+                                      latest=latest),
                      "amount_fen": _fen(item.get("amount"), f"payment {i} amount", positive=True,
                                         field=f"payments.{i - 1}.amount")})
     paid.sort(key=lambda p: p["paid_on"])

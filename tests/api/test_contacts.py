@@ -1,6 +1,7 @@
 """POST /api/v1/contacts: collection contacts for the contact log, by import-contacts' rules, one result each."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from portal.contacts.models import Contact
@@ -52,6 +53,29 @@ def test_a_contact_ref_never_moves_to_another_loan(api, session, create_borrower
     assert "already recorded for another loan" in body["results"][0]["errors"]["contact_ref"][0]
     session.expire_all()
     assert session.execute(select(Contact.loan_id, Contact.summary)).all() == [(a.id, "催收电话")]
+
+
+@pytest.mark.parametrize("over, field", [
+    ({"at": "9999-12-31T23:00:00-05:00"}, "at"),
+    ({"at": "0001-01-01T00:00:00+01:00"}, "at"),
+    ({"at": "1969-12-31T23:00:00+00:00"}, "at"),
+    ({"at": "2099-01-01T10:00:00+08:00"}, "at"),  # in the future
+    ({"at": "20261130T233000+0000"}, "at"),
+    ({"duration_s": 10**20}, "duration_s"),
+    ({"duration_s": 86401}, "duration_s"),
+    ({"channel": "visit", "collectors_count": 10**19}, "collectors_count"),
+], ids=["year-9999-west", "year-1-east", "before-1970", "future", "basic-format", "huge-duration", "over-a-day",
+        "huge-collectors"])
+def test_out_of_range_contacts_are_refused_and_the_rest_stored(api, session, create_borrower, create_loan, over,
+                                                                field):
+    create_loan(create_borrower(), loan_ref="L2026000001")
+    response = api.post("/contacts", {"contacts": [record(contact_ref="C-OK"), record(contact_ref="C-BAD", **over)]})
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [r["result"] for r in results] == ["created", "rejected"]
+    assert list(results[1]["errors"]) == [field]
+    session.expire_all()
+    assert session.scalars(select(Contact.contact_ref)).all() == ["C-OK"]
 
 
 def test_lender_service_numbers_are_caller_numbers(api, session, create_borrower, create_loan):

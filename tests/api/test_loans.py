@@ -223,3 +223,44 @@ def test_legacy_loan_refs_differing_only_in_case_are_not_guessed_between(api, se
     assert api.get("/loans/Lx1").status_code == 404
     assert api.get("/loans/lx1").get_json()["loan_ref"] == "lx1"
     assert count(session) == 2
+
+
+def _due(day: str) -> dict:
+    schedule = loan()["schedule"]
+    return {"schedule": [*schedule[:2], {**schedule[2], "due_date": day}]}
+
+
+OUT_OF_BOUNDS = [  # each once answered 201 or 500; now refused for that loan only, naming the field
+    ("principal beyond the database", loan(principal="100000000000000000000"), "principal", "at most 10000000.00"),
+    ("instalment beyond a loan's size", loan(schedule=[{**loan()["schedule"][0], "interest": "99999999.00"},
+                                                       *loan()["schedule"][1:]]),
+     "schedule.0.interest", "at most"),
+    ("year 1 start", loan(start_date="0001-01-01", schedule=[{"due_date": "0001-01-02", "principal": "3000.00"}]),
+     "start_date", "years 1970 to 2100"),
+    ("year 9999 due date", loan(**_due("9999-12-31")), "schedule.2.due_date", "years 1970 to 2100"),
+    ("payment in the future", loan(payments=[{"paid_on": "2099-01-01", "amount": "10.00"}]), "payments.0.paid_on",
+     "in the future"),
+    ("underscore in money", loan(principal="3_000.00"), "principal", "digits 0-9"),
+    ("Arabic-Indic digits", loan(principal="٣٠٠٠"), "principal", "digits 0-9"),
+    ("spaces around money", loan(principal=" 3000.00 "), "principal", "digits 0-9"),
+    ("exponent", loan(principal="3e3"), "principal", "digits 0-9"),
+    ("underscore in a rate", loan(annual_rate="0.1_8"), "annual_rate", "between 0 and"),
+    ("basic date format", loan(start_date="20240115"), "start_date", "YYYY-MM-DD"),
+    ("ISO week date", loan(start_date="2024-W03-1"), "start_date", "YYYY-MM-DD"),
+]
+
+
+@pytest.mark.parametrize("body, field, reason", [b[1:] for b in OUT_OF_BOUNDS], ids=[b[0] for b in OUT_OF_BOUNDS])
+def test_out_of_range_and_non_ascii_values_are_refused_per_loan(api, session, body, field, reason):
+    body = {**body, "loan_ref": "LBAD"}
+    good = loan("LGOOD", phone="13800138009", id_number=make_id_number())
+    response = api.post("/loans", {"loans": [body, good]})
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [r["result"] for r in results] == ["rejected", "created"]
+    assert any(reason in r for r in results[0]["errors"][field]), results[0]["errors"]
+    single = api.put("/loans/LBAD", body)
+    assert single.status_code == 422 and field in single.get_json()["errors"]
+    assert session.scalars(select(Loan.loan_ref)).all() == ["LGOOD"]
+    assert api.get("/loans/LGOOD").status_code == 200
+

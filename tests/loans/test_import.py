@@ -230,3 +230,14 @@ def test_two_legacy_loan_refs_differing_in_case_are_not_guessed_between(app, tmp
     session.expire_all()
     assert session.scalar(select(Loan.product).where(Loan.loan_ref == "LX1")) == "消费贷"
     assert session.scalar(select(func.count()).select_from(Loan)) == 2
+
+
+def test_out_of_range_lines_are_refused_and_the_others_imported(app, tmp_path, session):
+    result = run(app, write(tmp_path, [record(loan_ref="L1", principal="100000000000000000000"),
+                                       record(loan_ref="L2", start_date="0001-01-01"),
+                                       record(loan_ref="L3", principal="３000.00"),
+                                       record(loan_ref="L4")]))
+    assert "line 1: rejected: principal must be at most 10000000.00" in result.output
+    assert "line 2: rejected: start_date must be in the years 1970 to 2100" in result.output
+    assert "line 3: rejected: principal must be digits 0-9" in result.output
+    assert session.scalars(select(Loan.loan_ref)).all() == ["L4"]
