@@ -9,7 +9,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.api.blueprint import bp, scoped
+from portal.api.blueprint import bp, scoped, with_body
 from portal.api.loans import ItemRefused, run_batch
 from portal.api.schemas import BatchResult, ContactBatchIn, ContactIn
 from portal.contacts import importer
@@ -65,6 +65,7 @@ def upsert_contact(parsed: dict) -> str:
 
 @bp.route("/contacts", methods=["POST"])
 @scoped("contacts:write")
+@with_body
 @bp.arguments(ContactBatchIn)
 @bp.response(200, BatchResult)
 def post_contacts(data: dict):

@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.api.blueprint import bp, scoped
+from portal.api.blueprint import bp, scoped, with_body
 from portal.api.errors import ErrorSchema, error_response, flatten
 from portal.api.loan_state import LoanStateOut, loan_state
 from portal.api.schemas import BatchResult, LoanBatchIn, LoanIn, LoanOutcome
@@ -50,6 +50,7 @@ def upsert(data: dict | None, parsed: dict | None = None) -> str:
 
 @bp.route("/loans/<loan_ref>", methods=["PUT"])
 @scoped("loans:write")
+@with_body
 @bp.arguments(LoanIn)
 @bp.response(200, LoanOutcome, description="updated, or unchanged (the same content as stored)")
 @bp.alt_response(201, schema=LoanOutcome, description="created")
@@ -68,6 +69,7 @@ def put_loan(data: dict, loan_ref: str):
 
 @bp.route("/loans", methods=["POST"])
 @scoped("loans:write")
+@with_body
 @bp.arguments(LoanBatchIn)
 @bp.response(200, BatchResult)
 def post_loans(data: dict):

@@ -95,7 +95,7 @@ class LoanOutcome(Schema):
 
 
 class LoanBatchIn(Schema):
-    loans = fields.List(fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/LoanIn"}]}),
+    loans = fields.List(fields.Raw(allow_none=True, metadata={"allOf": [{"$ref": "#/components/schemas/LoanIn"}]}),
                         required=True,
                         validate=validate.Length(min=1, max=MAX_BATCH),
                         metadata={"description": f"1 to {MAX_BATCH} loans; each is imported or refused on its own"})
@@ -141,5 +141,6 @@ class ContactIn(Schema):
 
 
 class ContactBatchIn(Schema):
-    contacts = fields.List(fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/ContactIn"}]}),
+    contacts = fields.List(fields.Raw(allow_none=True,
+                                      metadata={"allOf": [{"$ref": "#/components/schemas/ContactIn"}]}),
                            required=True, validate=validate.Length(min=1, max=MAX_BATCH))

@@ -264,3 +264,19 @@ def test_out_of_range_and_non_ascii_values_are_refused_per_loan(api, session, bo
     assert session.scalars(select(Loan.loan_ref)).all() == ["LGOOD"]
     assert api.get("/loans/LGOOD").status_code == 200
 
+
+def test_a_null_item_is_refused_like_any_other_non_object(api, session):
+    body = api.post("/loans", {"loans": [1, "x", None, {}, loan("L1")]}).get_json()
+    assert [r["result"] for r in body["results"]] == ["rejected"] * 4 + ["created"]
+    assert body["results"][2]["errors"] == {"body": ["must be a JSON object"]}
+    contacts = api.post("/contacts", {"contacts": [None, 1, {}]})
+    assert contacts.status_code == 200 and contacts.get_json()["rejected"] == 3
+
+
+def test_the_document_lists_every_error_a_write_can_answer(openapi, client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path, method in (("/api/v1/loans/{loan_ref}", "put"), ("/api/v1/loans", "post"),
+                         ("/api/v1/contacts", "post")):
+        documented = set(paths[path][method]["responses"])
+        assert {"400", "401", "403", "413", "415", "422", "429", "500", "503"} <= documented, (path, documented)
+    assert {"404", "500", "503"} <= set(paths["/api/v1/loans/{loan_ref}"]["get"]["responses"])
