@@ -46,6 +46,15 @@ def folded_loan_ref():
 Index("ix_loans_loan_ref_folded", folded_loan_ref())
 
 
+def pick_loan_ref(ref: str, stored: list[str]) -> str | None:
+    """Which of the references ``stored`` that equal ``ref`` but for case (found through ``folded_loan_ref``) it
+    names: the one spelt exactly so, else the only one; None when there is none, or when two or more legacy
+    references differ only in case and none is spelt so (the caller refuses that as ambiguous, never guesses)."""
+    if ref in stored:
+        return ref
+    return stored[0] if len(stored) == 1 else None
+
+
 class Instalment(Base):
     __tablename__ = "instalments"
     __table_args__ = (
