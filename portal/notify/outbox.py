@@ -76,7 +76,7 @@ def quiet_until(row: Outbox, at: datetime) -> datetime | None:
     """08:00 lender time when ``row`` may not go out at ``at`` (an SMS other than a code, 22:00-08:00), else None.
     Staff e-mail is not held."""
     from portal.i18n import lender_tz
-    from portal.notify.events import night_hold
+    from portal.notify.rules import night_hold
     from portal.notify.kinds import IMMEDIATE_KINDS
 
     if row.channel != "sms" or row.kind in IMMEDIATE_KINDS:
@@ -165,8 +165,10 @@ def _failed(row: Outbox, exc: Exception, now: datetime) -> str:
 def _send(row: Outbox) -> str:
     """Send through the configured gateway; the provider's message id."""
     from portal.notify import gateways
+    from portal.notify.links import current_params
 
-    req = gateways.make_request(row.channel, row.recipient, row.kind, row.locale, dict(row.params), row.id)
+    params = current_params(row.kind, row.params) if row.channel == "sms" else dict(row.params)
+    req = gateways.make_request(row.channel, row.recipient, row.kind, row.locale, params, row.id)
     return gateways.send(current_app.config, req).provider_id
 
 
