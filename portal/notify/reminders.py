@@ -100,7 +100,8 @@ def plan_payments(now: datetime) -> int:
                 continue
             what, days = targets[line.due_date]
             if claim(f"plan_{what}:{p.id}:{line.due_date.isoformat()}:{days}"):
-                events.instalment_sms(p.borrower, p.loan.loan_ref, line.due_date, line.unpaid_fen, what, now=now)
+                events.instalment_sms(p.borrower, p.loan.loan_ref, line.due_date, line.unpaid_fen, what, plan=True,
+                                      now=now)
                 sent += 1
     return sent
 

@@ -113,6 +113,8 @@ MESSAGE_KINDS = {
     "plan_agreed": _l("Your repayment plan is agreed"),
     "instalment_due": _l("An instalment is due soon"),
     "instalment_missed": _l("An instalment was missed"),
+    "plan_payment_due": _l("A payment under your repayment plan is due soon"),
+    "plan_payment_missed": _l("A payment under your repayment plan was missed"),
     "complaint_acknowledged": _l("Your complaint was received"),
     "complaint_extended": _l("The answer to your complaint will take longer"),
     "complaint_reply": _l("A reply to your complaint"),
