@@ -112,13 +112,19 @@ class LoanStateOut(Schema):
                        "then figures.days_overdue and figures.stage do not apply to collection)"})
     plan_pending = fields.Boolean(required=True, metadata={"description": "a proposal waits for an answer"})
     agreed_plan = fields.Nested(PlanOut, required=True, allow_none=True)
-    open_visit = fields.Nested(VisitOut, required=True, allow_none=True)
+    open_visits = fields.List(fields.Nested(VisitOut), required=True, metadata={
+        "description": "every open visit of the loan (proposed, confirmed, waiting for staff's answer), earliest "
+                       "window first; the portal lets staff propose a visit only while none is open"})
+    open_visit = fields.Nested(VisitOut, required=True, allow_none=True, metadata={
+        "deprecated": True, "description": "deprecated: the first of open_visits (null when there is none); read "
+                                           "open_visits"})
     open_complaints = fields.List(fields.Nested(ComplaintOut), required=True)
     consent = fields.Nested(ConsentOut, required=True)
 
 
 def loan_state(loan: Loan) -> dict:
     view = queries.loan_view(loan.borrower, loan, local_today())
+    visits = _open_visits(loan)
     s = view.status
     figures = {"as_of": s.as_of, "due_now": yuan(s.due_now_fen), "due_principal": yuan(s.due_principal_fen),
                "due_interest": yuan(s.due_interest_fen), "due_penalty": yuan(s.due_penalty_fen),
@@ -130,7 +136,8 @@ def loan_state(loan: Loan) -> dict:
                  "pay_by": told.pay_by}
     return {"loan_ref": loan.loan_ref, "in_force": "plan" if told.under_plan else "contract",
             "effective": effective, "figures": figures, "plan_pending": view.plan_pending,
-            "agreed_plan": _agreed_plan(loan, view), "open_visit": _open_visit(loan),
+            "agreed_plan": _agreed_plan(loan, view), "open_visits": visits,
+            "open_visit": visits[0] if visits else None,
             "open_complaints": [{"reference": r, "state": st} for r, st in db.session.execute(
                 select(Complaint.reference, Complaint.state)
                 .where(Complaint.loan_id == loan.id, Complaint.state.in_(COMPLAINT_OPEN)).order_by(Complaint.id))],
@@ -153,10 +160,9 @@ def _agreed_plan(loan: Loan, view) -> dict | None:
                           "unpaid": yuan(line.unpaid_fen)} for line in plan.lines]}
 
 
-def _open_visit(loan: Loan) -> dict | None:
-    visit = db.session.scalar(select(Visit).where(Visit.loan_id == loan.id, Visit.state.in_(VISIT_OPEN))
-                              .order_by(Visit.window_start).limit(1))
-    if visit is None:
-        return None
-    return {"visit": visit.id, "state": visit.state, "window_start": visit.window_start,
-            "window_end": visit.window_end, "family_contact_allowed": visit.family_contact_allowed}
+def _open_visits(loan: Loan) -> list[dict]:
+    return [{"visit": visit.id, "state": visit.state, "window_start": visit.window_start,
+             "window_end": visit.window_end, "family_contact_allowed": visit.family_contact_allowed}
+            for visit in db.session.scalars(select(Visit).where(Visit.loan_id == loan.id,
+                                                                Visit.state.in_(VISIT_OPEN))
+                                            .order_by(Visit.window_start, Visit.id))]

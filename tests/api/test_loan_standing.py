@@ -64,3 +64,27 @@ def test_the_schema_says_figures_are_the_contracts(api, app):
     assert "contract" in props["figures"]["description"] and "in_force" in props["figures"]["description"]
     assert props["in_force"]["enum"] == ["contract", "plan"]
     assert "effective" in props
+
+
+def test_every_open_visit_is_listed_and_open_visit_is_the_earliest(api, session, create_borrower, create_loan, app):
+    """Visits made before one-visit-at-a-time (or any data with several): the API hides none of them."""
+    from datetime import datetime, timedelta, timezone
+
+    from portal.visits.models import Visit
+
+    loan = create_loan(create_borrower(), loan_ref="L88")
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=5)
+    for offset, state in ((2, "remote_requested"), (0, "confirmed"), (1, "reschedule_requested"), (-9, "missed")):
+        session.add(Visit(loan_id=loan.id, address="北京市", window_start=start + timedelta(days=offset),
+                          window_end=start + timedelta(days=offset, hours=2), purpose="核实地址", state=state,
+                          code=f"CODE{offset + 10:02d}"))
+    session.commit()
+    state = api.get("/loans/L88").get_json()
+    assert [v["state"] for v in state["open_visits"]] == ["confirmed", "reschedule_requested", "remote_requested"]
+    assert state["open_visit"] == state["open_visits"][0]
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    props = document["components"]["schemas"]["LoanStateOut"]["properties"]
+    assert props["open_visit"]["deprecated"] is True and "open_visits" in props["open_visit"]["description"]
+    assert props["open_visits"]["type"] == "array"
+    nothing = create_loan(create_borrower(), loan_ref="L89")
+    assert api.get(f"/loans/{nothing.loan_ref}").get_json()["open_visits"] == []
