@@ -54,14 +54,14 @@ def _texts() -> dict[str, Callable[[dict[str, str]], str]]:
             "%(amount)s for loan %(ref)s is due on %(date)s. Pay only through the official channels on your loan "
             "page: %(url)s", **p),
         "instalment_missed": lambda p: gettext(
-            "We have not received %(amount)s for loan %(ref)s due on %(date)s. If you have paid, ignore this; if "
-            "you cannot pay, you can propose a plan: %(url)s", **p),
+            "The payment for loan %(ref)s due on %(date)s has not been received; %(amount)s is now due in all. If "
+            "you have paid, ignore this; if you cannot pay, you can propose a plan: %(url)s", **p),
         "plan_payment_due": lambda p: gettext(
             "%(amount)s under your agreed plan for loan %(ref)s is due on %(date)s. Pay only through the official "
             "channels on your loan page: %(url)s", **p),
         "plan_payment_missed": lambda p: gettext(
-            "We have not received %(amount)s under your agreed plan for loan %(ref)s, due on %(date)s. If you have "
-            "paid, ignore this. Your loan page: %(url)s", **p),
+            "The payment under your agreed plan for loan %(ref)s due on %(date)s has not been received; %(amount)s "
+            "is now due in all. If you have paid, ignore this. Your loan page: %(url)s", **p),
         "complaint_acknowledged": lambda p: gettext(
             "We received your complaint %(ref)s and are handling it. Follow it here: %(url)s", **p),
         "complaint_extended": lambda p: gettext(

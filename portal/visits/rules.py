@@ -176,9 +176,15 @@ def may_propose(first_day: date | None, today: date) -> bool:
     return first_day is not None and first_day <= today
 
 
+# A loan has at most one open visit (design §5): the borrower's answers to a visit -- confirm, move it at most
+# VISIT_MAX_RESCHEDULES times, ask for a video call instead -- are about *the* visit; a second proposal while one
+# is open would step round them (a new time after the moves ran out, a home visit after a video call was asked
+# for). Staff answer, record or cancel the open visit, then propose the next: a proposal on a loan with an open
+# visit is refused with ``open_visit`` (portal.visits.services.propose_visit).
+
 # The fields of the proposal form that each problem of a proposal concerns (``hours``: see problem_fields).
 PROBLEM_FIELDS = {"order": ("end",), "length": ("end",), "holiday": ("day",), "notice": ("day",),
-                  "overlap": ("start", "end"), "visitors": ("visitors",)}
+                  "overlap": ("start", "end"), "visitors": ("visitors",), "open_visit": ("day",)}
 
 
 def problem_fields(code: str, start: datetime, end: datetime, policy: VisitPolicy, tz: ZoneInfo) -> tuple[str, ...]:

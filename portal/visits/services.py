@@ -76,8 +76,11 @@ def first_proposal_day(loan: Loan, today: date) -> date | None:
 def propose_visit(staff: StaffUser, loan: Loan, *, address: str, start: datetime, end: datetime, purpose: str,
                   visitor_ids: list[int]) -> Visit:
     today = local_today()
+    open_windows = other_windows(loan.id)
     problems = rules.window_problems(start, end, today=today, policy=policy(), tz=lender_tz(),
-                                     others=other_windows(loan.id))
+                                     others=open_windows)
+    if open_windows:  # one open visit per loan (see rules.PROBLEM_FIELDS): refused whatever the time
+        problems = [p for p in problems if p != "overlap"] + ["open_visit"]
     if not rules.may_propose(first_proposal_day(loan, today), today):
         problems.append("before_visit_day")
     visitors = list(db.session.scalars(select(Visitor).where(Visitor.id.in_(visitor_ids),

@@ -106,7 +106,7 @@ def test_plan_payment_reminders_before_and_after(app, session, create_borrower, 
     assert run(app, at(date(2026, 12, 11), 9, 30))["plan_payments"] == 1  # unpaid the day after
     missed = outbox()[-1]
     assert missed["template"] == "plan_payment_missed" and missed["text"].endswith(loan_page)
-    assert "已達成的還款方案" in missed["text"] and "尚未收到" in missed["text"]
+    assert "還款方案中" in missed["text"] and "未收到" in missed["text"]
     assert "提出還款方案" not in missed["text"] and "提出" not in missed["text"]
     # paid before the week-after reminder: nothing more for the first payment
     loan = db.session.merge(loan)
