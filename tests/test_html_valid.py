@@ -334,6 +334,8 @@ def _every_visit_state(session) -> None:
     for n, state in enumerate(s for s in visit_rules.STATES if s not in shown):
         start = model.window_start + timedelta(days=5 + n)
         extra = {"remote_reason": "白天在外地上班，希望视频核实。"} if state == "remote_requested" else {}
+        if state == "reschedule_requested":  # the time the borrower asked for
+            extra = {"requested_start": start + timedelta(days=2), "requested_end": start + timedelta(days=2, hours=3)}
         session.add(Visit(loan=free[n], address=free[n].borrower.address or "北京市", window_start=start,
                           window_end=start + timedelta(hours=3), purpose=model.purpose, state=state,
                           code=visit_rules.new_visit_code(), proposed_by=model.proposed_by,

@@ -1,7 +1,8 @@
 """Demo visitor roster (with generated avatar photos) and visits for the demo borrowers.
 
 A loan has at most one open visit (``portal.visits.rules``: one visit at a time), so the demo shows the open states
-one per loan -- 张伟's visit today (confirmed), 李娜's that she asked to move (waiting for staff) -- next to closed
+one per loan -- 张伟's visit today (confirmed), 李娜's waiting for her answer (confirm, move or ask for a video
+call: the journey a demo visitor tries; her answer then waits for staff) -- next to closed
 ones (completed, missed and disputed, cancelled by an agreed plan).
 
 Today's visit of 张伟 (13800138000) has the code ``DEMO_CODE``; visitor ``DEMO_BADGE`` is assigned to it, so
@@ -100,10 +101,8 @@ def seed(session, today: date) -> None:
     # 陳美玲's loan has had an agreed repayment plan for nine days, which replaces the collection steps: its only
     # visit was cancelled, none is waiting for her answer (portal.plans.demo).
     visit("L2024000201", "cancelled", at(today - timedelta(days=10), 9), pair_gd)
-    # 李娜's one open visit: she asked to move it, staff have not answered yet
-    asked = visit("L2023000301", "reschedule_requested", at(_workday(today + timedelta(days=4)), 9), pair_bj,
-                  reschedule_count=1)
-    asked.requested_start, asked.requested_end = at(_workday(today + timedelta(days=8)), 15)
+    # 李娜's one open visit, proposed by staff and waiting for her answer
+    visit("L2023000301", "proposed", at(_workday(today + timedelta(days=4)), 9), pair_bj)
     missed = visit("L2023000301", "missed", at(today - timedelta(days=5), 15), pair_bj)
     session.flush()
 
@@ -120,8 +119,6 @@ def seed(session, today: date) -> None:
     answer(confirmed, "family", "no")
     answer(confirmed, "confirm")
     answer(done, "family", "yes")
-    # when the borrower answered is what the staff home counts their waiting from (never before the proposal)
-    answer(asked, "reschedule", slot_start=asked.requested_start, slot_end=asked.requested_end)
     if staff is not None:
         session.add(VisitRecord(visit_id=done.id, held=True, arrived_at=done.window_start + timedelta(minutes=20),
                                 departed_at=done.window_start + timedelta(minutes=55), met="借款人本人",

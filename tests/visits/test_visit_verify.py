@@ -101,7 +101,7 @@ def test_demo_seed_gives_a_known_yes_today(app, session, create_staff):
         states = set(session.scalars(select(Visit.state)))
         open_per_loan = Counter(session.scalars(select(Visit.loan_id).where(Visit.state.in_(OPEN_STATES))))
     # one open visit per loan (one visit at a time): the open states the demo's two loans past their visit day show
-    assert states == {"confirmed", "reschedule_requested", "cancelled", "completed", "missed"}
+    assert states == {"confirmed", "proposed", "cancelled", "completed", "missed"}
     assert set(open_per_loan.values()) == {1}
     client = app.test_client()
     assert "verify-yes" in client.post("/verify-visitor", data={"badge": DEMO_BADGE, "code": DEMO_CODE}).get_data(
