@@ -26,6 +26,7 @@ from portal.notify.labels import FILTER_LABELS as MESSAGE_FILTER_LABELS
 from portal.notify.labels import KIND_LABELS as MESSAGE_KIND_LABELS
 from portal.plans.labels import DECLINE_LABELS, KIND_LABELS, QUEUE_FILTER_LABELS as PLAN_QUEUE_LABELS
 from portal.plans.models import PlanProposal
+from portal.security import db_id
 from portal.visits.models import Visit, Visitor
 
 # Staff-side pages of a borrower, whichever the console has (the first registered endpoint wins).
@@ -77,7 +78,7 @@ Resolved = dict[str, tuple[str, str | None]]  # object id -> (text, url)
 
 
 def _ints(ids: set[str]) -> list[int]:
-    return [int(i) for i in ids if i.isdigit()]
+    return [i for i in map(db_id, ids) if i]
 
 
 def _complaints(ids: set[str]) -> Resolved:
@@ -187,8 +188,8 @@ def _value(key: str, value, action: str = "") -> str:
         return str(DECLINE_LABELS[value])
     if key == "to" and isinstance(value, str):  # a complaint assigned to a staff member, stored by username
         return _staff_name(StaffUser.username, value)
-    if key == "staff" and isinstance(value, str) and value.isdigit():  # the audit log's own staff filter
-        return _staff_name(StaffUser.id, int(value))
+    if key == "staff" and isinstance(value, str) and db_id(value):  # the audit log's own staff filter
+        return _staff_name(StaffUser.id, db_id(value))
     if key == "action" and isinstance(value, str):  # the audit log's own action filter
         return action_label(value)
     if key == "borrower_id" and isinstance(value, int):
