@@ -19,6 +19,7 @@ from portal.contacts.rules import CHANNELS, PARTIES, InvalidNumber, normalize_nu
 from portal.imports import runner
 from portal.imports.report import ImportReport, Rejected, digest, json_object
 from portal.loans.models import Loan
+from portal.security.inputs import DB_INT_MAX
 
 CONTACT_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 BATCH = 1000
@@ -35,7 +36,10 @@ def _at(value: Any) -> datetime:
         raise Rejected(f"at is not a possible time: {value!r}", "at") from None
     if at.tzinfo is None or at.utcoffset() is None:
         raise Rejected(f"at has no UTC offset (write e.g. +08:00): {value!r}", "at")
-    return at.astimezone(timezone.utc)
+    try:
+        return at.astimezone(timezone.utc)
+    except OverflowError:  # year 1 east of Greenwich, 9999-12-31 west of it
+        raise Rejected(f"at has no UTC time: {value!r}", "at") from None
 
 
 def _number(data: dict, key: str, required: bool) -> str:
@@ -63,8 +67,8 @@ def _count(data: dict, key: str) -> int | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise Rejected(f"{key} must be a whole number, zero or more: {value!r}", key)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= DB_INT_MAX:
+        raise Rejected(f"{key} must be a whole number from 0 to {DB_INT_MAX}: {value!r}", key)
     return value
 
 

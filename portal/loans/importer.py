@@ -19,6 +19,7 @@ from portal.accounts.rules import InvalidIdNumber, InvalidPhone, normalize_id_nu
 from portal.imports import runner
 from portal.imports.report import ImportReport, Rejected, digest, json_object
 from portal.loans.models import Instalment, Loan, Payment
+from portal.security.inputs import DB_INT_MAX
 
 LOAN_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 BATCH = 500
@@ -36,6 +37,8 @@ def _fen(value: Any, what: str, *, positive: bool = False, field: str | None = N
         raise Rejected(f"{what} must have at most 2 decimal places: {value!r}", field)
     if amount < 0 or (positive and amount == 0):
         raise Rejected(f"{what} must be {'positive' if positive else 'zero or more'}: {value!r}", field)
+    if amount * 100 > DB_INT_MAX:
+        raise Rejected(f"{what} must be at most {Decimal(DB_INT_MAX) / 100:.2f}: {value!r}", field)
     return int(amount * 100)
 
 
