@@ -1,6 +1,8 @@
 """Form pieces shared by every domain: localized validators and input folding."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, ValidationError
@@ -27,6 +29,17 @@ def mainland_mobile(form, field) -> None:
 def no_control_chars(form, field) -> None:
     if field.data and any(ord(ch) < 32 and ch not in "\r\n\t" for ch in field.data):
         raise ValidationError(_l("This field contains characters that cannot be saved. Please retype it."))
+
+
+# The days a date filter may name: the lists and reports count from such a day back and forth (weeks, the day
+# after, its start in UTC), which the calendar's ends (years 1 and 9999) do not allow.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2099, 12, 31)
+
+
+def plausible_day(form, field) -> None:
+    if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(_l("Enter a date from the year %(first)d to the year %(last)d.",
+                                 first=FIRST_DAY.year, last=LAST_DAY.year))
 
 
 class ActionForm(FlaskForm):

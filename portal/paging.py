@@ -6,7 +6,7 @@ Below the domains and the console alike: ``portal.complaints``, ``portal.visits`
 ``portal.privacy`` build their lists with it, ``portal.staff.queues`` shows the counts."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import Integer, bindparam, func, literal, select
 
@@ -65,15 +65,22 @@ def time_key(at, row_id: int) -> str:
 
 def parse_time_key(raw: str | None):
     """``time_key`` read back from an address, or None (the first page) when it is missing or not a key: a time
-    without a UTC offset is not one this console wrote. Queries compare the time through the column's own type."""
+    without a UTC offset, or with no UTC equivalent (year 1 east of Greenwich), or an id no row can have, is not
+    one this console wrote. Queries compare the time through the column's own type."""
+    from portal.security.inputs import db_id
+
     if not raw:
         return None
     try:
-        at, row_id = raw.rsplit("_", 1)
-        key = datetime.fromisoformat(at), int(row_id)
-    except ValueError:
+        stamp, row_id = raw.rsplit("_", 1)
+        at = datetime.fromisoformat(stamp)
+        if at.tzinfo is None:
+            return None
+        at = at.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    return key if key[0].tzinfo is not None else None
+    row_id = db_id(row_id)
+    return (at, row_id) if row_id else None
 
 
 def count_words(count: int) -> str:

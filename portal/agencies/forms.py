@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from portal.agencies import rules
 from portal.contacts.rules import InvalidNumber, normalize_number
 from portal.forms import ActionForm, no_control_chars, stripped
+from portal.security import db_id
 
 _required = DataRequired(message=_l("This field is required."))
 # Dates: InputRequired, not DataRequired (which would replace "not a date" by "required").
@@ -101,7 +102,7 @@ class AgencyForm(ActionForm):
     parsed_numbers: list[str] = []
 
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return db_id(self.version.data)
 
 
 class EndAgencyForm(ActionForm):
@@ -109,4 +110,4 @@ class EndAgencyForm(ActionForm):
     version = HiddenField()
 
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return db_id(self.version.data)

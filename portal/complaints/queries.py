@@ -19,6 +19,7 @@ from portal.complaints.models import (OPEN_SQL, OPEN_STATES, REVIEW_PENDING_SQL,
 from portal.extensions import db
 from portal.loans.models import Loan
 from portal.paging import FirstAndCount
+from portal.security import db_id
 
 PAGE_SIZE = 25
 HOME_LIMIT = 10  # rows of each list on the staff home
@@ -154,8 +155,8 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
         query = query.where(Complaint.assignee_id.is_(None))
     elif flt.assignee == "mine":
         query = query.where(_mine(me_id))
-    elif flt.assignee.isdigit():
-        query = query.where(Complaint.assignee_id == int(flt.assignee))
+    elif db_id(flt.assignee):
+        query = query.where(Complaint.assignee_id == db_id(flt.assignee))
     if flt.age in AGES:
         low, high = AGES[flt.age]
         # received on or before today - low days (and after today - high - 1 days); lender-local dates approximated
@@ -166,10 +167,10 @@ def queue(flt: QueueFilter, me_id: int, today: date, after: str | None = None) -
     if after:
         try:
             day_s, id_s = after.split("_")
-            day, last_id = date.fromisoformat(day_s), int(id_s)
+            day, last_id = date.fromisoformat(day_s), db_id(id_s)
         except ValueError:
             day = None
-        if day is not None:
+        if day is not None and last_id:
             query = query.where(tuple_(Complaint.queue_due, Complaint.id) > tuple_(day, last_id))
     found = db.session.execute(query.order_by(Complaint.queue_due, Complaint.id).limit(PAGE_SIZE + 1)).all()
     more = len(found) > PAGE_SIZE

@@ -19,15 +19,13 @@ from portal.extensions import db
 from portal.forms import ActionForm
 from portal.i18n import current_locale, local_today
 from portal.loans.models import Loan
+from portal.security import db_id
 from portal.visits.queries import borrower_visit
 
 def own_visit_id(raw) -> int | None:
     """A visit id only when it is one of this borrower's visits (loaded through the visits domain's check)."""
-    try:
-        visit_id = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return visit_id if borrower_visit(current_user, visit_id) is not None else None
+    visit_id = db_id(raw)
+    return visit_id if visit_id and borrower_visit(current_user, visit_id) is not None else None
 
 
 @bp.route("/complaints")

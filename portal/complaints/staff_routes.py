@@ -16,7 +16,7 @@ from portal.complaints.forms import AssignForm, ExtendForm, NoteForm, ReplyForm,
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.i18n import fmt_date, lender_tz, local_today
-from portal.security import gate
+from portal.security import db_id, gate
 from portal.staff.access import require_role
 
 bp = Blueprint("staff_complaints", __name__, url_prefix="/staff/complaints")
@@ -170,8 +170,8 @@ def _apply(complaint: Complaint, action: str, form) -> bool:
     if action == "assign":
         if request.form.get("self"):
             target = staff_member(current_user.id)
-        elif (form.assignee.data or "").isdigit():
-            target = staff_member(int(form.assignee.data))
+        elif db_id(form.assignee.data):
+            target = staff_member(db_id(form.assignee.data))
         else:
             target = None
         return services.assign(complaint, target, current_user)

@@ -12,6 +12,7 @@ from portal.contacts.models import Contact
 from portal.extensions import db
 from portal.i18n import lender_tz
 from portal.loans.models import Loan
+from portal.security import db_id
 
 PAGE_SIZE = 50
 
@@ -94,12 +95,16 @@ def flags_between(borrower, start: datetime, end: datetime) -> dict[int, list[st
 
 
 def parse_key(raw: str | None) -> tuple[datetime, int] | None:
+    """The page key of an address ("<at>_<id>"), or None (the first page) when it is not one this page wrote: a
+    time that has no UTC equivalent (year 1 east of Greenwich) or an id no row can have."""
     try:
         stamp, _, ident = (raw or "").partition("_")
         at = datetime.fromisoformat(stamp)
-        return (at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at).astimezone(timezone.utc), int(ident)
-    except ValueError:
+        at = (at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
+    row_id = db_id(ident)
+    return (at, row_id) if row_id else None
 
 
 def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE, locale: str | None = None,
@@ -146,7 +151,7 @@ def page_for(borrower, after: str | None, now: datetime, size: int = PAGE_SIZE, 
 
 def contacts_for_borrower(borrower, ids) -> list[Contact]:
     """The borrower's own contacts among ``ids`` (others' are silently left out: they do not exist for them)."""
-    wanted = [int(i) for i in ids if str(i).isdigit()][:PAGE_SIZE]
+    wanted = [i for i in map(db_id, ids) if i][:PAGE_SIZE]
     if not wanted:
         return []
     return list(db.session.scalars(select(Contact).where(Contact.id.in_(wanted), Contact.loan_id.in_(_OWN))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 
@@ -28,7 +29,38 @@ def json_object(raw: str) -> dict:
         raise Rejected(f"not valid JSON ({exc.msg})") from None
     if not isinstance(data, dict):
         raise Rejected("a line must be one JSON object")
+    where = unstorable_text(data)
+    if where is not None:
+        raise Rejected(f"{where} holds a character no text column can store (NUL or a lone surrogate, "
+                       "e.g. \\u0000 or \\ud800)", where)
     return data
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is not None
+
+
+def unstorable_text(data) -> str | None:
+    """The dotted path of a key or string value that PostgreSQL cannot store (a NUL character) or no
+    database can encode (a lone surrogate, which JSON's ``\\ud800`` escapes allow), or None. Without recursion."""
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _unstorable(value):
+                return path or "body"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                at = f"{path}.{key}" if path else str(key)
+                if _unstorable(str(key)):
+                    return at
+                stack.append((at, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
+    return None
 
 
 def digest(data: dict) -> str:

@@ -15,13 +15,13 @@ from flask import Flask
 from portal.security.gate import gate
 from portal.security.hashing import hash_password, verify_password
 from portal.security.headers import configure_headers, configure_proxy
-from portal.security.inputs import DB_INT_MAX, configure_input_bounds, db_int, json_depth
+from portal.security.inputs import DB_INT_MAX, configure_input_bounds, db_id, db_int, json_depth
 from portal.security.redirects import is_safe_next, redirect_next
 from portal.security.sessions import configure_sessions, use_user_loader
 
 __all__ = ["DB_INT_MAX", "configure_headers", "configure_input_bounds", "configure_proxy", "configure_security",
-           "configure_sessions", "db_int", "gate", "hash_password", "is_safe_next", "json_depth", "redirect_next",
-           "use_user_loader", "verify_password"]
+           "configure_sessions", "db_id", "db_int", "gate", "hash_password", "is_safe_next", "json_depth",
+           "redirect_next", "use_user_loader", "verify_password"]
 
 
 def configure_security(app: Flask) -> None:

@@ -17,6 +17,20 @@ def db_int(raw: str) -> int:
     return value
 
 
+def db_id(raw: str | int | None) -> int | None:
+    """An id written in an address or a form (``?visit=12``, a list of ids in a hidden field): the id when it is
+    ASCII digits naming a row the database can hold, else None (no such row). ``str.isdigit`` alone also passes
+    "²", which ``int`` refuses, and numbers beyond the database's INTEGER, which PostgreSQL refuses."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    else:
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not (text.isascii() and text.isdigit()):
+            return None
+        value = int(text)
+    return value if 0 < value <= DB_INT_MAX else None
+
+
 def digits_at_most(limit: int) -> str:
     """A regular expression for the whole numbers 1 to ``limit`` written without leading zeros."""
     top = str(limit)

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from portal.forms import folded, mainland_mobile, no_control_chars, stripped
+from portal.forms import folded, mainland_mobile, no_control_chars, plausible_day, stripped
 
 
 class AuditFilterForm(FlaskForm):
@@ -20,9 +20,9 @@ class AuditFilterForm(FlaskForm):
     object = StringField(_l("Object"), description=_l("A complaint or loan reference, or a plan or visit number."),
                          filters=[stripped], validators=[Optional(), Length(max=64), no_control_chars])
     borrower = StringField(_l("Borrower's mobile number"), filters=[folded], validators=[Optional(), mainland_mobile])
-    since = DateField(_l("From"), validators=[Optional()],
+    since = DateField(_l("From"), validators=[Optional(), plausible_day],
                       render_kw={"autocomplete": "off"})
-    until = DateField(_l("Until"), validators=[Optional()], render_kw={"autocomplete": "off"})
+    until = DateField(_l("Until"), validators=[Optional(), plausible_day], render_kw={"autocomplete": "off"})
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:

@@ -36,6 +36,7 @@ from portal.privacy.labels import KIND_LABELS as DATA_REQUEST_KIND_LABELS
 from portal.privacy.labels import OUTCOME_LABELS as DATA_REQUEST_OUTCOME_LABELS
 from portal.privacy.models import DataRequest
 from portal.visits.labels import METHOD_LABELS as VISIT_METHOD_LABELS
+from portal.security import db_id
 from portal.visits.models import Visit, Visitor
 from portal.webhooks.labels import FILTER_LABELS as WEBHOOK_FILTER_LABELS
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -89,7 +90,7 @@ Resolved = dict[str, tuple[str, str | None]]  # object id -> (text, url)
 
 
 def _ints(ids: set[str]) -> list[int]:
-    return [int(i) for i in ids if i.isdigit()]
+    return [i for i in map(db_id, ids) if i]
 
 
 def _complaints(ids: set[str]) -> Resolved:
@@ -246,8 +247,8 @@ def _value(key: str, value, action: str = "") -> str:
         return _("Supervisor") if value == "supervisor" else _("Agent")
     if key == "to" and isinstance(value, str):  # a complaint assigned to a staff member, stored by username
         return _staff_name(StaffUser.username, value)
-    if key == "staff" and isinstance(value, str) and value.isdigit():  # the audit log's own staff filter
-        return _staff_name(StaffUser.id, int(value))
+    if key == "staff" and isinstance(value, str) and db_id(value):  # the audit log's own staff filter
+        return _staff_name(StaffUser.id, db_id(value))
     if key == "action" and isinstance(value, str):  # the audit log's own action filter
         return action_label(value)
     if key == "borrower_id" and isinstance(value, int):

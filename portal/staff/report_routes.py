@@ -16,6 +16,7 @@ from portal.complaints import queries as complaint_queries
 from portal.complaints.labels import CATEGORY_LABELS
 from portal.contacts.labels import RULE_SHORT
 from portal.contacts.report import breach_report
+from portal.forms import plausible_day
 from portal.i18n import fmt_date, lender_tz, local_today
 from portal.security import gate
 from portal.staff import report_charts, reports
@@ -66,8 +67,8 @@ class RangeForm(FlaskForm):
     class Meta:
         csrf = False
 
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), plausible_day])
+    until = DateField(_l("Until"), validators=[Optional(), plausible_day])
 
     def validate_until(self, field) -> None:
         since, until = self.since.data, field.data

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.orm import get_or_404, keyset_page
+from portal.security import db_id
 from portal.webhooks.models import STATES, WebhookDelivery, WebhookEndpoint
 
 PAGE_SIZE = 50
@@ -29,8 +30,8 @@ def delivery_page(state: str, endpoint: str, before: int | None) -> tuple[list[W
         query = query.where(WebhookDelivery.state == state)
     if endpoint == CONFIG:
         query = query.where(WebhookDelivery.endpoint_id.is_(None))
-    elif endpoint.isdigit() and int(endpoint) < 2**31:
-        query = query.where(WebhookDelivery.endpoint_id == int(endpoint))
+    elif db_id(endpoint):
+        query = query.where(WebhookDelivery.endpoint_id == db_id(endpoint))
     return keyset_page(db.session, query, WebhookDelivery.id, before, PAGE_SIZE)
 
 

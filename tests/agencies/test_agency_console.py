@@ -97,6 +97,21 @@ def test_change_replaces_the_numbers_and_a_stale_form_is_refused(client, login, 
     assert _actions(session) == [("agency.changed", "AG-GZ02")]
 
 
+@pytest.mark.parametrize("version", ["²", str(2**63)])
+def test_a_version_that_is_no_number_is_read_as_none(client, login, lead, session, listed, version):
+    """The hidden version passed ``str.isdigit`` and failed ``int`` ("²"): both forms answered 500. A version
+    that is no version is read as none, as an empty one is (the change is not checked against one)."""
+    login(client, lead)
+    agency = listed["AG-GZ02"]
+    data = {"code": "AG-GZ02", "kind": "agency", "name": agency.name, "name_hant": agency.name_hant,
+            "uscc": agency.uscc, "numbers": "020 6123 9999", "since": "2026-01-01", "until": "", "version": version}
+    assert client.post(f"/staff/agencies/{agency.id}", data=data).status_code == 302
+    ended = client.post(f"/staff/agencies/{agency.id}/end", data={"end-until": "2026-03-31", "end-version": version})
+    assert ended.status_code == 302
+    session.expire_all()
+    assert session.get(Agency, agency.id).until == date(2026, 3, 31)
+
+
 def test_ending_keeps_the_entry_as_past(client, login, lead, session, listed):
     login(client, lead)
     agency = listed["AG-GZ02"]

@@ -35,6 +35,19 @@ def test_new_complaint_form_explains_deadlines_and_prefills_own_loan_only(client
     assert "<option selected value=\"L200\">" not in page and ">L200</option>" not in page
 
 
+@pytest.mark.parametrize("raw", [str(2**31), str(2**63), "²", "0"])
+def test_a_visit_id_no_visit_can_have_is_ignored(client, login, create_borrower, session, raw):
+    """?visit= and the hidden visit_id name one of the borrower's visits; an id beyond the database's integers
+    (PostgreSQL refused the query) or "²" (a digit to ``str.isdigit``, not to ``int``) names none: 500 before."""
+    login(client, create_borrower())
+    page = client.get("/complaints/new", query_string={"visit": raw})
+    assert page.status_code == 200
+    assert 'name="visit_id" type="hidden" value=""' in page.get_data(as_text=True)
+    response = client.post("/complaints/new", data=form_data(visit_id=raw, contact_ids=f"{raw} 7"))
+    assert response.status_code == 302
+    assert session.scalar(select(Complaint.visit_id)) is None
+
+
 def test_borrower_files_a_complaint_with_a_photo(client, login, create_borrower, create_loan, session, app):
     me = create_borrower()
     loan = create_loan(me, loan_ref="L300")

@@ -96,6 +96,20 @@ def test_queue_order_and_key_paging(app, session, mixed_queue, monkeypatch, stat
     assert pages == max(1, -(-len(wanted) // 4))
 
 
+@pytest.mark.parametrize("args", [{"assignee": "²"}, {"assignee": str(2**63)}, {"after": f"2026-01-01_{2**63}"},
+                                  {"after": "2026-01-01_²"}])
+def test_a_filter_or_key_no_row_can_have_shows_the_queue(client, login, mixed_queue, args):
+    """An assignee or page key that is not an id the database can hold ("²" passed ``str.isdigit`` and failed
+    ``int``; 2**63 overflowed the database's integer) answered 500; it names nobody and no page."""
+    agent, made = mixed_queue
+    login(client, agent)
+    response = client.get("/staff/complaints", query_string={"status": "all", **args})
+    assert response.status_code == 200
+    shown = response.get_data(as_text=True)
+    if "after" in args:  # the first page
+        assert min(made, key=lambda c: (_expected(c), c.id)).reference in shown
+
+
 def _plan(sql: str, index: str) -> str:
     """The plan with the index forced: SQLite refuses INDEXED BY when the index cannot serve the query; the planner
     picks it by itself once statistics exist (ANALYZE / PRAGMA optimize; bench/explain.py shows it at scale)."""

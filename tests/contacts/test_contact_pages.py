@@ -97,6 +97,31 @@ def test_a_bad_page_key_shows_the_first_page(client, login, session, owner):
     assert client.get("/contacts?after=nonsense").status_code == 200
 
 
+@pytest.mark.parametrize("key", [
+    f"2026-01-01T00:00:00+00:00_{2**31}",  # beyond PostgreSQL's INTEGER (the database refused the query: 500)
+    f"2026-01-01T00:00:00_{2**63}",  # beyond SQLite's integer too
+    "0001-01-01T00:00:00+14:00_1",  # year 1 east of Greenwich has no UTC time (OverflowError: 500)
+    "9999-12-31T23:59:59-14:00_1",
+])
+def test_a_page_key_no_page_wrote_shows_the_first_page(client, login, session, owner, key):
+    borrower, loan = owner
+    add(session, loan, "A-1", recent(1))
+    login(client, borrower)
+    response = client.get("/contacts", query_string={"after": key})
+    assert response.status_code == 200
+    assert "AG-SZ01" in response.get_data(as_text=True)  # the newest contact: the first page
+
+
+@pytest.mark.parametrize("raw", [str(2**31), str(2**63), "²", "-1"])
+def test_a_contact_id_no_contact_can_have_leaves_the_complaint_form_empty(client, login, session, owner, raw):
+    borrower, loan = owner
+    contact = add(session, loan, "N-9", night_this_month())
+    login(client, borrower)
+    response = client.get("/complaints/new", query_string=[("contact", raw), ("contact", str(contact.id))])
+    assert response.status_code == 200  # "²" passed str.isdigit and int() refused it; big ids PostgreSQL refused
+    assert re.search(rf'name="contact_ids"[^>]*value="{contact.id}"', response.get_data(as_text=True))
+
+
 def test_one_tap_complaint_is_prefilled_and_linked(client, login, session, owner):
     borrower, loan = owner
     contact = add(session, loan, "N-9", night_this_month(), to_party="family", to_number="13900139000")

@@ -325,7 +325,9 @@ def test_the_waiting_queue_pages_by_key(app, login, create_staff, create_borrowe
     ids = _waiting(session, create_borrower, overdue_loan, timedelta(days=1), 5)
     agent = staff_client(app, login, create_staff(role="agent"))
     assert _ids_page_by_page(agent) == ids  # oldest first, each exactly once, over three pages
-    for forged in ("2026-01-01T00:00:00_5", "nonsense", "2026-13-40T00:00:00+00:00_1"):  # no UTC offset, not a key
+    for forged in ("2026-01-01T00:00:00_5", "nonsense", "2026-13-40T00:00:00+00:00_1",  # no UTC offset, not a key
+                   # no UTC time in year 1 east of Greenwich, an id no row can have: these answered 500
+                   "0001-01-01T00:00:00+14:00_1", f"2026-01-01T00:00:00+00:00_{2**63}", "2026-01-01T00:00:00+00:00_²"):
         page = text(agent.get("/staff/plans", query_string={"after": forged}))
         assert [int(x) for x in re.findall(r'href="/staff/plans/(\d+)"', page)] == ids[:2]  # the first page
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -99,7 +100,8 @@ def test_filters_narrow_the_log(app, client, login, lead, create_staff, create_b
 
 @pytest.mark.parametrize("args", [{"since": "2026-02-30"}, {"since": "2026-03-02", "until": "2026-03-01"},
                                   {"borrower": "not a phone"}, {"staff": "999"}, {"action": "x" * 10000},
-                                  {"object": "'; DROP TABLE audit_events; --"}, {"object": "😀" * 3000}])
+                                  {"object": "'; DROP TABLE audit_events; --"}, {"object": "😀" * 3000},
+                                  {"since": "0001-01-01"}, {"until": "9999-12-31"}])
 def test_bad_filters_are_answered_and_list_nothing(app, client, login, lead, args):
     _event(app, "staff.login", "staff", lead.id, staff=lead)
     login(client, lead)
@@ -109,6 +111,18 @@ def test_bad_filters_are_answered_and_list_nothing(app, client, login, lead, arg
     assert "<tbody>" not in body
     if not args.get("object", "").startswith("'"):
         assert "error-summary" in body
+
+
+@pytest.mark.parametrize(("field", "typed"), [("since", "0001-01-01"), ("until", "9999-12-31")])
+def test_a_date_at_the_end_of_the_calendar_is_answered_next_to_its_field(app, client, login, lead, field, typed):
+    """The filter counts from the start of the first day to the start of the day after the last, in UTC: year 1
+    east of Greenwich and the day after 31 December 9999 do not exist (the page answered 500)."""
+    login(client, lead)
+    response = client.get("/staff/audit", query_string={field: typed})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert re.search(rf'name="{field}"[^>]*value="{typed}"', body)
+    assert "请输入 1900 年至 2099 年之间的日期。" in body
 
 
 def test_keyset_pages(app, client, login, lead):

@@ -191,6 +191,15 @@ def test_results_come_20_a_page_and_the_next_page_continues(client, agent, creat
     assert not re.search(r'href="[^"]*after=', third)
 
 
+@pytest.mark.parametrize("after", [str(2**31), str(2**63), "-1", "²"])
+def test_a_page_start_no_borrower_can_have_shows_the_first_page(client, agent, chen, after):
+    """``after`` beyond the database's integers was looked up as a borrower id (500: PostgreSQL refused 2**31,
+    SQLite 2**63)."""
+    response = client.get("/staff/borrowers", query_string={"q": "陳美玲", "after": after})
+    assert response.status_code == 200
+    assert f'href="/staff/borrowers/{chen.id}?' in response.get_data(as_text=True)
+
+
 def test_every_search_and_every_opened_borrower_is_audited_with_the_query(client, agent, chen, session):
     client.get("/staff/borrowers", query_string={"q": "139 0013 9000"})
     client.get(f"/staff/borrowers/{chen.id}", query_string={"q": "139 0013 9000"})

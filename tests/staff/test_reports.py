@@ -156,12 +156,28 @@ def test_the_date_fields_show_the_range_the_page_counts(client, login, lead, giv
 
 
 @pytest.mark.parametrize("args", [{"since": "2026-13-01"}, {"since": "2026-03-02", "until": "2026-03-01"},
-                                  {"since": "2020-01-01", "until": "2026-01-01"}, {"until": "x" * 10000}])
+                                  {"since": "2020-01-01", "until": "2026-01-01"}, {"until": "x" * 10000},
+                                  {"until": "0001-01-01"}, {"since": "0001-01-01", "until": "0001-01-02"},
+                                  {"since": "9999-12-01", "until": "9999-12-31"}])
 def test_bad_dates_are_answered_next_to_the_field(client, login, lead, args):
     login(client, lead)
     response = client.get("/staff/reports", query_string=args)
     assert response.status_code == 200 and "error-summary" in response.get_data(as_text=True)
     assert client.get("/staff/reports/plans.csv", query_string=args).status_code == 400
+
+
+@pytest.mark.parametrize("field", ["since", "until"])
+def test_a_date_at_the_end_of_the_calendar_is_answered_next_to_its_field(client, login, lead, field):
+    """The default range counts 84 days back from the end, weeks and days around it: from 1 January of year 1
+    (or up to 31 December 9999) there are none, and the page answered 500."""
+    login(client, lead)
+    typed = "0001-01-01" if field == "until" else "9999-12-31"
+    other = {"since": "9999-12-01"} if field == "until" else {"until": ""}
+    page = client.get("/staff/reports", query_string={field: typed, **{k: v for k, v in other.items() if k != field}})
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert re.search(rf'name="{field}"[^>]*value="{typed}"', body)  # what was typed is kept
+    assert "请输入 1900 年至 2099 年之间的日期。" in body
 
 
 def test_csvs_carry_numerators_and_denominators_and_are_audited(client, login, lead, figures, session):

@@ -452,7 +452,8 @@ def test_the_upcoming_list_pages_on_by_key_and_a_forged_key_is_the_first_page(cl
         if pages > 1:
             assert "之后的上门核实，从" in upcoming and "回到最近的上门核实" in upcoming
     assert seen == [f"丙{i}" for i in range(7)] and pages == 3  # soonest first, each once
-    for forged in ("2026-01-01T00:00:00_5", "nonsense", "2026-13-40T00:00:00+00:00_1", "_"):
+    for forged in ("2026-01-01T00:00:00_5", "nonsense", "2026-13-40T00:00:00+00:00_1", "_",
+                   "0001-01-01T00:00:00+14:00_1", f"2026-01-01T00:00:00+00:00_{2**63}"):  # these two answered 500
         answer = client.get("/staff/visits/", query_string={"after": forged})
         assert answer.status_code == 200 and "丙0" in answer.get_data(as_text=True)
     past_the_end = client.get("/staff/visits/", query_string={"after": "2099-01-01T00:00:00+00:00_1"})

@@ -17,7 +17,7 @@ from portal.loans import tables as loan_tables
 from portal.loans import queries as loan_queries
 from portal.navigation import action_addresses
 from portal.orm import utcnow
-from portal.security import gate
+from portal.security import db_int, gate
 from portal.staff.access import require_role
 from portal.staff.borrowers import lookup, queries, services
 from portal.staff.borrowers.labels import template_helpers
@@ -35,7 +35,7 @@ action_addresses(bp, "detail", "/<int:borrower_id>/show", "/<int:borrower_id>/no
 @require_role("agent")
 def search():
     form = LookupForm(request.args)
-    after = request.args.get("after", type=int)
+    after = request.args.get("after", type=db_int)
     q = results = None
     too_long = False
     try:
