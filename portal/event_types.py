@@ -38,8 +38,10 @@ class PlanSummary(Schema):
     plan = fields.Integer(required=True, metadata={"description": "the portal's id of the plan proposal"})
     state = _one_of(plan_rules.STATES, required=True)
     kind = _one_of(plan_rules.KINDS, required=True)
-    months = fields.Integer(allow_none=True, required=True)
-    deferral_days = fields.Integer(allow_none=True, required=True)
+    months = fields.Integer(allow_none=True, required=True,
+                            metadata={"description": "instalments kinds only; null for a deferral or a waiver"})
+    deferral_days = fields.Integer(allow_none=True, required=True,
+                                   metadata={"description": "a deferral only; null for the other kinds"})
     start_date = fields.Date(allow_none=True, required=True)
     total = _money("the sum of the schedule's payments, yuan (two decimals)", required=True)
     instalments = fields.Integer(required=True)

@@ -40,6 +40,16 @@ GLOSSARY: tuple[Term, ...] = (
          avoid_zh_Hans=(r"指纹",), avoid_zh_Hant=(r"指紋",),
          note="指纹 / 指紋 (fingerprint) is jargon that reads like the police taking fingerprints; say what the code "
               "is for where the reader needs it (证明文件没有被改动 / 證明檔案沒有被改動)."),
+    Term("the complainant's request that a decision be looked at again (design §6: 申请核查, within 30 days of "
+         "receiving the decision)", "核查", "核查",
+         avoid_zh_Hans=(r"(?<![答回])复核",), avoid_zh_Hant=(r"(?<![答回])[複覆復]核",),
+         note="The regulation's word, as the rights page says it; one word on the complaint, staff and rights pages "
+              "(答复核查 / 答覆核查 is 答复 + 核查)."),
+    Term("a third party's report of collection conduct (/report), not the borrower's own complaint (投诉 / 投訴)",
+         "举报", "檢舉", avoid_zh_Hans=(r"检举",), avoid_zh_Hant=(r"舉報",),
+         note="The navigation, the form, the confirmation, the SMS and the status page all say the same word."),
+    Term("what (interrogative)", "什么", "什麼", avoid_zh_Hant=(r"甚麼",),
+         note="One spelling on every zh_Hant page (Taiwan usage)."),
     Term("time of day", "14:30", "14:30", avoid_zh_Hans=(r"[上下中]午\s?\d",), avoid_zh_Hant=(r"[上下中]午\s?\d",),
          note="24-hour clock in both scripts (portal.i18n.TIME_PATTERN): no 下午12:00."),
 )

@@ -87,12 +87,13 @@ def action_addresses(bp: Blueprint, page: str, *rules: str) -> None:
     """Addresses that take only a form's POST and may answer it with the page again (the errors next to the
     fields, a preview), so that the address bar then shows them (``/staff/plans/6/decline``). Opened with GET (a
     reload from the address bar, the history, the login after a session ended, the language switch) they lead
-    to the object's page, the endpoint ``page`` of ``bp`` taking the same values, instead of answering 405; and
-    the language switch of a page such a POST shows returns to that page (``page_address``)."""
+    to the object's page, the endpoint ``page`` of ``bp`` taking the same values (those it does not take are left
+    out: a list page), instead of answering 405; and the language switch of a page such a POST shows returns to
+    that page (``page_address``). A page shown once (a secret) is never shown again that way."""
     target = f"{bp.name}.{page}"
 
     def opened_again(**values):
-        return redirect(url_for(target, **values))
+        return redirect(_page_url(target, values))
 
     for rule in rules:
         bp.add_url_rule(rule, "opened_again", opened_again, methods=["GET"])
@@ -112,7 +113,13 @@ def page_address() -> str:
     except HTTPException:  # no GET at this address (or a redirecting rule)
         return here
     page = current_app.extensions.get(_PAGES, {}).get(endpoint)
-    return url_for(page, **values) if page else here
+    return _page_url(page, values) if page else here
+
+
+def _page_url(page: str, values: dict) -> str:
+    """The address of the endpoint ``page`` from the values of an action's address that it takes."""
+    takes = {arg for rule in current_app.url_map.iter_rules(page) for arg in rule.arguments}
+    return url_for(page, **{k: v for k, v in values.items() if k in takes})
 
 
 def configure_navigation(app: Flask) -> None:

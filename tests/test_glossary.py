@@ -71,6 +71,19 @@ def test_the_glossary_catches_what_it_forbids():
         assert not any(p.search(quoted_or_explained(text)) for p in hant), text
 
 
+def test_the_glossary_catches_mixed_words_for_review_report_and_what():
+    hant = [re.compile(p) for t in GLOSSARY for p in t.avoid_zh_Hant]
+    hans = [re.compile(p) for t in GLOSSARY for p in t.avoid_zh_Hans]
+    for text in ("申請複核", "申請覆核", "提交舉報", "我們已收到您的舉報", "發生了甚麼？"):
+        assert any(p.search(quoted_or_explained(text)) for p in hant), text
+    for text in ("申请复核", "检举不当催收"):
+        assert any(p.search(quoted_or_explained(text)) for p in hans), text
+    for text in ("申請核查", "檢舉不當催收", "發生了什麼？", "請在下方答覆核查申請"):
+        assert not any(p.search(quoted_or_explained(text)) for p in hant), text
+    for text in ("申请核查", "举报不当催收", "请在下方答复核查申请"):
+        assert not any(p.search(quoted_or_explained(text)) for p in hans), text
+
+
 def test_the_credit_report_page_explains_the_mainland_word_once():
     page = (ROOT / "portal/rights/content/zh_Hant/credit-reports.md").read_text(encoding="utf-8")
     assert "title: 信用報告（徵信）" in page
@@ -85,6 +98,17 @@ def test_times_read_on_the_24_hour_clock_in_both_scripts(app, locale):
         assert fmt_time(noon) == "12:00" and fmt_time(afternoon) == "14:30"
         assert fmt_datetime(noon) == "2026年12月1日 12:00"
         assert fmt_datetime(afternoon, "short") == "2026/12/1 14:30"
+
+
+def test_borrower_pages_write_a_date_and_time_one_way():
+    """The compact "2026/12/1 14:30" is for the console's tables; a borrower's page and its messages write the
+    day as everywhere else on them, "2026年12月1日 14:30", never both ways on one page."""
+    borrower_side = [p for p in (ROOT / "portal").rglob("*") if p.suffix in (".html", ".py")
+                     and "staff" not in p.relative_to(ROOT / "portal").as_posix()
+                     and (p.suffix == ".html" or p.name == "routes.py")]
+    assert len(borrower_side) > 50
+    short = re.compile(r'fmt_datetime\([^)]*,\s*"short"\)')
+    assert [p.relative_to(ROOT).as_posix() for p in borrower_side if short.search(p.read_text(encoding="utf-8"))] == []
 
 
 @pytest.mark.parametrize("locale", LOCALES)

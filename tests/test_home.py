@@ -23,7 +23,7 @@ def test_money_due_now_and_since_when(client, create_borrower, create_loan, logi
 
     due = status_of(loan, local_today()).due_now_fen
     page = home(client)
-    assert f"借款 {loan.loan_ref} 现在应还 ¥{due / 100:,.2f} 自 2026年2月14日 起应还" in page
+    assert f"借款 {loan.loan_ref} 现在应还 ¥{due / 100:,.2f} 最早一期 2026年2月14日 到期" in page
     assert "如何还款" in page and f'href="/loans/{loan.loan_ref}"' in home(client, raw=True)
     assert 'href="/rights"' not in home(client, raw=True)  # the home does not repeat the navigation
 

@@ -317,7 +317,29 @@ def demo(app, session, create_staff):
              create_staff(role="agent", username="agent", display_name="李客服")]
     with app.test_request_context():
         seed_demo(session, local_today())
+        _every_visit_state(session)
     return staff
+
+
+def _every_visit_state(session) -> None:
+    """The demo has one open visit per loan (one visit at a time), on its two loans past their visit day, so not
+    every open state: for the pages of the others, a visit in each on a loan with none open (a rendering check, not
+    a demo story)."""
+    from datetime import timedelta
+
+    shown = set(session.scalars(select(Visit.state)))
+    busy = set(session.scalars(select(Visit.loan_id).where(Visit.state.in_(visit_rules.OPEN_STATES))))
+    model = session.scalar(select(Visit).where(Visit.state == "confirmed").limit(1))
+    free = [loan for loan in session.scalars(select(Loan).order_by(Loan.id)) if loan.id not in busy]
+    for n, state in enumerate(s for s in visit_rules.STATES if s not in shown):
+        start = model.window_start + timedelta(days=5 + n)
+        extra = {"remote_reason": "白天在外地上班，希望视频核实。"} if state == "remote_requested" else {}
+        session.add(Visit(loan=free[n], address=free[n].borrower.address or "北京市", window_start=start,
+                          window_end=start + timedelta(hours=3), purpose=model.purpose, state=state,
+                          code=visit_rules.new_visit_code(), proposed_by=model.proposed_by,
+                          visitors=list(model.visitors), reschedule_count=1 if state == "rescheduled" else 0,
+                          **extra))
+    session.commit()
 
 
 def _file_name(i: int, name: str) -> str:

@@ -63,3 +63,38 @@ def test_extraction_keeps_translators_comments_from_code_and_templates(tmp_path,
     extracted = {m.id: m.auto_comments for m in catalogs.read(tmp_path / "out.pot") if m.id}
     assert extracted == {"Age": ["Translators: a queue column: days waiting"], "Due": [], "Item": [],
                          "Due date": ["the deadline"]}
+
+
+# ASCII ":", ",", ";", "(" or ")" right next to a Chinese character: Chinese text takes full-width punctuation
+# (：，；（）). Placeholders and URLs are taken out first; numbers and times (09:00, 1,000) have no Chinese
+# character beside them and pass.
+_CJK = r"[\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]"
+_ASCII_BESIDE_CJK = __import__("re").compile(rf"(?<={_CJK}) ?[:,;(]|[:,;)] ?(?={_CJK})|\((?={_CJK})")
+_PLACEHOLDER_OR_URL = __import__("re").compile(r"%\(\w+\)[sdifr]|%[sdif%]|https?://\S+")
+
+
+def ascii_punctuation_in_chinese(text: str) -> list[str]:
+    plain = _PLACEHOLDER_OR_URL.sub("·", text)
+    return [plain[max(m.start() - 4, 0):m.end() + 4] for m in _ASCII_BESIDE_CJK.finditer(plain)]
+
+
+def test_chinese_msgstrs_use_full_width_punctuation():
+    from babel.messages.pofile import read_po
+
+    found = []
+    for locale in ("zh_Hans", "zh_Hant"):
+        with open(catalogs.TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as f:
+            catalog = read_po(f, locale=locale)
+        for message in catalog:
+            strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+            for text in strings:
+                found += [f"{locale}: {bad!r} in {text!r}" for bad in ascii_punctuation_in_chinese(text or "")]
+    assert not found, "\n".join(found[:40])
+
+
+def test_the_punctuation_check_catches_what_reviewers_saw():
+    for text in ("员工编号: BJ1024", "已接通, 90 秒", "(依据： 民法典)", "第1033条第2项; 中国银行业协会"):
+        assert ascii_punctuation_in_chinese(text), text
+    for text in ("员工编号：BJ1024", "09:00至12:00", "%(start)s – %(end)s", "¥1,619.75", "https://a.b/c,d",
+                 "上门时间：%(day)s (%(time)s)", "（依据：%(list)s）"):
+        assert not ascii_punctuation_in_chinese(text), text

@@ -1,9 +1,11 @@
-"""Throttles of the login and code pages: a budget per IP (every POST) and one per account.
+"""Throttles of the login and code pages: a budget per IP and one per account.
 
-A login's per-account budget is against password guessing: it counts failed attempts only (the view calls
-``failed_attempt()``), so someone who logs in and out all day is never locked out, while five wrong passwords
-lock the account for everyone, the right password too, until the window has passed. The code pages' budget
-counts every POST: each request for a code sends an SMS, and each code entered is a guess.
+A login's budgets are against password guessing: they count failed attempts only (the view calls
+``failed_attempt()``), so someone who logs in and out all day is never locked out, nor are the many phones a
+mobile carrier puts behind one address (carrier-grade NAT) when they log in, while five wrong passwords lock the
+account for everyone, the right password too, and twenty from one address lock that address, until the window
+has passed. The code pages' budgets count every POST: each request for a code sends an SMS, and each code
+entered is a guess.
 """
 from __future__ import annotations
 
@@ -29,12 +31,13 @@ def _per_ip() -> str:
 
 def throttled(account_limit_key: str, account_key: Callable[[], str], *, failures_only: bool):
     """Throttle POSTs per IP and per account (``account_limit_key`` names the config key of the account's limit).
-    With ``failures_only``, only the requests that called ``failed_attempt()`` count against the account; the
-    account's budget is still checked before every request."""
+    With ``failures_only``, only the requests that called ``failed_attempt()`` count against either budget; both
+    are still checked before every request."""
+    deduct_when = _was_failed_attempt if failures_only else None
 
     def decorate(view):
         view = limiter.limit(lambda: current_app.config[account_limit_key], key_func=account_key, methods=["POST"],
-                             deduct_when=_was_failed_attempt if failures_only else None)(view)
-        return limiter.limit(_per_ip, methods=["POST"])(view)
+                             deduct_when=deduct_when)(view)
+        return limiter.limit(_per_ip, methods=["POST"], deduct_when=deduct_when)(view)
 
     return decorate

@@ -75,9 +75,21 @@ def scoped(scope: str):
             wrapped = bp.alt_response(code, schema=ErrorSchema, description=what)(wrapped)
         wrapped = bp.alt_response(429, schema=ErrorSchema, description="too many requests for this token",
                                   headers=RETRY_AFTER)(wrapped)
+        for code, what in ((500, "an error on our side; nothing was stored"),
+                           (503, "the database is briefly unavailable; nothing was stored, retry later")):
+            wrapped = bp.alt_response(code, schema=ErrorSchema, description=what)(wrapped)
         return wrapped
 
     return decorator
+
+
+def with_body(view):
+    """Document what ``_authenticate`` answers for a request body before the view runs (PUT, POST)."""
+    for code, what in ((400, "the body is missing or not valid JSON"),
+                       (413, "the body is larger than PORTAL_API_MAX_BODY_MB"),
+                       (415, "the body is not sent as application/json")):
+        view = bp.alt_response(code, schema=ErrorSchema, description=what)(view)
+    return view
 
 
 @bp.errorhandler(HTTPException)

@@ -9,14 +9,14 @@ import json
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.api.blueprint import bp, scoped
+from portal.api.blueprint import bp, scoped, with_body
 from portal.api.loans import ItemRefused, run_batch
 from portal.api.schemas import BatchResult, ContactBatchIn, ContactIn
 from portal.contacts import importer
 from portal.contacts.models import Contact
 from portal.extensions import db
 from portal.loans.importer import Rejected
-from portal.loans.models import Loan
+from portal.loans.models import Loan, folded_loan_ref
 
 
 def parse_contact(data: dict) -> dict:
@@ -39,11 +39,14 @@ def upsert_contacts(items: list[dict]) -> list:
 def upsert_contact(parsed: dict) -> str:
     """Write one parsed contact in its own savepoint: ``created``, ``updated`` or ``unchanged``."""
     parsed = dict(parsed)
-    loan_id = db.session.scalar(select(Loan.id).where(Loan.loan_ref == parsed.pop("loan_ref")))
-    if loan_id is None:
-        raise ItemRefused({"loan_ref": ["unknown loan_ref (import the loan first)"]})
-    parsed["loan_id"] = loan_id
-    existing = db.session.scalar(select(Contact).where(Contact.contact_ref == parsed["contact_ref"]))
+    ref = parsed.pop("loan_ref")
+    try:
+        parsed["loan_id"] = importer.loan_id_for(ref, dict(db.session.execute(
+            select(Loan.loan_ref, Loan.id).where(folded_loan_ref() == ref.lower())).all()))
+        existing = db.session.scalar(select(Contact).where(Contact.contact_ref == parsed["contact_ref"]))
+        importer.same_loan(existing, parsed)
+    except Rejected as exc:
+        raise ItemRefused({exc.field or "body": [str(exc)]}) from None
     if existing is not None and existing.source_digest == parsed["source_digest"]:
         return "unchanged"
     try:
@@ -62,6 +65,7 @@ def upsert_contact(parsed: dict) -> str:
 
 @bp.route("/contacts", methods=["POST"])
 @scoped("contacts:write")
+@with_body
 @bp.arguments(ContactBatchIn)
 @bp.response(200, BatchResult)
 def post_contacts(data: dict):

@@ -2,7 +2,11 @@
 
 Everything comes from one function, ``loan_state``, which reads the loan domain's typed page object
 (``portal.loans.queries.loan_view`` -> ``LoanPage``: the figures and the agreed plan as the borrower sees them) and the
-open visit, open complaints (references and states only) and consent choices. Amounts are decimal strings in yuan.
+open visits, open complaints (references and states only) and consent choices. Amounts are decimal strings in yuan.
+
+``figures`` are always the contract's. An agreed plan replaces them for the borrower (the loan page, the reminders
+and the collection steps go by the plan): ``in_force`` says which standing holds, and ``effective`` carries what the
+borrower's page shows -- the page's own ``LoanState`` (``portal.loans.labels.standing_of``), never a second sum.
 """
 from __future__ import annotations
 
@@ -26,8 +30,8 @@ def yuan(fen: int) -> str:
     return f"{Decimal(fen) / 100:.2f}"
 
 
-def _money(**kw) -> fields.String:
-    return fields.String(metadata={"pattern": r"^-?\d+\.\d{2}$", "example": "1180.00"}, **kw)
+def _money(metadata: dict | None = None, **kw) -> fields.String:
+    return fields.String(metadata={"pattern": r"^-?\d+\.\d{2}$", "example": "1180.00", **(metadata or {})}, **kw)
 
 
 class FiguresOut(Schema):
@@ -41,6 +45,24 @@ class FiguresOut(Schema):
     paid_total = _money(required=True)
     days_overdue = fields.Integer(required=True)
     stage = fields.String(required=True, metadata={"enum": ["current", "M1", "M2", "M3", "M4+"]})
+
+
+class EffectiveOut(Schema):
+    """What the borrower's loan page shows, under the standing in force (``in_force``)."""
+
+    due_now = _money(required=True, metadata={"description": "due now: the plan's payments due and unpaid under "
+                                                             "a plan, else the contract's figures.due_now"})
+    outstanding = _money(required=True)
+    days_overdue = fields.Integer(required=True, metadata={
+        "description": "under a plan: days since its oldest unpaid payment fell due (0: the plan is kept); else "
+                       "the contract's figures.days_overdue"})
+    overdue = fields.Boolean(required=True)
+    stage = fields.String(required=True, allow_none=True, metadata={
+        "enum": ["current", "M1", "M2", "M3", "M4+", None],
+        "description": "the contract's stage; null under a plan, which replaces the contract's collection stages"})
+    pay_by = fields.Date(required=True, allow_none=True, metadata={
+        "description": "when the amount due now fell due (its earliest part), or the next payment's date when "
+                       "nothing is due; null when nothing is left to pay"})
 
 
 class PlanLineOut(Schema):
@@ -79,23 +101,43 @@ class ConsentOut(Schema):
 
 class LoanStateOut(Schema):
     loan_ref = fields.String(required=True)
-    figures = fields.Nested(FiguresOut, required=True, metadata={"description": "the contract's figures"})
+    in_force = fields.String(required=True, metadata={
+        "enum": ["contract", "plan"],
+        "description": "which standing holds: 'plan' when an agreed repayment plan replaces the contract's "
+                       "schedule (then collect by agreed_plan / effective, not by figures), else 'contract'"})
+    effective = fields.Nested(EffectiveOut, required=True, metadata={
+        "description": "the figures the borrower's loan page shows, under the standing in force"})
+    figures = fields.Nested(FiguresOut, required=True, metadata={
+        "description": "the contract's figures, always (also while an agreed plan is in force: see in_force; "
+                       "then figures.days_overdue and figures.stage do not apply to collection)"})
     plan_pending = fields.Boolean(required=True, metadata={"description": "a proposal waits for an answer"})
     agreed_plan = fields.Nested(PlanOut, required=True, allow_none=True)
-    open_visit = fields.Nested(VisitOut, required=True, allow_none=True)
+    open_visits = fields.List(fields.Nested(VisitOut), required=True, metadata={
+        "description": "every open visit of the loan (proposed, confirmed, waiting for staff's answer), earliest "
+                       "window first; the portal lets staff propose a visit only while none is open"})
+    open_visit = fields.Nested(VisitOut, required=True, allow_none=True, metadata={
+        "deprecated": True, "description": "deprecated: the first of open_visits (null when there is none); read "
+                                           "open_visits"})
     open_complaints = fields.List(fields.Nested(ComplaintOut), required=True)
     consent = fields.Nested(ConsentOut, required=True)
 
 
 def loan_state(loan: Loan) -> dict:
     view = queries.loan_view(loan.borrower, loan, local_today())
+    visits = _open_visits(loan)
     s = view.status
     figures = {"as_of": s.as_of, "due_now": yuan(s.due_now_fen), "due_principal": yuan(s.due_principal_fen),
                "due_interest": yuan(s.due_interest_fen), "due_penalty": yuan(s.due_penalty_fen),
                "due_fee": yuan(s.due_fee_fen), "outstanding": yuan(s.outstanding_fen),
                "paid_total": yuan(s.paid_total_fen), "days_overdue": s.days_overdue, "stage": s.stage}
-    return {"loan_ref": loan.loan_ref, "figures": figures, "plan_pending": view.plan_pending,
-            "agreed_plan": _agreed_plan(loan, view), "open_visit": _open_visit(loan),
+    told = view.state
+    effective = {"due_now": yuan(told.due_now_fen), "outstanding": yuan(view.outstanding_fen),
+                 "days_overdue": told.days_overdue, "overdue": told.overdue, "stage": told.stage_code,
+                 "pay_by": told.pay_by}
+    return {"loan_ref": loan.loan_ref, "in_force": "plan" if told.under_plan else "contract",
+            "effective": effective, "figures": figures, "plan_pending": view.plan_pending,
+            "agreed_plan": _agreed_plan(loan, view), "open_visits": visits,
+            "open_visit": visits[0] if visits else None,
             "open_complaints": [{"reference": r, "state": st} for r, st in db.session.execute(
                 select(Complaint.reference, Complaint.state)
                 .where(Complaint.loan_id == loan.id, Complaint.state.in_(COMPLAINT_OPEN)).order_by(Complaint.id))],
@@ -118,10 +160,9 @@ def _agreed_plan(loan: Loan, view) -> dict | None:
                           "unpaid": yuan(line.unpaid_fen)} for line in plan.lines]}
 
 
-def _open_visit(loan: Loan) -> dict | None:
-    visit = db.session.scalar(select(Visit).where(Visit.loan_id == loan.id, Visit.state.in_(VISIT_OPEN))
-                              .order_by(Visit.window_start).limit(1))
-    if visit is None:
-        return None
-    return {"visit": visit.id, "state": visit.state, "window_start": visit.window_start,
-            "window_end": visit.window_end, "family_contact_allowed": visit.family_contact_allowed}
+def _open_visits(loan: Loan) -> list[dict]:
+    return [{"visit": visit.id, "state": visit.state, "window_start": visit.window_start,
+             "window_end": visit.window_end, "family_contact_allowed": visit.family_contact_allowed}
+            for visit in db.session.scalars(select(Visit).where(Visit.loan_id == loan.id,
+                                                                Visit.state.in_(VISIT_OPEN))
+                                            .order_by(Visit.window_start, Visit.id))]

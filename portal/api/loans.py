@@ -11,13 +11,13 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.api.blueprint import bp, scoped
+from portal.api.blueprint import bp, scoped, with_body
 from portal.api.errors import ErrorSchema, error_response, flatten
 from portal.api.loan_state import LoanStateOut, loan_state
 from portal.api.schemas import BatchResult, LoanBatchIn, LoanIn, LoanOutcome
 from portal.extensions import db
 from portal.loans import importer
-from portal.loans.models import Loan
+from portal.loans.models import Loan, folded_loan_ref, pick_loan_ref
 
 
 class ItemRefused(Exception):
@@ -50,6 +50,7 @@ def upsert(data: dict | None, parsed: dict | None = None) -> str:
 
 @bp.route("/loans/<loan_ref>", methods=["PUT"])
 @scoped("loans:write")
+@with_body
 @bp.arguments(LoanIn)
 @bp.response(200, LoanOutcome, description="updated, or unchanged (the same content as stored)")
 @bp.alt_response(201, schema=LoanOutcome, description="created")
@@ -68,6 +69,7 @@ def put_loan(data: dict, loan_ref: str):
 
 @bp.route("/loans", methods=["POST"])
 @scoped("loans:write")
+@with_body
 @bp.arguments(LoanBatchIn)
 @bp.response(200, BatchResult)
 def post_loans(data: dict):
@@ -125,10 +127,16 @@ def run_batch(items: list, schema, ref_key: str, check, apply_all) -> dict:
 @bp.route("/loans/<loan_ref>", methods=["GET"])
 @scoped("loans:read")
 @bp.response(200, LoanStateOut)
-@bp.alt_response(404, schema=ErrorSchema, description="no loan with this loan_ref")
+@bp.alt_response(404, schema=ErrorSchema, description="no loan with this loan_ref in any case (or several differing "
+                                                       "only in case, none spelt exactly so)")
 def get_loan(loan_ref: str):
     """What the portal knows of the loan now: figures, agreed plan, open visit, open complaints, consent."""
-    loan = db.session.scalar(select(Loan).where(Loan.loan_ref == loan_ref))
+    found = {loan.loan_ref: loan for loan in db.session.scalars(
+        select(Loan).where(folded_loan_ref() == loan_ref.lower()))}
+    loan = found.get(pick_loan_ref(loan_ref, list(found)))
     if loan is None:
+        if found:
+            return error_response(404, "Several loans have this loan_ref in other cases; send one exactly.",
+                                  errors={"loan_ref": [f"matches {', '.join(sorted(found))}"]})
         abort(404)
     return loan_state(loan)

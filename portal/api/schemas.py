@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from portal.contacts.importer import CLOCK_SKEW, MAX_COLLECTORS, MAX_DURATION_S
 from portal.contacts.rules import CHANNELS, PARTIES
+from portal.loans.importer import FIRST_YEAR, LAST_YEAR, MAX_YUAN
 
 MAX_BATCH = 1000
-_MONEY = {"pattern": r"^\d+(\.\d{1,2})?$", "example": "1000.00",
-          "description": "yuan, a decimal string with at most two decimals"}
-_DATE = {"format": "date", "example": "2024-02-15", "description": "an ISO date that exists (YYYY-MM-DD)"}
+_MONEY = {"pattern": r"^[0-9]+(\.[0-9]{1,2})?$", "example": "1000.00",
+          "description": f"yuan, a decimal string of ASCII digits with at most two decimals, at most "
+                         f"{MAX_YUAN}.00"}
+_DATE = {"format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "example": "2024-02-15",
+         "description": f"an ISO date that exists, written YYYY-MM-DD, in the years {FIRST_YEAR} to {LAST_YEAR}"}
+_RATE = r"^[0-9]+(\.[0-9]+)?$"
 OUTCOMES = ("created", "updated", "unchanged")
 
 
@@ -61,7 +66,8 @@ class InstalmentIn(Schema):
 
 
 class PaymentIn(Schema):
-    paid_on = _date(required=True)
+    paid_on = fields.String(required=True, metadata={**_DATE, "description": _DATE["description"] + "; not after "
+                                             "the lender's tomorrow"})
     amount = _money(required=True)
 
 
@@ -73,8 +79,9 @@ class LoanIn(Schema):
     product = fields.String(required=True, metadata={"maxLength": 100, "example": "消费贷"})
     borrower = fields.Nested(BorrowerIn, required=True)
     principal = _money(required=True)
-    annual_rate = fields.String(required=True, metadata={"example": "0.18", "description": "decimal string, 0-10"})
-    penalty_daily_rate = fields.String(required=True, metadata={"example": "0.0005",
+    annual_rate = fields.String(required=True, metadata={"example": "0.18", "pattern": _RATE,
+                                                         "description": "decimal string, 0-10"})
+    penalty_daily_rate = fields.String(required=True, metadata={"example": "0.0005", "pattern": _RATE,
                                                                 "description": "decimal string, 0-0.1"})
     start_date = _date(required=True)
     schedule = fields.List(fields.Nested(InstalmentIn), required=True,
@@ -88,7 +95,8 @@ class LoanOutcome(Schema):
 
 
 class LoanBatchIn(Schema):
-    loans = fields.List(fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/LoanIn"}]}), required=True,
+    loans = fields.List(fields.Raw(allow_none=True, metadata={"allOf": [{"$ref": "#/components/schemas/LoanIn"}]}),
+                        required=True,
                         validate=validate.Length(min=1, max=MAX_BATCH),
                         metadata={"description": f"1 to {MAX_BATCH} loans; each is imported or refused on its own"})
 
@@ -116,20 +124,23 @@ class ContactIn(Schema):
 
     contact_ref = fields.String(required=True, metadata={"example": "C-2026-0001"})
     loan_ref = fields.String(required=True)
-    at = fields.String(required=True, metadata={"format": "date-time",
-                                                "description": "ISO 8601 with a UTC offset"})
+    at = fields.String(required=True, metadata={
+        "format": "date-time", "description": f"ISO 8601 with a UTC offset, in the years {FIRST_YEAR} to {LAST_YEAR}, "
+                                              f"not more than {int(CLOCK_SKEW.total_seconds() // 60)} minutes ahead of "
+                                              "the portal's clock"})
     channel = fields.String(required=True, metadata={"enum": list(CHANNELS)})
     answered = StrictBoolean(allow_none=True)
-    duration_s = StrictInteger(allow_none=True)
+    duration_s = StrictInteger(allow_none=True, metadata={"minimum": 0, "maximum": MAX_DURATION_S})
     to_number = fields.String(allow_none=True)
     to_party = fields.String(required=True, metadata={"enum": list(PARTIES)})
     from_number = fields.String(allow_none=True)
     agent = fields.String(allow_none=True)
     agency_code = fields.String(allow_none=True)
     summary = fields.String(allow_none=True, metadata={"maxLength": 200})
-    collectors_count = StrictInteger(allow_none=True)
+    collectors_count = StrictInteger(allow_none=True, metadata={"minimum": 0, "maximum": MAX_COLLECTORS})
 
 
 class ContactBatchIn(Schema):
-    contacts = fields.List(fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/ContactIn"}]}),
+    contacts = fields.List(fields.Raw(allow_none=True,
+                                      metadata={"allOf": [{"$ref": "#/components/schemas/ContactIn"}]}),
                            required=True, validate=validate.Length(min=1, max=MAX_BATCH))

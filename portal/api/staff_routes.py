@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.api import tokens
+from portal.api.labels import SCOPE_LABELS
 from portal.api.models import SCOPES
 from portal.audit.services import record
 from portal.extensions import db
@@ -22,14 +23,6 @@ from portal.staff.access import require_role
 
 bp = Blueprint("staff_api_tokens", __name__, url_prefix="/staff/api-tokens")
 gate(bp, kind="staff", login_endpoint="staff.login")
-
-SCOPE_LABELS = {
-    # Translators: what an API token of the lender's systems may do (staff console)
-    "loans:write": _l("send loans (create and update)"),
-    "loans:read": _l("read a loan's current state"),
-    "contacts:write": _l("send collection contacts"),
-    "events:read": _l("read the event feed"),
-}
 
 
 class CheckboxesField(SelectMultipleField):

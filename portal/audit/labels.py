@@ -139,6 +139,7 @@ DETAIL_LABELS = {
     "departed": _l("Left"),
     "detail": _l("Details"),
     "evidence": _l("Evidence file"),
+    "event_type": _l("Event type"),
     "bytes": _l("Size in bytes"),
     # Translators: audit detail: the number of files attached
     "files": _l("Files"),
@@ -175,8 +176,21 @@ DETAIL_LABELS = {
     "username": _l("Username"),
     "visitors": _l("Visitors"),
     "weeks": _l("Weeks"),
+    # Translators: audit detail: the number of the repayment plan whose agreement cancelled a visit
+    "plan": _l("Repayment plan"),
     "window": _l("Time"),
 }
+# Translators: audit log, what the deletion at the end of a retention period deleted ("SMS codes: 12")
+DETAIL_LABELS.update({
+    "verification_codes": _l("SMS codes"),
+    "login_sessions": _l("Login sessions"),
+    "report_grants": _l("Third parties' access to their reports"),
+    "data_exports": _l("Borrowers' downloads of their personal information"),
+    "outbox_texts": _l("Texts of old messages"),
+    "webhook_deliveries": _l("Webhook deliveries"),
+    "complaint_evidence": _l("Complaint evidence files"),
+    "visitor_photos": _l("Visitors' photos"),
+})
 
 # Codes that detail values carry (lists of searched kinds, fields shown).
 VALUE_LABELS = {

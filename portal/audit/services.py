@@ -25,10 +25,15 @@ def _actor(staff, borrower) -> tuple:
     return staff, borrower
 
 
-def _values(action: str, obj_type: str, obj_id: object, staff, borrower, detail: dict) -> dict:
-    staff, borrower = _actor(staff, borrower)
+def _values(action: str, obj_type: str, obj_id: object, staff, borrower, detail: dict,
+            system: bool = False) -> dict:
+    if not system:
+        staff, borrower = _actor(staff, borrower)
     return {
-        "actor_kind": "staff" if staff is not None else "borrower" if borrower is not None else "public",
+        # Outside a request (a command, the housekeeping run) nobody of the public acted: the system did; inside
+        # one, ``system=True`` says a rule acted on its own (not the user of the request).
+        "actor_kind": "staff" if staff is not None else "borrower" if borrower is not None
+        else "system" if system or not has_request_context() else "public",
         "staff_id": staff.id if staff is not None else None,
         "borrower_id": borrower.id if borrower is not None else None,
         "action": action,
@@ -39,10 +44,11 @@ def _values(action: str, obj_type: str, obj_id: object, staff, borrower, detail:
     }
 
 
-def record(action: str, obj_type: str = "", obj_id: object = "", *, staff=None, borrower=None,
+def record(action: str, obj_type: str = "", obj_id: object = "", *, staff=None, borrower=None, system: bool = False,
            **detail) -> AuditEvent:
-    """Append one audit event. The actor defaults to the logged-in user."""
-    event = AuditEvent(**_values(action, obj_type, obj_id, staff, borrower, detail))
+    """Append one audit event. The actor defaults to the logged-in user; ``system=True`` (with no staff or
+    borrower) records the system as the actor, as a rule that followed from someone else's action."""
+    event = AuditEvent(**_values(action, obj_type, obj_id, staff, borrower, detail, system))
     db.session.add(event)
     return event
 

@@ -54,9 +54,10 @@ def lines(complaint: Complaint) -> list[str]:
                 complaint.outcome_explanation, ""]
     # Translators: complaint: the dated list of everything that happened with it, in order
     out += [_("Timeline"), "-" * 40]
+    event_labels = labels.event_labels_for(complaint)
     for event in complaint.events:
         detail = f" — {event.detail}" if event.kind == "extended" and event.detail else ""
-        out.append(f"{fmt_datetime(event.at)}  {labels.EVENT_LABELS.get(event.kind, event.kind)}{detail}")
+        out.append(f"{fmt_datetime(event.at)}  {event_labels.get(event.kind, event.kind)}{detail}")
     out += ["", _("Messages"), "-" * 40]
     for message in complaint.messages:
         who = _("Staff") if message.author_kind == "staff" else _("Complainant")

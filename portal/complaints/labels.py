@@ -88,6 +88,8 @@ EVENT_LABELS = {
     "not_satisfied": _l("You said you are not satisfied and asked for a review"),
     "review_answered": _l("We answered your review request"),
 }
+# A third party's report (举报 / 檢舉) is never called a complaint, on its timeline either.
+REPORT_EVENT_LABELS = {**EVENT_LABELS, "filed": _l("Report received")}
 RESPONSE_LABELS = {
     "accepted": _l("Accepted the outcome"),
     "not_satisfied": _l("Not satisfied"),
@@ -95,7 +97,7 @@ RESPONSE_LABELS = {
 
 
 def title(complaint) -> str:
-    """The heading of a complaint's page: a third party's report (举报) is never called a complaint."""
+    """The heading of a complaint's page: a third party's report (举报 / 檢舉) is never called a complaint."""
     from flask_babel import gettext as _
 
     if complaint.is_third_party:
@@ -106,10 +108,19 @@ def title(complaint) -> str:
 _TEMPLATE_LABELS = {"category_labels": CATEGORY_LABELS, "channel_labels": CHANNEL_LABELS,
                     "relation_labels": RELATION_LABELS, "contact_labels": CONTACT_LABELS, "state_labels": STATE_LABELS,
                     "outcome_labels": OUTCOME_LABELS, "outcome_texts": OUTCOME_TEXTS, "event_labels": EVENT_LABELS,
+                    "report_event_labels": REPORT_EVENT_LABELS,
                     "response_labels": RESPONSE_LABELS, "queue_status_labels": QUEUE_STATUS_LABELS}
 # The label dicts in the current locale, translated once per catalogue (portal.translated), not once per label shown.
 _translated = per_catalogue(lambda: {name: table(labels) for name, labels in _TEMPLATE_LABELS.items()})
 
 
+def event_labels_for(complaint) -> dict:
+    """The timeline's words for ``complaint``: a third party's report reads "report received", not "complaint"."""
+    return REPORT_EVENT_LABELS if complaint.is_third_party else EVENT_LABELS
+
+
 def template_labels() -> dict:
-    return {**_translated(), "complaint_title": title}
+    translated = _translated()
+    return {**translated, "complaint_title": title,
+            "timeline_labels": lambda complaint: translated["report_event_labels" if complaint.is_third_party
+                                                            else "event_labels"]}

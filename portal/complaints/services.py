@@ -345,4 +345,4 @@ def extend(complaint: Complaint, reason: str, actor: StaffUser) -> None:
     _event(complaint, "extended", reason.strip())
     db.session.flush()
     record("complaint.extended", "complaint", complaint.reference, staff=actor, level=level)
-    events.complaint_sms(complaint, "extended", reason=reason.strip())  # design §6: the complainant is told why
+    events.complaint_sms(complaint, "extended")  # the new date and the link: the page shows why (design §6)

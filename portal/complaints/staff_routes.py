@@ -211,7 +211,8 @@ def _who(c: Complaint) -> str:
     """The borrower, masked, as the staff home names each row (a third party's report: the person it is about)."""
     if c.borrower is not None:
         return c.borrower.masked_name
-    about = mask_name(c.debtor_name) if c.debtor_name else "—"
+    # Translators: staff console: in place of a fact nobody gave (a field the complainant or the lender left empty)
+    about = mask_name(c.debtor_name) if c.debtor_name else _("Not given")
     return _("%(name)s (third-party report)", name=about)
 
 

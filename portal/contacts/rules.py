@@ -25,6 +25,7 @@ Sources (design §6):
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -55,14 +56,23 @@ class InvalidNumber(ValueError):
     pass
 
 
+# Lenders' own service numbers, which the numbering plan library does not know as numbers one can call from:
+# - 95xxx: the five-digit national hotlines of banks and insurers (95555, 95588, 95511);
+# - 106…: SMS gateway (短信端口) numbers, 106 and 5 to 17 more digits (10690000 to 20 digits, the column's width).
+SERVICE_NUMBER = re.compile(r"95[0-9]{3}|106[0-9]{5,17}")
+
+
 def normalize_number(raw: str) -> str:
-    """A mainland mobile number in its 11-digit form (the portal's phone rule), or a valid mainland fixed-line or
-    service number in national form with its leading 0 (0755…, 95…, 400…); anything else raises InvalidNumber."""
+    """A mainland mobile number in its 11-digit form (the portal's phone rule); a lender's service number exactly as
+    ``SERVICE_NUMBER`` (95555, 106980095555); or a valid mainland fixed-line or 400/800 number in national form with
+    its leading 0 (0755…, 400…); anything else raises InvalidNumber."""
     try:
         return normalize_phone(raw)
     except InvalidPhone:
         pass
     text = fold(raw or "")
+    if text.isascii() and SERVICE_NUMBER.fullmatch(text):
+        return text
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:

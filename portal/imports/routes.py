@@ -7,13 +7,13 @@ from __future__ import annotations
 from flask import (Blueprint, Flask, Response, abort, current_app, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.audit.services import record
 from portal.extensions import db
 from portal.imports import downloads, services
 from portal.imports.forms import UploadForm
+from portal.imports.labels import KIND_LABELS, STATE_LABELS
 from portal.imports.queries import import_or_404, recent_imports
 from portal.security import gate
 from portal.staff.access import ROLE_RANK, require_role
@@ -21,18 +21,6 @@ from portal.staff.access import ROLE_RANK, require_role
 bp = Blueprint("staff_imports", __name__, url_prefix="/staff/imports")
 gate(bp, kind="staff", login_endpoint="staff.login")
 
-KIND_LABELS = {
-    # Translators: what a console import file holds (staff console)
-    "loans": _l("loans"),
-    "contacts": _l("collection contacts"),
-}
-STATE_LABELS = {
-    # Translators: state of a console import
-    "queued": _l("waiting for the worker"),
-    "running": _l("importing"),
-    "done": _l("finished"),
-    "failed": _l("stopped with an error"),
-}
 REFRESH_SECONDS = 3
 
 

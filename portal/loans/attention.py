@@ -19,11 +19,7 @@ def needs_you(borrower, today: date) -> list:
     for ref, state in standings(borrower, today):
         url = url_for("loans.detail", loan_ref=ref)
         if state.due_now_fen:
-            since = state.pay_by
-            detail = state.standing
-            if since is not None:
-                detail = (_("Due since %(date)s", date=fmt_date(since)) if since < today
-                          else _("Due today, %(date)s", date=fmt_date(since))) + " · " + detail
+            detail = " · ".join(part for part in (state.due_from, state.standing) if part)
             items.append(Attention("payment", _("Due now on loan %(ref)s", ref=ref),
                                    _("How to pay"), url, rank=10, detail=detail,
                                    amount_fen=state.due_now_fen))

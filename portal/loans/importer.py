@@ -1,4 +1,5 @@
-"""``import-loans``: the lender's JSON Lines export (design §4), upserted on ``loan_ref``.
+"""``import-loans``: the lender's JSON Lines export (design §4), upserted on ``loan_ref`` whatever its case (a
+reference differing only in case names the stored loan, which keeps its first spelling).
 
 Each line is all-or-nothing (a savepoint); bad lines are reported with their number and reason.
 Importing the same file twice changes nothing: a line whose content digest is unchanged is skipped.
@@ -6,10 +7,11 @@ Importing the same file twice changes nothing: a line whose content digest is un
 from __future__ import annotations
 
 import re
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import IO, Any
 
+from flask import has_app_context
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,45 +20,70 @@ from portal.accounts.models import LOCALES, Borrower
 from portal.accounts.rules import InvalidIdNumber, InvalidPhone, normalize_id_number, normalize_phone
 from portal.imports import runner
 from portal.imports.report import ImportReport, Rejected, digest, json_object
-from portal.loans.models import Instalment, Loan, Payment
-from portal.security.inputs import DB_INT_MAX
+from portal.loans.models import Instalment, Loan, Payment, folded_loan_ref, pick_loan_ref
 
 LOAN_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 BATCH = 500
+
+
+# Money: ASCII digits, at most 2 decimals (the API's documented pattern; not "1_000", "١٢٠٠", " 1.00 ", "1e4"),
+# at most MAX_YUAN a figure: a consumer loan's sizes, and well inside the database's INTEGER of fen (2^31 - 1).
+MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+RATE = re.compile(r"[0-9]+(\.[0-9]+)?")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_YUAN = 10_000_000
+# Dates of a loan (start, due dates, payments) lie in these years: others are typing or export errors.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+PAYMENT_SKEW = timedelta(days=1)  # a payment dated up to a day ahead of the lender's today (clocks, time zones)
 
 
 def _fen(value: Any, what: str, *, positive: bool = False, field: str | None = None) -> int:
     field = field or what
     if not isinstance(value, str):
         raise Rejected(f"{what} must be a decimal string such as \"1000.00\"", field)
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise Rejected(f"{what} is not a number: {value!r}", field) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise Rejected(f"{what} must have at most 2 decimal places: {value!r}", field)
-    if amount < 0 or (positive and amount == 0):
-        raise Rejected(f"{what} must be {'positive' if positive else 'zero or more'}: {value!r}", field)
-    if amount * 100 > DB_INT_MAX:
-        raise Rejected(f"{what} must be at most {Decimal(DB_INT_MAX) / 100:.2f}: {value!r}", field)
+    if not MONEY.fullmatch(value):
+        if re.fullmatch(r"[0-9]+\.[0-9]{3,}", value):
+            raise Rejected(f"{what} must have at most 2 decimal places: {value!r}", field)
+        raise Rejected(f"{what} must be digits 0-9 with at most 2 decimal places, such as \"1000.00\": {value!r}",
+                       field)
+    amount = Decimal(value)
+    if positive and amount == 0:
+        raise Rejected(f"{what} must be positive: {value!r}", field)
+    if amount > MAX_YUAN:
+        raise Rejected(f"{what} must be at most {MAX_YUAN}.00: {value!r}", field)
     return int(amount * 100)
 
 
 def _rate(value: Any, what: str, ceiling: Decimal) -> Decimal:
-    try:
-        rate = Decimal(value) if isinstance(value, str) else None
-    except InvalidOperation:
-        rate = None
-    if rate is None or not rate.is_finite() or not (0 <= rate <= ceiling):
+    rate = Decimal(value) if isinstance(value, str) and RATE.fullmatch(value) else None
+    if rate is None or not (0 <= rate <= ceiling):
         raise Rejected(f"{what} must be a decimal string between 0 and {ceiling}: {value!r}", what)
     return rate
 
 
-def _date(value: Any, what: str, field: str | None = None) -> date:
+def _date(value: Any, what: str, field: str | None = None, *, latest: date | None = None) -> date:
+    """A date written YYYY-MM-DD (not 20260615 or 2026-W24-1, which ``fromisoformat`` also reads) that exists, in
+    the years FIRST_YEAR to LAST_YEAR, and not after ``latest`` when given."""
     try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
+        if not (isinstance(value, str) and DATE.fullmatch(value)):
+            raise ValueError(value)
+        day = date.fromisoformat(value)
+    except ValueError:
         raise Rejected(f"{what} must be an ISO date (YYYY-MM-DD): {value!r}", field or what) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Rejected(f"{what} must be in the years {FIRST_YEAR} to {LAST_YEAR}: {value!r}", field or what)
+    if latest is not None and day > latest:
+        raise Rejected(f"{what} is in the future: {value!r}", field or what)
+    return day
+
+
+def _today() -> date:
+    """The lender's today (the app's time zone), or the UTC date outside an app."""
+    if has_app_context():
+        from portal.i18n import local_today
+
+        return local_today()
+    return datetime.now(timezone.utc).date()
 
 
 def _text(obj: dict, key: str, what: str, max_len: int, required: bool = True, field: str | None = None) -> str:
@@ -114,10 +141,12 @@ def parse_line(raw: str) -> dict:
     if not isinstance(payments, list):
         raise Rejected("payments must be a list", "payments")
     paid = []
+    latest = _today() + PAYMENT_SKEW
     for i, item in enumerate(payments, 1):
         if not isinstance(item, dict):
             raise Rejected(f"payment {i} must be an object", f"payments.{i - 1}")
-        paid.append({"paid_on": _date(item.get("paid_on"), f"payment {i} paid_on", f"payments.{i - 1}.paid_on"),
+        paid.append({"paid_on": _date(item.get("paid_on"), f"payment {i} paid_on", f"payments.{i - 1}.paid_on",
+                                      latest=latest),
                      "amount_fen": _fen(item.get("amount"), f"payment {i} amount", positive=True,
                                         field=f"payments.{i - 1}.amount")})
     paid.sort(key=lambda p: p["paid_on"])
@@ -147,28 +176,46 @@ class _Known:
         refs = {p["loan_ref"] for p in lines}
         phones = {p["borrower"]["phone"] for p in lines}
         id_numbers = {p["borrower"]["id_number"] for p in lines}
+        self.loans: dict[str, list[Loan]] = {}  # by the reference in small letters: every loan so spelt
         with session.no_autoflush:
-            self.loans = {loan.loan_ref: loan for loan in session.scalars(select(Loan).where(Loan.loan_ref.in_(refs)))}
+            for loan in session.scalars(select(Loan).where(folded_loan_ref().in_({r.lower() for r in refs}))
+                                        .order_by(Loan.id)):
+                self.loans.setdefault(loan.loan_ref.lower(), []).append(loan)
             found = list(session.scalars(select(Borrower).where(Borrower.phone.in_(phones)))) + \
                 list(session.scalars(select(Borrower).where(Borrower.id_number.in_(id_numbers))))
         self.by_phone = {b.phone: b for b in found}
         self.by_id = {b.id_number: b for b in found}
 
+    def loan(self, ref: str) -> Loan | None:
+        """The loan ``ref`` names whatever its case (stored as the lender first wrote it): the one spelt exactly so,
+        else the only one spelt so in another case; two or more others (legacy data) are not guessed between."""
+        found = {loan.loan_ref: loan for loan in self.loans.get(ref.lower(), [])}
+        chosen = pick_loan_ref(ref, list(found))
+        if chosen is not None or not found:
+            return found.get(chosen)
+        raise Rejected(f"loan_ref {ref!r} matches {len(found)} loans whose references differ only in case "
+                       f"({', '.join(sorted(found))}); send one of them exactly",
+                       "loan_ref")
+
 
 def _match_borrower(session: Session, known: _Known, info: dict) -> Borrower:
+    """The borrower of a line, matched on phone + resident ID number (design §4): both those of one borrower, or
+    neither known (a new borrower). A line never changes a borrower's phone: it is their login and where their
+    codes and reminders go, so a line that pairs a known ID number with another phone (or a known phone with
+    another ID number) is refused, whatever else it says."""
     phone_owner, borrower = known.by_phone.get(info["phone"]), known.by_id.get(info["id_number"])
     if phone_owner is not None and phone_owner is not borrower:
         if borrower is not None:
             raise Rejected("phone and ID number belong to two different borrowers", "borrower.phone")
         raise Rejected("this phone number is registered to a borrower with another ID number", "borrower.phone")
+    if borrower is not None and phone_owner is None:
+        raise Rejected("this resident ID number is registered with another phone number (an import never "
+                       "changes a borrower's phone)", "borrower.phone")
     if borrower is None:
         borrower = Borrower(phone=info["phone"], id_number=info["id_number"], name=info["name"],
                             address=info["address"], locale=info["locale"])
         session.add(borrower)
     else:
-        if borrower.phone != info["phone"]:
-            known.by_phone.pop(borrower.phone, None)  # the old number is free for another borrower now
-        borrower.phone = info["phone"]  # the lender is the system of record: a new phone replaces the old
         borrower.name = info["name"]
         borrower.address = info["address"]
         if not borrower.locale_chosen:
@@ -184,7 +231,7 @@ def _apply(session: Session, parsed: dict, known: _Known | None = None) -> str:
     """Every decision about one line, for both paths: ``unchanged``, ``created`` or ``updated``, or ``Rejected``.
     Adds to the session without a flush of its own (the caller flushes: once a batch, or once a line)."""
     known = known or _Known(session, [parsed])
-    loan = known.loans.get(parsed["loan_ref"])
+    loan = known.loan(parsed["loan_ref"])
     if loan is not None and loan.source_digest == parsed["digest"]:
         return "unchanged"
     borrower = _match_borrower(session, known, parsed["borrower"])
@@ -195,7 +242,7 @@ def _apply(session: Session, parsed: dict, known: _Known | None = None) -> str:
         loan = Loan(loan_ref=parsed["loan_ref"], borrower=borrower, source_digest=parsed["digest"],
                     instalments=instalments, payments=payments, **terms)
         session.add(loan)
-        known.loans[parsed["loan_ref"]] = loan
+        known.loans.setdefault(parsed["loan_ref"].lower(), []).append(loan)
         return "created"
     session.flush()  # an update (rare): rows added by earlier lines get their ids first
     if loan.borrower_id != borrower.id:

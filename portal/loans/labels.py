@@ -39,6 +39,9 @@ class LoanState:
     pay_by: date | None     # the date the amount due now fell due (or the next payment's date when none is due)
     next_fen: int           # the next amount to pay when nothing is due now
     invite_plan: bool       # the page may offer "propose a repayment plan"
+    due_from: str = ""      # when the amount due now started falling due: "earliest instalment due on …"
+    days_overdue: int = 0   # of the plan when there is one (its oldest unpaid payment), else of the contract
+    stage_code: str | None = None  # the contract's stage ("current", "M1" …); None under a plan, which has none
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,20 @@ class Standing:
     standing: str
     pay_by: date | None
     next_fen: int
+    due_from: str = ""
+    days_overdue: int = 0           # the plan's when there is one, else the contract's
+    stage_code: str | None = None   # the contract's stage; None under a plan (the page shows no stage then)
+
+
+def due_from_text(due_now_fen: int, oldest: date | None, as_of: date) -> str:
+    """When the amount due now began to fall due, in the same words on the home, /loans and the loan page: the
+    amount may hold several instalments, so the date is the earliest one's, said so ("earliest instalment due on
+    …"), never "due since" as if the whole sum had been due that long."""
+    if not due_now_fen or oldest is None:
+        return ""
+    if oldest >= as_of:
+        return _("Due today, %(date)s", date=fmt_date(oldest))
+    return _("Earliest instalment due on %(date)s", date=fmt_date(oldest))
 
 
 def standing_of(status: LoanStatus, plan: PlanStatus | None) -> Standing:
@@ -63,14 +80,16 @@ def standing_of(status: LoanStatus, plan: PlanStatus | None) -> Standing:
             _("A plan payment is %(days)d days late", days=plan.days_overdue) if late
             else _("On track with your repayment plan"),
             oldest or (plan.next_line.due_date if plan.next_line else None),
-            0 if plan.due_now_fen or not plan.next_line else plan.next_line.unpaid_fen)
+            0 if plan.due_now_fen or not plan.next_line else plan.next_line.unpaid_fen,
+            due_from_text(plan.due_now_fen, oldest, plan.as_of), plan.days_overdue, None)
     overdue = status.is_overdue
     next_due = status.next_due
     return Standing(
         False, status.due_now_fen, overdue,
         _("%(days)d days overdue", days=status.days_overdue) if overdue else stage_text(status.stage),
         status.oldest_unpaid_due or (next_due.due_date if next_due else None),
-        0 if status.due_now_fen or next_due is None else next_due.unpaid_fen)
+        0 if status.due_now_fen or next_due is None else next_due.unpaid_fen,
+        due_from_text(status.due_now_fen, status.oldest_unpaid_due, status.as_of), status.days_overdue, status.stage)
 
 
 def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanPanel], pending: bool) -> LoanState:
@@ -92,7 +111,7 @@ def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanP
         return LoanState(
             True, _("Due now under your repayment plan"), told.due_now_fen, told.overdue, told.standing, None,
             _("Still to pay under your plan: %(amount)s", amount=money(plan.outstanding_fen)), tuple(steps),
-            told.pay_by, told.next_fen, False)
+            told.pay_by, told.next_fen, False, told.due_from, told.days_overdue, told.stage_code)
     if status.is_settled and not status.credit_fen:
         steps.append(_("This loan is fully paid. There is nothing more to do."))
     elif status.due_now_fen and answer_steps:
@@ -116,4 +135,5 @@ def describe(status: LoanStatus, plan: PlanStatus | None, panels: Sequence[LoanP
         False, _("Due now"), told.due_now_fen, told.overdue, told.standing,
         stage_text(status.stage) if told.overdue else None,
         _("Still owed in total: %(amount)s", amount=money(status.outstanding_fen)), tuple(steps),
-        told.pay_by, told.next_fen, bool(status.due_now_fen) and not pending)
+        told.pay_by, told.next_fen, bool(status.due_now_fen) and not pending, told.due_from, told.days_overdue,
+        told.stage_code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Borrower
@@ -18,6 +18,7 @@ class Loan(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique as the lender wrote it; ``ix_loans_loan_ref_folded`` (below) finds it whatever case it is typed in.
     loan_ref: Mapped[str] = mapped_column(String(32), unique=True)
     borrower_id: Mapped[int] = mapped_column(ForeignKey("borrowers.id", ondelete="RESTRICT"), index=True)
     product: Mapped[str] = mapped_column(String(100))
@@ -35,6 +36,23 @@ class Loan(Base):
     payments: Mapped[list["Payment"]] = relationship(
         back_populates="loan", order_by="Payment.seq", cascade="all, delete-orphan"
     )
+
+
+def folded_loan_ref():
+    """``lower(loan_ref)``, the expression ``ix_loans_loan_ref_folded`` indexes: compare it with ``ref.lower()``."""
+    return func.lower(Loan.loan_ref)
+
+
+Index("ix_loans_loan_ref_folded", folded_loan_ref())
+
+
+def pick_loan_ref(ref: str, stored: list[str]) -> str | None:
+    """Which of the references ``stored`` that equal ``ref`` but for case (found through ``folded_loan_ref``) it
+    names: the one spelt exactly so, else the only one; None when there is none, or when two or more legacy
+    references differ only in case and none is spelt so (the caller refuses that as ambiguous, never guesses)."""
+    if ref in stored:
+        return ref
+    return stored[0] if len(stored) == 1 else None
 
 
 class Instalment(Base):

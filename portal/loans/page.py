@@ -62,6 +62,7 @@ class Timeline:
     next_index: int | None      # the first step not yet done
     due_date: date | None       # the due date the steps count from
     settings: rules.TimelineSettings
+    later: bool = False         # it lists reminders of later instalments too (their own are past)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def plan_steps(plan: rules.PlanStatus) -> tuple[PlanStep, ...]:
 def timeline_of(status: rules.LoanStatus, settings: rules.TimelineSettings) -> Timeline:
     steps = tuple(rules.timeline(status, settings))
     return Timeline(steps, next((i for i, s in enumerate(steps) if not s.done), None),
-                    next((s.on for s in steps if s.kind == "due"), None), settings)
+                    next((s.on for s in steps if s.kind == "due"), None), settings, any(s.later for s in steps))
 
 
 def cost_of(loan: Loan) -> rules.CostCheck:
@@ -196,7 +197,7 @@ def _standing(status: rules.LoanStatus, payments: list[rules.PaymentItem], panel
     plan_status = None
     if schedule_panel is not None and schedule_panel.plan is not None:
         agreed = schedule_panel.plan
-        plan_status = rules.plan_status(agreed.lines, payments, agreed.since, as_of)
+        plan_status = rules.plan_status(agreed.lines, payments, agreed.paid_fen, as_of)
     pending = any(p.plan_pending for p in panels)
     return status, payments, schedule_panel, plan_status, pending, describe(status, plan_status, panels, pending)
 

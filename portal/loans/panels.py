@@ -43,9 +43,11 @@ class PlanPayment:
 
 @dataclass(frozen=True)
 class AgreedPlan:
-    """An agreed repayment plan that replaces the contract's schedule from ``since`` (the day it was agreed)."""
+    """An agreed repayment plan that replaces the contract's schedule from ``since`` (the day it was agreed). Its
+    amounts count the ``paid_fen`` paid on the loan when they were worked out; any later payment goes to them."""
     payments: tuple[PlanPayment, ...]
     since: date
+    paid_fen: int = 0
 
     @property
     def lines(self) -> tuple[tuple[date, int], ...]:

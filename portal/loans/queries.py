@@ -102,7 +102,7 @@ def standings(borrower, as_of: date) -> list[tuple[str, Standing]]:
         paid = payments[loan.id]
         status = rules.compute_status(schedules[loan.id], paid, loan.penalty_daily_rate, as_of, order)
         agreed = plans.get(loan.id)
-        plan = rules.plan_status(agreed.lines, paid, agreed.since, as_of) if agreed is not None else None
+        plan = rules.plan_status(agreed.lines, paid, agreed.paid_fen, as_of) if agreed is not None else None
         out.append((loan.loan_ref, standing_of(status, plan)))
     return out
 

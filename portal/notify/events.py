@@ -6,35 +6,18 @@ lender's time zone waits until 08:00 (design §6: no collection contact at night
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.extensions import db
 from portal.i18n import fmt_date, fmt_time, lender_tz, money
 from portal.notify.kinds import IMMEDIATE_KINDS
+from portal.notify.links import link
+from portal.notify.rules import NIGHT_END, NIGHT_START, night_hold  # noqa: F401 - part of this module's interface
 from portal.notify.texts import check_params
 from portal.orm import utcnow
-
-NIGHT_START, NIGHT_END = time(22, 0), time(8, 0)
-
-
-def night_hold(now: datetime, tz) -> datetime | None:
-    """The first 08:00 local at or after ``now`` when ``now`` falls in 22:00-08:00 local time, else None."""
-    local = now.astimezone(tz)
-    if NIGHT_END <= local.time() < NIGHT_START:
-        return None
-    day = local.date() if local.time() < NIGHT_END else local.date() + timedelta(days=1)
-    return datetime.combine(day, NIGHT_END, tzinfo=tz).astimezone(timezone.utc)
-
-
-def link(endpoint: str, **values) -> str:
-    """An absolute link for a message: PORTAL_BASE_URL (never the request's Host header) plus the route's path."""
-    base = current_app.config["BASE_URL"]  # PORTAL_BASE_URL (portal/config.py)
-    adapter = current_app.url_map.bind("localhost", url_scheme="http")
-    return base + adapter.build(endpoint, values, force_external=False)
 
 
 def queue_sms(to: str, kind: str, locale: str, params: dict[str, str], *, borrower_id: int | None = None,
@@ -73,7 +56,8 @@ def account_code_sms(borrower, code: str):
 
 
 def account_active_sms(borrower):
-    return _to_borrower(borrower, "account_active", dict)
+    url = link("accounts.login")
+    return _to_borrower(borrower, "account_active", lambda: {"url": url})
 
 
 # ---- visits -----------------------------------------------------------------------------------------------
@@ -97,16 +81,18 @@ def visit_sms(visit, what: str, *, now: datetime | None = None):
 def plan_sms(proposal, what: str):
     """``what``: approved, declined, counter or agreed."""
     ref = proposal.loan.loan_ref
-    if what == "counter":
-        url = link("plans.detail", proposal_id=proposal.id)
-        return _to_borrower(proposal.borrower, "plan_counter", lambda: {"ref": ref, "url": url})
-    return _to_borrower(proposal.borrower, f"plan_{what}", lambda: {"ref": ref})
+    url = link("plans.detail", proposal_id=proposal.id)
+    return _to_borrower(proposal.borrower, f"plan_{what}", lambda: {"ref": ref, "url": url})
 
 
-def instalment_sms(borrower, loan_ref: str, due_on, amount_fen: int, what: str, *, now: datetime | None = None):
-    """``what``: due (a reminder before the date) or missed (after it)."""
-    return _to_borrower(borrower, f"instalment_{what}", lambda: {
-        "ref": loan_ref, "date": fmt_date(due_on, "medium"), "amount": money(amount_fen)}, now=now)
+def instalment_sms(borrower, loan_ref: str, due_on, amount_fen: int, what: str, *, plan: bool = False,
+                   now: datetime | None = None):
+    """``what``: due (a reminder before the date) or missed (after it). ``plan``: a payment under the loan's agreed
+    repayment plan (its own texts: the borrower already has a plan), else a contract instalment."""
+    kind = f"plan_payment_{what}" if plan else f"instalment_{what}"
+    url = link("loans.detail", loan_ref=loan_ref)
+    return _to_borrower(borrower, kind, lambda: {
+        "ref": loan_ref, "date": fmt_date(due_on, "medium"), "amount": money(amount_fen), "url": url}, now=now)
 
 
 # ---- complaints and third-party reports -------------------------------------------------------------------
@@ -128,8 +114,9 @@ def _complaint_recipient(complaint):
     return None
 
 
-def complaint_sms(complaint, what: str, *, reason: str = ""):
-    """``what``: filed, acknowledged, extended, reply, decided or state (a third party's report moved on)."""
+def complaint_sms(complaint, what: str):
+    """``what``: filed, acknowledged, extended, reply, decided or state (a third party's report moved on). An
+    extension's SMS gives the new date and the link; its reason is on the complaint page."""
     recipient = _complaint_recipient(complaint)
     if recipient is None:
         return None
@@ -140,10 +127,10 @@ def complaint_sms(complaint, what: str, *, reason: str = ""):
         if what == "filed":
             if not third_party:
                 return None  # a borrower sees the complaint in the portal at once
-            kind, params = "report_received", {"ref": ref}
+            kind, params = "report_received", {"ref": ref, "url": url}
         elif what == "extended":
             kind = "complaint_extended"
-            params = {"ref": ref, "date": fmt_date(complaint.decide_due, "medium"), "reason": reason, "url": url}
+            params = {"ref": ref, "date": fmt_date(complaint.decide_due, "medium"), "url": url}
         elif what in ("acknowledged", "reply", "decided"):
             kind, params = f"complaint_{what}", {"ref": ref, "url": url}
         else:
@@ -151,5 +138,6 @@ def complaint_sms(complaint, what: str, *, reason: str = ""):
                 return None  # a borrower follows the intermediate steps in the portal
             from portal.complaints.labels import STATE_LABELS
 
-            kind, params = "report_updated", {"ref": ref, "state": str(STATE_LABELS[complaint.state])}
+            kind, params = "report_updated", {"ref": ref, "state": str(STATE_LABELS[complaint.state]), "url": url}
     return queue_sms(phone, kind, locale, params, borrower_id=borrower_id)
+

@@ -22,6 +22,8 @@ KIND_LABELS = {
     "plan_agreed": _l("Repayment plan agreed"),
     "instalment_due": _l("Reminder of a payment due"),
     "instalment_missed": _l("Payment missed"),
+    "plan_payment_due": _l("Reminder of a payment due under an agreed plan"),
+    "plan_payment_missed": _l("Payment under an agreed plan missed"),
     "complaint_acknowledged": _l("Complaint received"),
     "complaint_extended": _l("Complaint deadline extended"),
     "complaint_reply": _l("Reply to a complaint"),

@@ -6,6 +6,11 @@ expires, so a row whose worker died is taken by another), sends it through the g
 records the outcome: ``sent`` with the provider's id, or another try after a back-off (5 tries over about an
 hour), or ``failed`` (a permanent refusal at once, a temporary one after the last try). The sweep, every minute,
 enqueues whatever is due and was not (a lost enqueue, a killed worker, a retry).
+
+Quiet hours (design §8): nothing but codes goes to a person by SMS 22:00-08:00 lender time. The rule is applied
+where a message is sent (``deliver``), whatever path leads there (a first try, a retry after a back-off, a
+supervisor's "send again", the sweep after an outage): a row due in those hours is put back until 08:00; a back-off
+or a "send again" that would end in them is set to 08:00 straight away.
 """
 from __future__ import annotations
 
@@ -67,6 +72,18 @@ def _enqueue(app, row_id: int, delay: float | None) -> None:
         log.exception("outbox %s not enqueued; the sweep will find it", row_id)
 
 
+def quiet_until(row: Outbox, at: datetime) -> datetime | None:
+    """08:00 lender time when ``row`` may not go out at ``at`` (an SMS other than a code, 22:00-08:00), else None.
+    Staff e-mail is not held."""
+    from portal.i18n import lender_tz
+    from portal.notify.rules import night_hold
+    from portal.notify.kinds import IMMEDIATE_KINDS
+
+    if row.channel != "sms" or row.kind in IMMEDIATE_KINDS:
+        return None
+    return night_hold(at, lender_tz())
+
+
 def backoff(attempts: int) -> timedelta:
     """The wait before the next try after ``attempts`` failed tries (1-based)."""
     return BACKOFF[min(attempts, len(BACKOFF)) - 1]
@@ -101,11 +118,19 @@ def _engine():
 
 
 def deliver(row_id: int, now: datetime | None = None) -> str | None:
-    """Claim, send and record one row; returns its new state (None: not ours to send now)."""
+    """Claim, send and record one row; returns its new state (None: not ours to send now). A row that may not go
+    out now (quiet hours) goes back to ``pending`` until 08:00, without counting as a try."""
     with Session(bind=_engine(), expire_on_commit=False) as session:
         if not claim(session, row_id, now):
             return None
         row = session.get(Outbox, row_id)
+        morning = quiet_until(row, now or utcnow())
+        if morning is not None:
+            row.state, row.next_attempt_at, row.claimed_until = "pending", morning, None
+            row.attempts -= 1  # the claim counted a try that was not made
+            session.commit()
+            enqueue_delivery(row_id, max((morning - utcnow()).total_seconds(), 0.0) or None)
+            return "pending"
         try:
             result = _send(row)
         except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
@@ -132,15 +157,18 @@ def _failed(row: Outbox, exc: Exception, now: datetime) -> str:
         log.warning("outbox %s failed after %s tries: %s", row.id, row.attempts, row.last_error)
     else:
         row.state = "pending"
-        row.next_attempt_at = now + backoff(row.attempts)
+        later = now + backoff(row.attempts)
+        row.next_attempt_at = quiet_until(row, later) or later
     return row.state
 
 
 def _send(row: Outbox) -> str:
     """Send through the configured gateway; the provider's message id."""
     from portal.notify import gateways
+    from portal.notify.links import current_params
 
-    req = gateways.make_request(row.channel, row.recipient, row.kind, row.locale, dict(row.params), row.id)
+    params = current_params(row.kind, row.params) if row.channel == "sms" else dict(row.params)
+    req = gateways.make_request(row.channel, row.recipient, row.kind, row.locale, params, row.id)
     return gateways.send(current_app.config, req).provider_id
 
 
@@ -155,8 +183,13 @@ def sweep(now: datetime | None = None) -> int:
     return len(ids)
 
 
-def retry(session: Session, row: Outbox) -> None:
-    """A supervisor's retry of a failed row: five more tries, starting now (in the caller's transaction)."""
-    row.state, row.attempts, row.next_attempt_at, row.claimed_until = "pending", 0, utcnow(), None
+def retry(session: Session, row: Outbox) -> datetime | None:
+    """A supervisor's retry of a failed row: five more tries, starting now, or at 08:00 when now is in the quiet
+    hours (in the caller's transaction). Returns that 08:00, or None when the first try is now."""
+    now = utcnow()
+    morning = quiet_until(row, now)
+    row.state, row.attempts, row.next_attempt_at, row.claimed_until = "pending", 0, morning or now, None
     session.flush()
-    after_commit(partial(_enqueue, current_app._get_current_object(), row.id, None), session)
+    delay = (morning - now).total_seconds() if morning else None
+    after_commit(partial(_enqueue, current_app._get_current_object(), row.id, delay), session)
+    return morning

@@ -5,7 +5,10 @@
   there is one, else a contract instalment;
 - a payment still unpaid ``REMINDER_DAYS_AFTER`` days after its date (the day after and a week after), from 09:00.
 
-These are the reminders the loan page's "What happens next" lists (portal.loans.rules.timeline).
+These are the reminders the loan page's "What happens next" lists (portal.loans.rules.timeline: the oldest unpaid
+instalment's, and those still to come of the later ones up to the next to fall due). A reminder of a payment still
+unpaid states the amount due now on the loan -- the loan page's figure (under a plan, the plan's) -- not that one
+payment's: several may be unpaid, with penalty interest on them.
 
 Each reminder has a key (kind, object, date) stored in ``sent_reminders`` in the same transaction as its outbox
 row, so it is queued once however often the task runs; a run after the hour (a restart, a catch-up) still sends
@@ -78,7 +81,6 @@ def plan_payments(now: datetime) -> int:
     from portal.loans.models import Loan
     from portal.plans import rules as plan_rules
     from portal.plans.models import PlanLine, PlanProposal
-    from portal.plans.queries import agreed_on
 
     local = now.astimezone(lender_tz())
     if local.time() < PAYMENT_REMINDER_AT:
@@ -95,13 +97,14 @@ def plan_payments(now: datetime) -> int:
     sent = 0
     for p in latest.values():
         lines = [(x.due_date, x.amount_fen) for x in p.lines_of(p.agreed_which)]
-        status = loan_rules.plan_status(lines, loan_rules.payments_of(p.loan), agreed_on(p), today)
+        status = loan_rules.plan_status(lines, loan_rules.payments_of(p.loan), p.agreed_paid_fen, today)
         for line in status.lines:
             if line.due_date not in targets or not line.unpaid_fen:
                 continue
             what, days = targets[line.due_date]
+            amount = status.due_now_fen if what == "missed" else line.unpaid_fen  # missed: the page's figure
             if claim(f"plan_{what}:{p.id}:{line.due_date.isoformat()}:{days}"):
-                events.instalment_sms(p.borrower, p.loan.loan_ref, line.due_date, line.unpaid_fen, what, now=now)
+                events.instalment_sms(p.borrower, p.loan.loan_ref, line.due_date, amount, what, plan=True, now=now)
                 sent += 1
     return sent
 
@@ -131,8 +134,9 @@ def contract_instalments(now: datetime) -> int:
             if item.due_date not in targets or not item.unpaid_fen:
                 continue
             what, days = targets[item.due_date]
+            amount = status.due_now_fen if what == "missed" else item.unpaid_fen  # missed: the page's figure
             if claim(f"loan_{what}:{loan.id}:{item.seq}:{days}"):
-                events.instalment_sms(loan.borrower, loan.loan_ref, item.due_date, item.unpaid_fen, what, now=now)
+                events.instalment_sms(loan.borrower, loan.loan_ref, item.due_date, amount, what, now=now)
                 sent += 1
     return sent
 

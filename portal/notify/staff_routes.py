@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from portal.audit.services import record
 from portal.extensions import db
 from portal.forms import ActionForm
+from portal.i18n import fmt_date, fmt_time
 from portal.notify import outbox
 from portal.notify.labels import FILTER_LABELS, kind_label
 from portal.notify.queries import PAGE_SIZE, STATES, message_page, message_or_404
@@ -40,7 +41,12 @@ def retry(message_id: int):
     if row.state != "failed":
         flash(_("This message is not failed any more, so there is nothing to retry."), "info")
     else:
-        outbox.retry(db.session, row)
+        morning = outbox.retry(db.session, row)
         record("message.retried", "outbox", row.id, kind=row.kind)
-        flash(_("The message will be sent again, with up to five tries."), "success")
+        if morning is None:
+            flash(_("The message will be sent again, with up to five tries."), "success")
+        else:
+            flash(_("Only codes go to borrowers between 22:00 and 08:00: the message will be sent again at "
+                    "%(time)s on %(date)s, with up to five tries.", time=fmt_time(morning),
+                    date=fmt_date(morning, "medium")), "success")
     return redirect(url_for("staff_messages.index", state=request.form.get("state") or "failed"))

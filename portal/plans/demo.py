@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import StaffUser
 from portal.loans.models import Loan
-from portal.loans.rules import status_of
+from portal.loans.rules import paid_up_to, payments_of, status_of
 from portal.plans import rules
 from portal.plans.models import PlanLine, PlanProposal
 
@@ -71,12 +71,14 @@ def seed(session, today: date) -> None:
         if owed.total_fen <= 0:
             continue
         terms = rules.Terms.of(*mine)
+        paid = paid_up_to(payments_of(loan), sent)  # both schedules are worked out from what was owed that day
         p = PlanProposal(
             borrower_id=loan.borrower_id, loan_id=loan.id, state=state, kind=terms.kind, months=terms.months,
             deferral_days=terms.deferral_days, start_date=sent, submitted_at=_at(sent), created_at=_at(sent),
             owed_principal_fen=owed.principal_fen, owed_interest_fen=owed.interest_fen,
             owed_penalty_fen=owed.penalty_fen, owed_fee_fen=owed.fee_fen, owed_later_fen=owed.later_fen,
             hardship_reason=reason, hardship_detail="", draft_json="{}", **BUDGETS[loan.borrower.phone],
+            proposed_paid_fen=paid, counter_paid_fen=paid if theirs else 0,
         )
         p.lines.extend(_lines("proposed", rules.build_schedule(owed, terms, sent)))
         if state in ("approved", "declined", "countered", "accepted"):

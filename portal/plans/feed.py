@@ -21,7 +21,10 @@ def _terms(p: PlanProposal, which: str) -> dict:
         kind, months, days, start = p.counter_kind, p.counter_months, p.counter_deferral_days, p.counter_start_date
     else:
         kind, months, days, start = p.kind, p.months, p.deferral_days, p.start_date
-    return {"plan": p.id, "state": p.state, "kind": kind, "months": months, "deferral_days": days,
+    # null, not 0, for a term the kind does not have (an instalments plan has no deferral days)
+    has_months, has_days = kind in ("instalments", "instalments_waiver"), kind == "deferral"
+    return {"plan": p.id, "state": p.state, "kind": kind, "months": months if has_months else None,
+            "deferral_days": days if has_days else None,
             "start_date": start.isoformat() if start else None,
             "total": _money(sum(x.amount_fen for x in lines)), "instalments": len(lines),
             "first_due": lines[0].due_date.isoformat() if lines else None,

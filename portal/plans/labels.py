@@ -85,10 +85,12 @@ def describe(p) -> PlanState:
     """The one description of ``p``'s state (a ``PlanProposal``, or anything with ``state``)."""
     state = p.state
     if state in ("submitted", "under_review"):
-        return PlanState(state, str(STATE_LABELS[state]),
-                         _("Repayment plan under review"), "info",
+        # The badge on the loan pages names the state in the same words as the plan's pages.
+        # Translators: badge on a loan: "Repayment plan: Sent, waiting for review" / "Repayment plan: Under review"
+        return PlanState(state, str(STATE_LABELS[state]), _("Repayment plan: %(state)s", state=STATE_LABELS[state]),
+                         "info",
                          _("Staff will look at your proposal and answer by SMS and on this page. Until then, "
-                           "the loan page shows that a plan is under review."), False, True, False)
+                           "the loan page shows where your proposal stands."), False, True, False)
     if state == "countered":
         return PlanState(state, _("The lender proposes other terms: please answer"),
                          _("Repayment plan: the lender proposes other terms"), "warning",
@@ -117,6 +119,7 @@ class TermsNow:
     label: str             # what these terms are, before them: "Agreed terms:", "You proposed:" …
     proposed: Terms | None  # the borrower's own terms, named too while the lender proposes others
     proposed_label: str
+    asked: bool = True     # the terms are only the borrower's request (a waiver is "asked for", not granted)
 
 
 def terms_now(p) -> TermsNow:
@@ -128,11 +131,11 @@ def terms_now(p) -> TermsNow:
         which = p.agreed_which  # the borrower's terms once approved, the lender's once accepted
         terms = Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days) if which == "counter" else mine
         # Translators: repayment plan: followed by the terms agreed, in force now, e.g. "18 monthly instalments"
-        return TermsNow(which, terms, _("Agreed terms:"), None, proposed_label)
+        return TermsNow(which, terms, _("Agreed terms:"), None, proposed_label, asked=False)
     if p.state == "countered":
         # Translators: repayment plan: followed by the lender's counter-offer, e.g. "18 monthly instalments"
         return TermsNow("counter", Terms.of(p.counter_kind, p.counter_months, p.counter_deferral_days),
-                        _("The lender's terms:"), mine, proposed_label)
+                        _("The lender's terms:"), mine, proposed_label, asked=False)
     return TermsNow("proposed", mine, proposed_label, None, proposed_label)
 
 

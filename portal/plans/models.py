@@ -78,6 +78,9 @@ class PlanProposal(Base):
     owed_penalty_fen: Mapped[int | None] = mapped_column(Integer)
     owed_fee_fen: Mapped[int | None] = mapped_column(Integer)
     owed_later_fen: Mapped[int | None] = mapped_column(Integer)
+    # What had been paid on the loan by then: the schedule's amounts count it already, any payment beyond it goes
+    # to the plan once agreed (``portal.loans.rules.plan_status``)
+    proposed_paid_fen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Budget, a month (fen)
     income_fen: Mapped[int | None] = mapped_column(Integer)
     housing_fen: Mapped[int | None] = mapped_column(Integer)
@@ -100,6 +103,7 @@ class PlanProposal(Base):
     counter_months: Mapped[int] = mapped_column(Integer, default=0)
     counter_deferral_days: Mapped[int] = mapped_column(Integer, default=0)
     counter_start_date: Mapped[date | None] = mapped_column(Date)
+    counter_paid_fen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # as proposed_paid_fen
 
     borrower: Mapped[Borrower] = relationship()
     loan: Mapped[Loan] = relationship()
@@ -118,6 +122,11 @@ class PlanProposal(Base):
     def agreed_which(self) -> str:
         """Whose schedule is in force once agreed: the borrower's (approved) or the lender's (accepted)."""
         return "counter" if self.state == "accepted" else "proposed"
+
+    @property
+    def agreed_paid_fen(self) -> int:
+        """What had been paid on the loan when the schedule in force was worked out (counted in its amounts)."""
+        return self.counter_paid_fen if self.agreed_which == "counter" else self.proposed_paid_fen
 
 
 class PlanLine(Base):

@@ -153,7 +153,7 @@ def _agreed_lines(p: PlanProposal) -> list[tuple]:
 
 
 def _agreed_plan(p: PlanProposal) -> AgreedPlan:
-    return AgreedPlan(tuple(PlanPayment(d, a) for d, a in _agreed_lines(p)), agreed_on(p))
+    return AgreedPlan(tuple(PlanPayment(d, a) for d, a in _agreed_lines(p)), agreed_on(p), p.agreed_paid_fen)
 
 
 def agreed_plans(borrower, loans: list) -> dict[int, AgreedPlan]:

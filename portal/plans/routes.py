@@ -15,6 +15,7 @@ from portal.loans.queries import loan_for_borrower, loans_of
 from portal.plans import queries, rules, services
 from portal.plans.forms import BudgetForm, SendForm, TermsForm, limits
 from portal.plans.labels import KIND_HINTS, labels
+from portal.plans.page import accrual_text, plan_page
 from portal.security import gate
 from portal.uploads import UploadError
 
@@ -152,7 +153,8 @@ def _preview(loan, send_form=None, status=200):
     form = send_form or SendForm(formdata=None, token=draft.draft_token, digest=result.digest)
     return render_template("plans/step3.html", loan=loan, step=3, result=result, budget=budget_form.budget(),
                            terms=terms_form.terms(), hardship=budget_form.hardship_reason.data, form=form,
-                           draft=draft), status
+                           draft=draft, as_of=result.schedule.start,
+                           accrual=accrual_text("draft", result.schedule.start)), status
 
 
 def _plan_error(code: str) -> str:
@@ -219,13 +221,9 @@ def remove_proof(proof_id: int):
 @bp.route("/<int:proposal_id>")
 def detail(proposal_id: int):
     p = queries.proposal_for_borrower(current_user, proposal_id)
-    counter = services.saved_schedule(p, "counter") if p.counter_kind else None
-    afford = rules.affordability(services.budget_of(p), counter, limits()) if counter else None
-    late = p.state == "countered" and services.dates_passed(p, "counter")
-    return render_template("plans/detail.html", p=p, proposed=services.saved_schedule(p), counter=counter,
-                           counter_afford=afford, actions=rules.actions_for(p.state, "borrower"),
-                           budget_left=services.budget_of(p).left_fen,
-                           form=ActionForm(), counter_late=_dates_passed_text() if late else None)
+    page = plan_page(p)
+    return render_template("plans/detail.html", p=p, page=page, form=ActionForm(),
+                           counter_late=_dates_passed_text() if page.counter_late else None)
 
 
 def _dates_passed_text() -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 KINDS = ("instalments", "deferral", "waiver", "instalments_waiver")
 WAIVABLE = frozenset({"penalty", "fee"})
@@ -209,40 +208,36 @@ def kept_lines(terms: Terms, start: date, lines) -> list[bool]:
     return out
 
 
-# ---- cost compared with keeping the contract's schedule -------------------------------------------------
+# ---- cost compared with paying as now ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Comparison:
-    """The plan against the contract's schedule as it stands: the amount due now, the instalments not yet due on
-    their own dates, and the penalty interest the overdue principal would add if it stayed unpaid until the plan's
-    last payment (at the contract's daily rate, simple interest). Not "paying everything today": instalments that
-    are not due yet are not asked for today under the contract either."""
-    plan_total_fen: int          # everything the plan asks for
+    """The plan against paying as now (design §5 "total cost compared with paying as now"): the amount due now
+    plus the instalments not yet due on their own dates, as owed on the plan's start day. No penalty interest is
+    guessed for a future date: the comparison is between two amounts owed on the same day."""
+    plan_total_fen: int          # everything the plan asks for (its lines, to the fen)
     due_now_fen: int             # due now under the contract
     later_fen: int               # instalments not yet due, on their own dates
-    penalty_if_unpaid_fen: int   # penalty on the overdue principal from the start until ``until``
     saving_fen: int              # what the plan waives
-    until: date                  # the plan's last payment
 
     @property
-    def contract_total_fen(self) -> int:
-        return self.due_now_fen + self.later_fen + self.penalty_if_unpaid_fen
+    def now_total_fen(self) -> int:
+        """Paying as now: what is due now and the instalments not yet due."""
+        return self.due_now_fen + self.later_fen
 
     @property
     def difference_fen(self) -> int:
-        """The plan's total minus the contract's (negative: the plan costs less)."""
-        return self.plan_total_fen - self.contract_total_fen
+        """The plan's total minus paying as now (negative: the plan costs less)."""
+        return self.plan_total_fen - self.now_total_fen
+
+    @property
+    def overdue(self) -> bool:
+        """Something is due now: only then is there a "paying as now" to compare with."""
+        return self.due_now_fen > 0
 
 
-def round_fen(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def compare(owed: Owed, schedule: Schedule, penalty_daily_rate: Decimal) -> Comparison:
-    days = (schedule.last_date - schedule.start).days
-    extra = round_fen(Decimal(owed.principal_fen) * Decimal(penalty_daily_rate) * days) if days > 0 else 0
-    return Comparison(schedule.total_fen, owed.due_now_fen, owed.later_fen, extra, schedule.waived_fen,
-                      schedule.last_date)
+def compare(owed: Owed, schedule: Schedule) -> Comparison:
+    return Comparison(schedule.total_fen, owed.due_now_fen, owed.later_fen, schedule.waived_fen)
 
 
 # ---- affordability --------------------------------------------------------------------------------------

@@ -17,12 +17,13 @@ from portal.i18n import local_today
 from portal.lifecycle import after_commit
 from portal.loans.models import Loan
 from portal.loans.queries import payment_order
-from portal.loans.rules import status_of
+from portal.loans.rules import paid_up_to, payments_of, status_of
 from portal.notify import events
 from portal.orm import utcnow
 from portal.plans import rules
 from portal.plans.feed import plan_event
 from portal.plans.forms import limits
+from portal.plans.hooks import plan_agreed
 from portal.plans.models import PlanLine, PlanProof, PlanProposal
 from portal.uploads import IMAGES, PDF, UploadError, clean_filename, delete, save
 
@@ -61,6 +62,7 @@ class Preview:
     schedule: rules.Schedule
     comparison: rules.Comparison
     affordability: rules.Affordability | None
+    paid_fen: int = 0  # what had been paid by the day of ``owed``: counted in it, not again once the plan is agreed
 
     @property
     def digest(self) -> str:
@@ -73,7 +75,7 @@ def preview(loan: Loan, terms: rules.Terms, budget: rules.Budget | None, as_of: 
     owed = owed_of(loan, as_of)
     schedule = rules.build_schedule(owed, terms, as_of, limits())
     afford = rules.affordability(budget, schedule, limits()) if budget is not None else None
-    return Preview(owed, schedule, rules.compare(owed, schedule, loan.penalty_daily_rate), afford)
+    return Preview(owed, schedule, rules.compare(owed, schedule), afford, paid_up_to(payments_of(loan), as_of))
 
 
 # ---- loading -------------------------------------------------------------------------------------------
@@ -164,6 +166,7 @@ def submit(draft: PlanProposal, terms: rules.Terms, budget: rules.Budget, hardsh
     draft.dependants = budget.dependants
     draft.hardship_reason, draft.hardship_detail = hardship_reason, hardship_detail
     draft.start_date = result.schedule.start
+    draft.proposed_paid_fen = result.paid_fen
     draft.submitted_at = utcnow()
     draft.draft_token = None
     _set_lines(draft, "proposed", result.schedule)
@@ -252,6 +255,7 @@ def approve(p: PlanProposal, staff, version, note: str = "", today: date | None 
     record("plan.approved", "plan", p.id, staff=staff)
     plan_event(p, "plan.approved")
     events.plan_sms(p, "approved")
+    plan_agreed(p, staff)  # the plan replaces the collection steps: the visits domain cancels the loan's open visits
 
 
 def decline(p: PlanProposal, staff, version, reason: str, note: str = "") -> None:
@@ -271,6 +275,7 @@ def counter(p: PlanProposal, staff, version, terms: rules.Terms, result: Preview
     p.state = rules.decide(p.state, "counter", staff.role)
     p.counter_kind, p.counter_months, p.counter_deferral_days = terms.kind, terms.months, terms.deferral_days
     p.counter_start_date = result.schedule.start
+    p.counter_paid_fen = result.paid_fen
     _set_lines(p, "counter", result.schedule)
     _decided(p, staff, note)
     record("plan.countered", "plan", p.id, staff=staff, kind=terms.kind, total_fen=result.schedule.total_fen)
@@ -295,6 +300,7 @@ def accept(p: PlanProposal, borrower, version, today: date | None = None) -> Non
     record("plan.accepted", "plan", p.id, borrower=borrower)
     plan_event(p, "plan.agreed")
     events.plan_sms(p, "agreed")
+    plan_agreed(p)  # the plan replaces the collection steps: the visits domain cancels the loan's open visits
 
 
 def withdraw(p: PlanProposal, borrower, version) -> None:

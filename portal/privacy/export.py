@@ -20,6 +20,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -79,7 +81,17 @@ CONTACT = ("contact_ref", "at", "channel", "answered", "duration_s", "to_number"
 DATA_REQUEST = ("kind", "detail", "state", "received_at", "due_on", "answer", "answered_at")
 
 
+def _moment(value: datetime) -> str:
+    """A stored UTC moment as the pages show it: in the lender's time zone with its offset
+    (2026-12-07T15:00:00+08:00): the same instant, machine-readable, and the clock time the borrower saw."""
+    from portal.i18n import lender_tz
+
+    return value.astimezone(lender_tz()).isoformat()
+
+
 def _value(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return _moment(value)
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -155,16 +167,16 @@ def collect(session: Session, borrower: Borrower) -> tuple[dict, list[tuple[str,
                 .order_by(ComplaintEvidence.id))],
         })
 
-    consent_changes = [a.at.isoformat() for a in _all(
+    consent_changes = [_moment(a.at) for a in _all(
         select(AuditEvent).where(AuditEvent.borrower_id == borrower.id,
                                  AuditEvent.action == "borrower.family_contact_consent").order_by(AuditEvent.at))]
-    logins = [{"logged_in_at": s.created_at.isoformat(), "last_seen_at": s.last_seen_at.isoformat()} for s in _all(
+    logins = [{"logged_in_at": _moment(s.created_at), "last_seen_at": _moment(s.last_seen_at)} for s in _all(
         select(LoginSession).where(LoginSession.borrower_id == borrower.id).order_by(LoginSession.created_at))]
     document = {
         "format": FORMAT,
-        "generated_at": utcnow().isoformat(),
-        "about": "Personal information held by the borrower portal (PIPL Art. 45). Amounts *_fen are in fen "
-                 "(1/100 yuan); times are UTC.",
+        "generated_at": _moment(utcnow()),
+        "time_zone": current_app.config["PORTAL_TIMEZONE"],
+        "about": about(borrower.locale),
         "identity_and_contact": _row(borrower, BORROWER),
         "consent": {"family_contact_consent": borrower.family_contact_consent,
                     "preferred_contact": borrower.preferred_contact, "changed_at": consent_changes},
@@ -182,6 +194,18 @@ def collect(session: Session, borrower: Borrower) -> tuple[dict, list[tuple[str,
         "logins": logins,
     }
     return document, files
+
+
+def about(locale: str) -> str:
+    """What data.json is, in the borrower's language (the keys stay English: they are for programs); forced, since
+    the worker that builds the download has no request to take the language from."""
+    from portal.i18n import local_now
+
+    with force_locale(locale):
+        return _("Personal information that the borrower portal holds about you (Personal Information "
+                 "Protection Law, Art. 45). Amounts whose name ends in _fen are in fen (1/100 yuan). Times are in "
+                 "the lender's time zone (%(zone)s) and end with their offset from UTC, for example %(offset)s.",
+                 zone=current_app.config["PORTAL_TIMEZONE"], offset=local_now().isoformat()[-6:])
 
 
 def build_zip(session: Session, borrower: Borrower) -> tuple[bytes, int]:

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal.forms import ActionForm, no_control_chars, stripped
 from portal.privacy import rules
+from portal.privacy.labels import OUTCOME_LABELS
 
 _required = DataRequired(message=_l("This field is required."))
 
@@ -30,7 +31,7 @@ class AnswerForm(ActionForm):
     version = HiddenField()
     outcome = RadioField(
         _l("Answer"),
-        choices=[SelectChoice(rules.DONE, _l("Done as asked")), SelectChoice(rules.DECLINED, _l("Not done"))],
+        choices=[SelectChoice(outcome, label) for outcome, label in OUTCOME_LABELS.items()],
         validators=[DataRequired(message=_l("Choose an answer."))])
     answer = TextAreaField(
         _l("What was done, or why not (the borrower reads this)"), filters=[stripped],

@@ -21,6 +21,7 @@ from portal.loans.models import Loan
 from portal.notify.models import Outbox
 from portal.plans.models import PlanProposal
 from portal.privacy import rules
+from portal.privacy.labels import KIND_LABELS
 from portal.privacy.models import DataRequest
 from portal.paging import FirstAndCount
 from portal.visits.models import Visit
@@ -112,6 +113,8 @@ MESSAGE_KINDS = {
     "plan_agreed": _l("Your repayment plan is agreed"),
     "instalment_due": _l("An instalment is due soon"),
     "instalment_missed": _l("An instalment was missed"),
+    "plan_payment_due": _l("A payment under your repayment plan is due soon"),
+    "plan_payment_missed": _l("A payment under your repayment plan was missed"),
     "complaint_acknowledged": _l("Your complaint was received"),
     "complaint_extended": _l("The answer to your complaint will take longer"),
     "complaint_reply": _l("A reply to your complaint"),
@@ -182,13 +185,8 @@ def queue_provider(staff) -> dict:
 
 
 def kind_label(kind: str) -> str:
-    labels = {
-        # Translators: the kind of a borrower's request: to correct their personal data
-        rules.CORRECTION: _("Correction"),
-        # Translators: the kind of a borrower's request: to delete their personal data
-        rules.DELETION: _("Deletion"),
-    }
-    return labels.get(kind, kind)
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind
 
 
 def state_label(state: str) -> str:

@@ -47,7 +47,7 @@ def request_export():
     record("data_export.requested", "data_export", item.id)
     flash(_("We are preparing your download; it usually takes a minute. Reload this page to see the link. It works "
             "until %(when)s, and only while you are logged in.",
-            when=fmt_datetime(item.expires_at, "short")), "success")
+            when=fmt_datetime(item.expires_at)), "success")
     return redirect(url_for("privacy.my_data") + "#download-title")
 
 

@@ -33,6 +33,12 @@ def reference(request_id: int) -> str:
     return f"DR-{request_id:06d}"
 
 
+def request_id(ref: str) -> int | None:
+    """The id in a reference (``DR-000042`` -> 42), or None when ``ref`` is not one."""
+    prefix, _, number = ref.partition("-")
+    return int(number) if prefix == "DR" and number.isdigit() else None
+
+
 def check_answer(state: str, outcome: str, answer: str) -> None:
     if state != OPEN:
         raise RequestError("answered")

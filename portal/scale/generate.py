@@ -93,8 +93,8 @@ def loan_line(rng: random.Random, i: int, k: int, opts: Options, hant: bool, bor
                  "amount": _yuan(s["_total"])} for s in schedule[:paid_full]]
     if paid_full < len(due) and rng.random() < 0.4:  # a partial payment on the first unpaid instalment
         s = schedule[paid_full]
-        payments.append({"paid_on": (date.fromisoformat(s["due_date"]) + timedelta(days=rng.randrange(1, 20))
-                                     ).isoformat(), "amount": _yuan(max(100, s["_total"] * rng.randrange(10, 90) // 100))})
+        paid_on = min(date.fromisoformat(s["due_date"]) + timedelta(days=rng.randrange(1, 20)), opts.as_of)
+        payments.append({"paid_on": paid_on.isoformat(), "amount": _yuan(max(100, s["_total"] * rng.randrange(10, 90) // 100))})
     for s in schedule:
         del s["_total"]
     return {"loan_ref": f"S{opts.seed:02d}{i:08d}{k}",

@@ -14,20 +14,32 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts.models import Borrower, StaffUser
+from portal.api.labels import SCOPE_LABELS
 from portal.audit.labels import ACTION_LABELS, ACTOR_KIND_LABELS, DETAIL_LABELS, VALUE_LABELS
 from portal.audit.models import AuditEvent
+from portal.complaints.labels import OUTCOME_LABELS as COMPLAINT_OUTCOME_LABELS
 from portal.complaints.labels import QUEUE_STATUS_LABELS as COMPLAINT_QUEUE_LABELS
 from portal.complaints.labels import STATE_LABELS as COMPLAINT_STATE_LABELS
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.i18n import fmt_datetime, money
+from portal.imports.labels import KIND_LABELS as IMPORT_KIND_LABELS
+from portal.imports.models import ImportJob
 from portal.loans.models import Loan
 from portal.notify.labels import FILTER_LABELS as MESSAGE_FILTER_LABELS
 from portal.notify.labels import KIND_LABELS as MESSAGE_KIND_LABELS
-from portal.plans.labels import DECLINE_LABELS, KIND_LABELS, QUEUE_FILTER_LABELS as PLAN_QUEUE_LABELS
+from portal.plans.labels import DECLINE_LABELS, KIND_LABELS as PLAN_KIND_LABELS
+from portal.plans.labels import QUEUE_FILTER_LABELS as PLAN_QUEUE_LABELS
 from portal.plans.models import PlanProposal
+from portal.privacy import rules as privacy_rules
+from portal.privacy.labels import KIND_LABELS as DATA_REQUEST_KIND_LABELS
+from portal.privacy.labels import OUTCOME_LABELS as DATA_REQUEST_OUTCOME_LABELS
+from portal.privacy.models import DataRequest
 from portal.security import db_id
+from portal.visits.labels import METHOD_LABELS as VISIT_METHOD_LABELS
 from portal.visits.models import Visit, Visitor
+from portal.webhooks.labels import FILTER_LABELS as WEBHOOK_FILTER_LABELS
+from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 # Staff-side pages of a borrower, whichever the console has (the first registered endpoint wins).
 BORROWER_ENDPOINTS = ("staff_borrowers.detail",)
@@ -136,20 +148,70 @@ def _reports(ids: set[str]) -> Resolved:
     return {i: (names.get(i, i), url) for i in ids}
 
 
+def _url(endpoint: str, **values) -> str | None:
+    """The page of an object, when the console has it (a domain's blueprint may be left out)."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+def _imports(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(ImportJob.id, ImportJob.original_name).where(ImportJob.id.in_(_ints(ids))))
+    return {str(i): (_("Import of %(name)s", name=name), _url("staff_imports.show", import_id=i)) for i, name in rows}
+
+
+def _data_requests(refs: set[str]) -> Resolved:
+    ids = [i for i in map(privacy_rules.request_id, refs) if i is not None]
+    rows = db.session.execute(select(DataRequest.id, DataRequest.kind).where(DataRequest.id.in_(ids)))
+    return {privacy_rules.reference(i): (_("%(ref)s · %(kind)s", ref=privacy_rules.reference(i),
+                                           kind=DATA_REQUEST_KIND_LABELS.get(kind, kind)),
+                                         _url("staff_privacy.detail", request_id=i)) for i, kind in rows}
+
+
+def _webhook_endpoints(ids: set[str]) -> Resolved:
+    rows = db.session.execute(select(WebhookEndpoint.id, WebhookEndpoint.name)
+                              .where(WebhookEndpoint.id.in_(_ints(ids))))
+    return {str(i): (_("Endpoint “%(name)s”", name=name), _url("staff_webhooks.index")) for i, name in rows}
+
+
+def _webhook_deliveries(ids: set[str]) -> Resolved:
+    found = db.session.scalars(select(WebhookDelivery.id).where(WebhookDelivery.id.in_(_ints(ids))))
+    # Translators: audit log object: one delivery of an event to a webhook endpoint, by its number
+    return {str(i): (_("Webhook delivery %(id)d", id=i), _url("staff_webhooks.delivery", delivery_id=i))
+            for i in found}
+
+
 RESOLVERS: dict[str, Callable[[set[str]], Resolved]] = {
     "complaint": _complaints, "loan": _loans, "plan": _plans, "visit": _visits, "borrower": _borrowers,
-    "staff": _staff, "visitor": _visitors, "report": _reports,
+    "staff": _staff, "visitor": _visitors, "report": _reports, "import": _imports, "data_request": _data_requests,
+    "webhook_endpoint": _webhook_endpoints, "webhook_delivery": _webhook_deliveries,
 }
 
 
 # ---- details --------------------------------------------------------------------------------------------
 
-# Codes whose words depend on the action: the filter of a list that was viewed, the kind of a message.
+# The codes an action records in its details (a status, a kind, an outcome), with their words: the same key means
+# different things in different actions ("kind" of a plan, of a message, of an import). tests/audit/test_labels.py
+# fails when code records a detail that holds a code and is not here, or a code of it has no words.
 ACTION_VALUE_LABELS = {
     ("complaint.queue_viewed", "status"): {**COMPLAINT_QUEUE_LABELS, **COMPLAINT_STATE_LABELS},
+    ("complaint.state_changed", "state"): COMPLAINT_STATE_LABELS,
+    ("complaint.state_changed", "outcome"): COMPLAINT_OUTCOME_LABELS,
     ("plan.queue_viewed", "status"): PLAN_QUEUE_LABELS,
+    ("plan.submitted", "kind"): PLAN_KIND_LABELS,
+    ("plan.countered", "kind"): PLAN_KIND_LABELS,
+    ("plan.declined", "reason"): DECLINE_LABELS,
     ("messages.viewed", "state"): MESSAGE_FILTER_LABELS,
     ("message.retried", "kind"): MESSAGE_KIND_LABELS,
+    ("import.uploaded", "kind"): IMPORT_KIND_LABELS,
+    ("data_request.filed", "kind"): DATA_REQUEST_KIND_LABELS,
+    ("data_request.answered", "outcome"): DATA_REQUEST_OUTCOME_LABELS,
+    ("webhooks.viewed", "state"): WEBHOOK_FILTER_LABELS,
+    ("api_token.created", "scopes"): SCOPE_LABELS,  # space-separated, as the token stores them
+    ("visit.recorded", "method"): VISIT_METHOD_LABELS,
+}
+# Details named differently for one action: a redelivery's "kind" is the event type, an identifier the lender's
+# systems read, shown as the webhook pages show it.
+ACTION_DETAIL_LABELS = {
+    ("webhook.redelivered", "kind"): DETAIL_LABELS["event_type"],
 }
 
 
@@ -168,8 +230,11 @@ def _staff_name(column, value) -> str:
 
 def _value(key: str, value, action: str = "") -> str:
     labels = ACTION_VALUE_LABELS.get((action, key))
-    if labels is not None and isinstance(value, str) and value in labels:
-        return str(labels[value])
+    if labels is not None and isinstance(value, str):
+        if value in labels:
+            return str(labels[value])
+        if value.split() and all(v in labels for v in value.split()):  # several codes, as API scopes are stored
+            return "、".join(str(labels[v]) for v in value.split())
     if isinstance(value, bool) or value in ("yes", "no"):
         return _yes_no(value in (True, "yes"))
     if isinstance(value, list):
@@ -180,12 +245,6 @@ def _value(key: str, value, action: str = "") -> str:
         return money(value)
     if key in ("role", "previous_role") and value in ("agent", "supervisor"):
         return _("Supervisor") if value == "supervisor" else _("Agent")
-    if key == "state" and value in COMPLAINT_STATE_LABELS:
-        return str(COMPLAINT_STATE_LABELS[value])
-    if key == "kind" and value in KIND_LABELS:
-        return str(KIND_LABELS[value])
-    if key == "reason" and value in DECLINE_LABELS:
-        return str(DECLINE_LABELS[value])
     if key == "to" and isinstance(value, str):  # a complaint assigned to a staff member, stored by username
         return _staff_name(StaffUser.username, value)
     if key == "staff" and isinstance(value, str) and db_id(value):  # the audit log's own staff filter
@@ -205,8 +264,8 @@ def _value(key: str, value, action: str = "") -> str:
     return str(value)
 
 
-def _key_label(key: str) -> str:
-    label = DETAIL_LABELS.get(key)
+def _key_label(key: str, action: str = "") -> str:
+    label = ACTION_DETAIL_LABELS.get((action, key), DETAIL_LABELS.get(key))
     return str(label) if label is not None else key
 
 
@@ -221,7 +280,7 @@ def detail_parts(raw: str, action: str = "") -> list[tuple[str, str]]:
         return [(_key_label("detail"), raw)]
     if not isinstance(data, dict):
         return [(_key_label("detail"), str(data))]
-    return [(_key_label(k), _value(k, v, action)) for k, v in data.items() if v not in ("", None, [], {})]
+    return [(_key_label(k, action), _value(k, v, action)) for k, v in data.items() if v not in ("", None, [], {})]
 
 
 def detail_text(raw: str, action: str = "") -> str:

@@ -12,12 +12,16 @@ from portal.accounts import team
 from portal.accounts.models import StaffUser
 from portal.extensions import db, limiter
 from portal.forms import ActionForm
+from portal.navigation import action_addresses
 from portal.security import gate
 from portal.staff.access import require_role
 from portal.staff.team_forms import NewMemberForm, RoleForm, SetupForm
 
 bp = Blueprint("staff_team", __name__, url_prefix="/staff")
 gate(bp, kind="staff", login_endpoint="staff.login", public=frozenset({"staff_team.setup"}))
+# A link, secret or codes shown once, opened again with GET (a reload, the history, a login): the member's page,
+# which says how to make new ones; what was shown is never shown again.
+action_addresses(bp, "member", *(f"/team/<int:staff_id>/{a}" for a in ("password", "second-factor", "recovery-codes")))
 
 RULE_MESSAGES = {
     "last_supervisor": lambda: _("Refused: this is the last active supervisor. Make someone else a supervisor "

@@ -1,4 +1,8 @@
-"""Demo visitor roster (with generated avatar photos) and visits in every state for the demo borrowers.
+"""Demo visitor roster (with generated avatar photos) and visits for the demo borrowers.
+
+A loan has at most one open visit (``portal.visits.rules``: one visit at a time), so the demo shows the open states
+one per loan -- 张伟's visit today (confirmed), 李娜's that she asked to move (waiting for staff) -- next to closed
+ones (completed, missed and disputed, cancelled by an agreed plan).
 
 Today's visit of 张伟 (13800138000) has the code ``DEMO_CODE``; visitor ``DEMO_BADGE`` is assigned to it, so
 ``/verify-visitor`` answers yes for that pair today.
@@ -13,7 +17,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import StaffUser
 from portal.loans.models import Loan
-from portal.visits.models import Visit, VisitAnswer, VisitDispute, Visitor, VisitRecord
+from portal.visits.models import Visit, VisitAnswer, Visitor, VisitRecord
 from portal.visits.rules import is_public_holiday
 
 # The visits' reason as staff write it, in the borrower's script (the demo's staff write to a zh_Hant borrower in
@@ -92,18 +96,14 @@ def seed(session, today: date) -> None:
 
     confirmed = visit("L2025000102", "confirmed", at(today, 14), pair_bj, code=DEMO_CODE,
                       family_contact_allowed=False)
-    visit("L2025000102", "proposed", at(_workday(today + timedelta(days=6)), 10), pair_bj)
     done = visit("L2025000102", "completed", at(today - timedelta(days=3), 9), pair_bj, family_contact_allowed=True)
     # 陳美玲's loan has had an agreed repayment plan for nine days, which replaces the collection steps: its only
     # visit was cancelled, none is waiting for her answer (portal.plans.demo).
     visit("L2024000201", "cancelled", at(today - timedelta(days=10), 9), pair_gd)
-    resched = visit("L2023000301", "rescheduled", at(_workday(today + timedelta(days=9)), 12), pair_gd,
-                    reschedule_count=1)
+    # 李娜's one open visit: she asked to move it, staff have not answered yet
     asked = visit("L2023000301", "reschedule_requested", at(_workday(today + timedelta(days=4)), 9), pair_bj,
                   reschedule_count=1)
     asked.requested_start, asked.requested_end = at(_workday(today + timedelta(days=8)), 15)
-    remote = visit("L2023000301", "remote_requested", at(_workday(today + timedelta(days=12)), 9), pair_gd,
-                   remote_reason="白天在外地上班，希望视频核实。")
     missed = visit("L2023000301", "missed", at(today - timedelta(days=5), 15), pair_bj)
     session.flush()
 
@@ -122,8 +122,6 @@ def seed(session, today: date) -> None:
     answer(done, "family", "yes")
     # when the borrower answered is what the staff home counts their waiting from (never before the proposal)
     answer(asked, "reschedule", slot_start=asked.requested_start, slot_end=asked.requested_end)
-    answer(remote, "remote", remote.remote_reason)
-    answer(resched, "reschedule", slot_start=resched.window_start, slot_end=resched.window_end)
     if staff is not None:
         session.add(VisitRecord(visit_id=done.id, held=True, arrived_at=done.window_start + timedelta(minutes=20),
                                 departed_at=done.window_start + timedelta(minutes=55), met="借款人本人",
@@ -133,10 +131,12 @@ def seed(session, today: date) -> None:
                                 departed_at=missed.window_start + timedelta(minutes=25), met="无人应门",
                                 identity_shown=True, outcome="无人在家，未留下任何字条。",
                                 next_step="通过短信联系借款人另约时间。", recorded_by_id=staff.id))
-        missed.record_answer = "disputed"
-        why = "那天下午我一直在家，没有人敲门。"
-        session.add(VisitDispute(visit_id=missed.id, text=why))
-        answer(missed, "record_dispute", why, when=missed.window_end + timedelta(days=1))
+        session.flush()
+        # The dispute goes through the real path (visits.services.answer_record): it opens the linked complaint
+        # (the complaints domain's handler), as a borrower's dispute does.
+        from portal.visits.services import answer_record
+
+        answer_record(missed.loan.borrower, missed, missed.version, dispute_text="那天下午我一直在家，没有人敲门。")
     session.flush()
 
 

@@ -24,6 +24,9 @@ PROBLEMS = {
     "holiday": _l("That day is a public holiday. Choose another day."),
     "notice": _l("A visit must be proposed at least %(days)d days ahead."),
     "overlap": _l("This loan already has a visit at that time."),
+    "open_visit": _l("This loan already has an open visit (proposed, confirmed, or waiting for staff's answer). "
+                     "A loan has one visit at a time: answer, record or cancel that visit first, then propose the "
+                     "next one."),
     "before_visit_day": _l("A visit can be proposed only from %(visit_day)d days after the loan's oldest unpaid due "
                            "date, as the loan's timeline tells the borrower (and not when nothing is unpaid)."),
     "visitors": _l("Choose at least two active visitors."),
@@ -35,6 +38,10 @@ PROBLEMS = {
     "arrival": _l("The arrival time cannot be in the future."),
     "departure": _l("The departure must be after the arrival and not in the future."),
     "badge_taken": _l("This badge number is already on the roster."),
+    "requested_passed": _l("The time the borrower chose has already begun: nobody may come without telling them in "
+                           "advance. Contact the borrower, or cancel this visit and propose a new one."),
+    "decline_too_late": _l("It is too late to keep the visit at its time: the borrower must be told before the day of "
+                           "the visit. Arrange the video call, or cancel this visit and propose a new one."),
 }
 
 

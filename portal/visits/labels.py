@@ -31,6 +31,13 @@ ANSWER_LABELS = {
     "record_confirm": _l("Confirmed the visit record"),
     "record_dispute": _l("Disputed the visit record"),
 }
+# How a visit was held, as its record states it (the audit log).
+METHOD_LABELS = {
+    # Translators: how a visit was held: the visitors came to the borrower's address
+    "home visit": _l("Home visit"),
+    # Translators: how a visit was held: a check by video call instead of a home visit
+    "video": _l("Video check"),
+}
 
 
 
@@ -63,6 +70,7 @@ class VisitState:
     upcoming: bool          # visitors may still come to the door at the window shown
     past: bool              # the visit is over (took place, nobody met, cancelled, or its time has gone by)
     day_word: str | None    # "Today" / "Tomorrow" for an upcoming window on those days
+    complaint_ref: str | None = None  # the complaint a disputed record opened
 
 
 def describe(visit, today: date, now: datetime | None = None) -> VisitState:
@@ -97,21 +105,42 @@ def describe(visit, today: date, now: datetime | None = None) -> VisitState:
                           _("You asked to move the visit to %(when)s.", when=asked) if asked
                           else _("You asked to move the visit to another time."),
                           _("Staff will confirm the new time by SMS and on this page. Until then nobody comes at "
-                            "the old time (%(old)s).", old=when),
-                          _("You asked to move the visit"), "info", False, False, False, None)
+                            "the old time (%(old)s), nor at the new one: the visitor check at the door answers no "
+                            "for this visit meanwhile. Staff have no set deadline; if they have not confirmed the "
+                            "new time before it begins, they must arrange another time with you.", old=when),
+                          _("Visit on %(date)s: you asked to move it to %(new)s", date=day,
+                            new=fmt_date(visit.requested_start)) if visit.requested_start
+                          else _("Visit on %(date)s: you asked to move it", date=day),
+                          "info", False, False, False, None)
+    if state == "remote_requested" and not time_gone:
+        return VisitState(state, label, _("You asked for a video call instead of the visit on %(when)s.", when=when),
+                          _("Staff will contact you to arrange the video call. The lender may decline, but only "
+                            "before the day of the visit: then you are told why by SMS and on this page, and the "
+                            "visit takes place at its time. Until staff answer, nobody comes: the visitor check at "
+                            "the door answers no for this visit. Staff have no set deadline; if they have not "
+                            "answered before the day of the visit, nobody comes at that time."),
+                          _("Visit on %(date)s: you asked for a video call instead", date=day), "info", False, False,
+                          False, None)
     if state == "remote_requested":
         return VisitState(state, label, _("You asked for a video call instead of the visit on %(when)s.", when=when),
-                          _("Staff will contact you to arrange the video call. The lender may decline; then you are "
-                            "told why by SMS and on this page, and the visit stays at its time."),
-                          _("You asked for a remote check instead of a visit"), "info", False, False, False, None)
-    if state == "completed":
-        return VisitState(state, label, _("The visit took place on %(when)s.", when=when),
-                          _("Read what the visitors recorded below and tell us whether it is right."),
+                          _("Staff did not answer before the time of the visit, so nobody came. Staff will contact "
+                            "you to arrange the video call or to agree another time with you."),
                           None, "info", False, False, True, None)
-    if state == "missed":
-        return VisitState(state, label, _("The visitors came on %(when)s but met nobody.", when=when),
-                          _("Read what the visitors recorded below and tell us whether it is right."),
-                          None, "info", False, False, True, None)
+    if state in ("completed", "missed"):
+        headline = (_("The visit took place on %(when)s.", when=when) if state == "completed"
+                    else _("The visitors came on %(when)s but met nobody.", when=when))
+        dispute = next(iter(visit.disputes), None) if visit.record_answer == "disputed" else None
+        if visit.record_answer == "confirmed":
+            step = _("You confirmed that the visitors' record is right. Nothing more is asked of you for this visit.")
+        elif visit.record_answer == "disputed":
+            step = (_("You disputed the visitors' record. It is handled as complaint %(ref)s: you will find the "
+                      "reply and its deadline there.", ref=dispute.complaint_ref)
+                    if dispute is not None and dispute.complaint_ref
+                    else _("You disputed the visitors' record. Staff will look into it and reply to you."))
+        else:
+            step = _("Read what the visitors recorded below and tell us whether it is right.")
+        return VisitState(state, label, headline, step, None, "info", False, False, True, None,
+                          dispute.complaint_ref if dispute is not None else None)
     if state == "cancelled":
         return VisitState(state, label, _("The visit on %(when)s was cancelled.", when=when),
                           _("Nobody will come for this visit."), None, "info", False, False, True, None)

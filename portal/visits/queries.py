@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, literal, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.extensions import db
-from portal.loans.models import Loan
+from portal.loans.models import Loan, folded_loan_ref
 from portal.paging import FirstAndCount, first_and_count, time_key
 from portal.visits import rules
 from portal.visits.models import Visit, VisitDispute, Visitor
@@ -56,6 +56,15 @@ def other_windows(loan_id: int, exclude_id: int | None = None) -> list[tuple[dat
     if exclude_id is not None:
         query = query.where(Visit.id != exclude_id)
     return [(s, e) for s, e in db.session.execute(query)]
+
+
+def not_yet_held(loan_id: int, now: datetime) -> list[Visit]:
+    """The loan's open visits that have not taken place: waiting for staff's answer to the borrower's request, or
+    on the calendar with a window that has not ended. (A scheduled visit whose window has ended may have taken
+    place: it waits for its record.)"""
+    return list(db.session.scalars(select(Visit).options(selectinload(Visit.loan)).where(
+        Visit.loan_id == loan_id, Visit.state.in_(rules.OPEN_STATES),
+        Visit.state.in_(WAITING_STATES) | (Visit.window_end > now)).order_by(Visit.window_start, Visit.id)))
 
 
 def staff_visit_or_404(visit_id: int) -> Visit:
@@ -124,14 +133,15 @@ def upcoming(now: datetime, limit: int | None = None,
 
 def loan_for_staff(typed: str | None) -> Loan | None:
     """The loan of a reference staff typed, for proposing a visit (role checked by the view), or None. References
-    are written in capitals (L2025000102) but may be typed in lower case or full width; a reference stored as it
-    was typed is found too."""
+    are written as the lender wrote them (L2025000102) but may be typed in any case or full width; one written as
+    typed (or in capitals) wins over another differing only in case; two others are not guessed between."""
     ref = rules.normalize_loan_ref(typed)
     if not ref:
         return None
     found = {loan.loan_ref: loan for loan in db.session.scalars(
-        select(Loan).where(Loan.loan_ref.in_({ref, ref.upper()})))}
-    return found.get(ref) or found.get(ref.upper())
+        select(Loan).where(folded_loan_ref() == ref.lower()).order_by(Loan.id))}
+    only = next(iter(found.values())) if len(found) == 1 else None
+    return found.get(ref) or found.get(ref.upper()) or only
 
 
 def roster() -> list[Visitor]:

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.attention import register_attention
 from portal.extensions import db, limiter
-from portal.i18n import fmt_date, fmt_time, lender_tz, local_today
+from portal.i18n import fmt_date, fmt_time, lender_tz, local_now
 from portal.navigation import action_addresses
 from portal.security import gate
 from portal.visits import queries, rules, services
@@ -157,11 +157,14 @@ def _too_many_checks(_limit):
                on_breach=_too_many_checks)
 def verify_visitor():
     form = VerifyVisitorForm()
-    result = checked = None
+    result = checked = timing = None
+    now = local_now()
     if form.validate_on_submit():
-        result = services.check_visitor(form.badge.data, form.code.data, local_today())
+        result = services.check_visitor(form.badge.data, form.code.data, now.date())
         checked = True
-    return render_template("visits/verify.html", form=form, checked=checked, result=result)
+        if result:  # outside the visit's window the page says so (lender's time)
+            timing = rules.window_timing(result[1].window_start, result[1].window_end, now)
+    return render_template("visits/verify.html", form=form, checked=checked, result=result, timing=timing, now=now)
 
 
 @bp.route("/visitor-photos/<name>")

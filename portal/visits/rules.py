@@ -176,9 +176,15 @@ def may_propose(first_day: date | None, today: date) -> bool:
     return first_day is not None and first_day <= today
 
 
+# A loan has at most one open visit (design §5): the borrower's answers to a visit -- confirm, move it at most
+# VISIT_MAX_RESCHEDULES times, ask for a video call instead -- are about *the* visit; a second proposal while one
+# is open would step round them (a new time after the moves ran out, a home visit after a video call was asked
+# for). Staff answer, record or cancel the open visit, then propose the next: a proposal on a loan with an open
+# visit is refused with ``open_visit`` (portal.visits.services.propose_visit).
+
 # The fields of the proposal form that each problem of a proposal concerns (``hours``: see problem_fields).
 PROBLEM_FIELDS = {"order": ("end",), "length": ("end",), "holiday": ("day",), "notice": ("day",),
-                  "overlap": ("start", "end"), "visitors": ("visitors",)}
+                  "overlap": ("start", "end"), "visitors": ("visitors",), "open_visit": ("day",)}
 
 
 def problem_fields(code: str, start: datetime, end: datetime, policy: VisitPolicy, tz: ZoneInfo) -> tuple[str, ...]:
@@ -198,6 +204,14 @@ def normalize_badge(raw: str) -> str:
 
 def is_today(start: datetime, today: date, tz: ZoneInfo) -> bool:
     return start.astimezone(tz).date() == today
+
+
+def window_timing(start: datetime, end: datetime, now: datetime) -> str:
+    """Where ``now`` stands against a visit's window: ``early`` (before it starts), ``now`` (inside it) or ``late``
+    (after it ends). Aware datetimes; the comparison holds in any time zone."""
+    if now < start:
+        return "early"
+    return "late" if now >= end else "now"
 
 
 def record_due(window_end: datetime) -> datetime:

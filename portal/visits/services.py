@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts.models import Borrower, StaffUser
@@ -14,7 +16,7 @@ from portal.i18n import lender_tz, local_today
 from portal.loans.models import Loan
 from portal.notify import events
 from portal.orm import utcnow
-from portal.visits import rules
+from portal.visits import queries, rules
 from portal.visits.feed import family_consent_event, record_answer_event, visit_event
 from portal.visits.hooks import record_disputed
 from portal.visits.models import (Visit, VisitAnnotation, VisitAnswer, VisitDispute, Visitor, VisitRecord)
@@ -53,7 +55,7 @@ def plan_kept(loan: Loan, today: date) -> bool:
     agreed = agreed_plans(loan.borrower, [loan]).get(loan.id)
     if agreed is None:
         return False
-    return not loan_rules.plan_status(agreed.lines, loan_rules.payments_of(loan), agreed.since, today).is_overdue
+    return not loan_rules.plan_status(agreed.lines, loan_rules.payments_of(loan), agreed.paid_fen, today).is_overdue
 
 
 def first_proposal_day(loan: Loan, today: date) -> date | None:
@@ -74,8 +76,11 @@ def first_proposal_day(loan: Loan, today: date) -> date | None:
 def propose_visit(staff: StaffUser, loan: Loan, *, address: str, start: datetime, end: datetime, purpose: str,
                   visitor_ids: list[int]) -> Visit:
     today = local_today()
+    open_windows = other_windows(loan.id)
     problems = rules.window_problems(start, end, today=today, policy=policy(), tz=lender_tz(),
-                                     others=other_windows(loan.id))
+                                     others=open_windows)
+    if open_windows:  # one open visit per loan (see rules.PROBLEM_FIELDS): refused whatever the time
+        problems = [p for p in problems if p != "overlap"] + ["open_visit"]
     if not rules.may_propose(first_proposal_day(loan, today), today):
         problems.append("before_visit_day")
     visitors = list(db.session.scalars(select(Visitor).where(Visitor.id.in_(visitor_ids),
@@ -108,6 +113,8 @@ def _move(visit: Visit, action: str) -> None:
 def schedule_reschedule(staff: StaffUser, visit: Visit, version) -> None:
     """Accept the slot the borrower chose."""
     _check(visit, version, "schedule_reschedule")
+    if visit.requested_start <= utcnow():
+        raise VisitError("requested_passed")  # nobody may come at a time the borrower was not told of in advance
     problems = rules.window_problems(visit.requested_start, visit.requested_end, today=local_today(),
                                      policy=policy(), tz=lender_tz(), notice_days=0,
                                      others=other_windows(visit.loan_id, visit.id))
@@ -121,13 +128,38 @@ def schedule_reschedule(staff: StaffUser, visit: Visit, version) -> None:
     events.visit_sms(visit, "rescheduled")
 
 
-def cancel_visit(staff: StaffUser, visit: Visit, version, reason: str) -> None:
+def cancel_visit(staff: StaffUser | None, visit: Visit, version, reason: str, *, plan: int | None = None,
+                 by_system: bool = False) -> None:
+    """Cancel an open visit: the reason is a note the borrower and staff read, the borrower gets an SMS. ``plan``:
+    the agreed repayment plan that replaces the visit; with ``by_system`` (the borrower accepted a counter-offer)
+    the audit log names the system as the actor and ``staff`` only signs the note (None: no note)."""
     _check(visit, version, "cancel")
     _move(visit, "cancel")
-    db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
+    if staff is not None:
+        db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
     db.session.flush()
-    record("visit.cancelled", "visit", visit.id, staff=staff, reason=reason)
+    if plan is None:
+        record("visit.cancelled", "visit", visit.id, staff=staff, reason=reason)
+    else:
+        record("visit.cancelled", "visit", visit.id, staff=None if by_system else staff, system=by_system,
+               reason=reason, plan=plan)
     events.visit_sms(visit, "cancelled")
+
+
+def cancel_for_agreed_plan(proposal, staff: StaffUser | None = None) -> list[Visit]:
+    """The ``portal.plans.hooks.on_plan_agreed`` handler: an agreed plan replaces the contract's steps for unpaid
+    instalments, a visit among them (``plan_kept``), so the loan's visits that have not taken place are cancelled
+    in the same transaction. Approved by ``staff``: cancelled by them. A counter-offer the borrower accepted: by
+    the system, the note signed by the staff member who made the offer."""
+    loan = proposal.loan
+    with force_locale(loan.borrower.locale):  # the note is read by the borrower, in their script
+        reason = _("The repayment plan for loan %(ref)s was agreed. It replaces the visits, so this visit is "
+                   "cancelled.", ref=loan.loan_ref)
+    visits = queries.not_yet_held(loan.id, utcnow())
+    for visit in visits:
+        cancel_visit(staff or proposal.decided_by, visit, visit.version, reason, plan=proposal.id,
+                     by_system=staff is None)
+    return visits
 
 
 def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived_at: datetime,
@@ -155,8 +187,12 @@ def record_visit(staff: StaffUser, visit: Visit, version, *, held: bool, arrived
 
 
 def decline_remote(staff: StaffUser, visit: Visit, version, reason: str) -> None:
-    """The lender cannot do the check by video: the visit stays proposed at its time; the reason is kept."""
+    """The lender cannot do the check by video: the visit stays proposed at its time; the reason is kept. Only
+    before the day of the visit: until staff answer, nobody comes (the borrower's page says so), and a refusal on
+    the day itself would send visitors with no notice."""
     _check(visit, version, "decline_remote")
+    if visit.window_start.astimezone(lender_tz()).date() <= local_today():
+        raise VisitError("decline_too_late")
     _move(visit, "decline_remote")
     db.session.add(VisitAnnotation(visit_id=visit.id, staff_id=staff.id, text=reason))
     db.session.flush()

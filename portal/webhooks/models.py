@@ -45,7 +45,9 @@ class WebhookDelivery(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(36), unique=True)  # X-Portal-Delivery
+    # X-Portal-Delivery: one delivery (the same on its retries, new on a redelivery); receivers drop repeats by
+    # the event's id in the body instead
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     endpoint_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
     loan_ref: Mapped[str | None] = mapped_column(String(64))

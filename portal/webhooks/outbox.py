@@ -68,7 +68,9 @@ def on_event(session: Session, event: Event) -> None:
 
 
 def redeliver(session: Session, delivery: WebhookDelivery) -> WebhookDelivery:
-    """A supervisor's redelivery: a new delivery of the same event to the same endpoint, with its own tries."""
+    """A supervisor's redelivery: a new delivery of the same event to the same endpoint, with its own tries and its
+    own ``X-Portal-Delivery`` id. The body -- and so the event's ``id``, the key receivers drop repeats by (README,
+    "Webhooks") -- is the same, so a receiver that already processed the event drops it."""
     row = WebhookDelivery(uid=str(uuid.uuid4()), event_id=delivery.event_id, endpoint_id=delivery.endpoint_id,
                           loan_ref=delivery.loan_ref, state="pending", attempts=0, next_attempt_at=utcnow(),
                           redelivery_of_id=delivery.id)

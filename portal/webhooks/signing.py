@@ -36,6 +36,8 @@ def signature(secret: str, timestamp: int | str, body: bytes) -> str:
 
 
 def headers(event_type: str, delivery_uid: str, secret: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The request's headers. ``X-Portal-Delivery`` names this delivery (the same on its retries, new when a
+    supervisor sends the event again); the key to drop repeats by is the event's ``id`` in the signed body."""
     return {"Content-Type": "application/json; charset=utf-8", "User-Agent": "borrower-portal-webhooks/1",
             "X-Portal-Event": event_type, "X-Portal-Delivery": delivery_uid,
             "X-Portal-Timestamp": str(timestamp), "X-Portal-Signature": signature(secret, timestamp, body)}

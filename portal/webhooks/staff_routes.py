@@ -5,29 +5,24 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.audit.services import record
 from portal.extensions import db
 from portal.forms import ActionForm
+from portal.navigation import action_addresses
 from portal.security import gate
 from portal.staff.access import require_role
 from portal.webhooks import outbox, queries, services, signing
 from portal.webhooks.forms import EndpointForm, VersionForm
+from portal.webhooks.labels import STATE_LABELS
 from portal.webhooks.models import STATES, WebhookEndpoint
 
 bp = Blueprint("staff_webhooks", __name__, url_prefix="/staff/webhooks")
 gate(bp, kind="staff", login_endpoint="staff.login")
-
-STATE_LABELS = {
-    # Translators: state of a webhook delivery (staff console)
-    "pending": _l("waiting to be sent"),
-    "sending": _l("being sent"),
-    "delivered": _l("delivered"),
-    "failed": _l("failed"),
-}
+# A secret shown once (or a refused form), opened again with GET: the webhooks page, never the secret again.
+action_addresses(bp, "index", "/endpoints", "/endpoints/<int:endpoint_id>/secret")
 
 
 def _index(form: EndpointForm, status: int = 200):

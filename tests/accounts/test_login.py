@@ -107,6 +107,19 @@ def test_throttle_per_ip_across_accounts(app, client):
     assert codes[-1] == 429 and 429 not in codes[:-1]
 
 
+def test_many_people_logging_in_from_one_address_are_never_throttled(app, client, create_borrower):
+    """A mobile carrier puts many phones behind one address: the per-IP budget counts failed logins only."""
+    limit = int(app.config["LOGIN_LIMIT_PER_IP"].split()[0])
+    for i in range(limit + 5):
+        create_borrower(phone=f"1370000{i:04d}")
+        response = client.post("/login", data={"phone": f"1370000{i:04d}", "password": PASSWORD})
+        assert response.status_code == 302, i
+        client.post("/logout")
+    wrong = [client.post("/login", data={"phone": f"1390000{i:04d}", "password": "x" * 10}).status_code
+             for i in range(limit + 1)]
+    assert wrong[-1] == 429 and 429 not in wrong[:-1]  # failures still lock the address
+
+
 def test_successful_logins_never_use_up_the_account_budget(client, create_borrower):
     """The per-account limit is against password guessing: logging in and out all day is never throttled."""
     create_borrower(phone="13800138000")

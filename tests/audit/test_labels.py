@@ -3,14 +3,27 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
 import re
 from pathlib import Path
 
+import pytest
 from flask_babel import force_locale
 
+from portal.api.models import SCOPES
 from portal.audit.labels import ACTION_LABELS, DETAIL_LABELS
+from portal.complaints import rules as complaint_rules
 from portal.complaints.rules import RESPONSES
+from portal.imports.models import KINDS as IMPORT_KINDS
+from portal.orm import utcnow
+from portal.notify.queries import STATES as MESSAGE_STATES
+from portal.plans import rules as plan_rules
+from portal.plans.queries import QUEUE_FILTERS as PLAN_QUEUE_FILTERS
+from portal.privacy import rules as privacy_rules
+from portal.privacy.retention import Policy, rules_for
+from portal.staff.audit_view import ACTION_DETAIL_LABELS, ACTION_VALUE_LABELS, detail_text
 from portal.visits.models import VisitAnswer
+from portal.webhooks.models import STATES as WEBHOOK_STATES
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 # The answer kinds the database allows (the table's check constraint).
@@ -21,7 +34,7 @@ DYNAMIC = {
     "'complaint.' + response": [f"complaint.{r}" for r in RESPONSES],
     "f'visit.answer.{kind}'": [f"visit.answer.{k}" for k in ANSWER_KINDS],
 }
-ACTOR_KEYWORDS = {"staff", "borrower"}
+ACTOR_KEYWORDS = {"staff", "borrower", "system"}
 
 
 def _values(node: ast.expr) -> list[str] | None:
@@ -90,3 +103,68 @@ def test_no_two_actions_read_the_same_in_either_script(app):
             with force_locale(locale):
                 labels = [str(label) for label in ACTION_LABELS.values()]
                 assert sorted(x for x in labels if labels.count(x) > 1) == [], locale
+
+
+# Details whose values need no words of their own: text people typed, names, numbers, dates, yes/no, file sizes
+# and fingerprints, references; or values the audit view words by their key (a staff role, the staff member a
+# complaint went to, the audit log's own filters). Any other detail holds a code: it must be in ACTION_VALUE_LABELS.
+PLAIN_DETAILS = {"address", "after", "arrived", "badge", "borrower_id", "bytes", "code", "consent", "count",
+                 "departed", "detail", "evidence", "fields", "files", "filters", "held", "kinds", "level", "loan",
+                 "name", "note", "plan", "previous_role", "proof", "query", "result", "results", "role", "rows", "sha256",
+                 "since", "third_party", "to", "total_fen", "until", "url", "username", "visitors", "window"}
+PLAIN_BY_ACTION = {
+    ("visit.cancelled", "reason"), ("visit.remote_declined", "reason"),  # what the staff member wrote
+    ("webhook.redelivered", "kind"),  # the event type: an identifier of the lender's API, as the webhook pages show it
+}
+# The codes each coded detail can hold, from the domain that records it (else: the codes its labels name).
+DOMAIN_CODES = {
+    ("complaint.state_changed", "state"): complaint_rules.STATES,
+    ("complaint.state_changed", "outcome"): complaint_rules.OUTCOMES,
+    ("plan.queue_viewed", "status"): tuple(PLAN_QUEUE_FILTERS),
+    ("plan.submitted", "kind"): plan_rules.KINDS,
+    ("plan.countered", "kind"): plan_rules.KINDS,
+    ("plan.declined", "reason"): plan_rules.DECLINE_REASONS,
+    ("messages.viewed", "state"): MESSAGE_STATES + ("all",),
+    ("import.uploaded", "kind"): IMPORT_KINDS,
+    ("data_request.filed", "kind"): privacy_rules.KINDS,
+    ("data_request.answered", "outcome"): privacy_rules.ANSWERS,
+    ("webhooks.viewed", "state"): WEBHOOK_STATES + ("all",),
+    ("api_token.created", "scopes"): SCOPES,
+}
+
+
+def _recorded_details() -> set[tuple[str, str]]:
+    pairs = set()
+    for _path, call in _record_calls():
+        values = _values(call.args[0])
+        codes = values if values is not None else DYNAMIC[ast.unparse(call.args[0])]
+        pairs.update((code, kw.arg) for code in codes for kw in call.keywords
+                     if kw.arg and kw.arg not in ACTOR_KEYWORDS)
+    return pairs
+
+
+def test_every_detail_that_holds_a_code_has_words_for_it():
+    coded = {(action, key) for action, key in _recorded_details()
+             if key not in PLAIN_DETAILS and (action, key) not in PLAIN_BY_ACTION}
+    assert {("import.uploaded", "kind"), ("data_request.answered", "outcome"), ("webhooks.viewed", "state")} <= coded
+    missing = sorted(coded - set(ACTION_VALUE_LABELS))
+    assert not missing, f"audit details that hold a code without words in portal/staff/audit_view.py: {missing}"
+    assert not sorted(set(ACTION_VALUE_LABELS) - _recorded_details()), "words for a detail nobody records"
+    assert not sorted(set(ACTION_DETAIL_LABELS) - _recorded_details())
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_every_code_a_domain_allows_reads_as_words_in_both_scripts(app, locale):
+    with app.test_request_context(), force_locale(locale):
+        for (action, key), labels in ACTION_VALUE_LABELS.items():
+            for code in DOMAIN_CODES.get((action, key), tuple(labels)):
+                text = detail_text(json.dumps({key: code}), action)
+                words = text.split(": ", 1)[1]
+                assert words != code and not words.isascii(), (locale, action, key, code, text)
+
+
+def test_every_kind_of_data_the_retention_run_deletes_has_a_name(app):
+    with app.app_context():
+        names = {rule.name for rule in rules_for(utcnow(), Policy.from_config())}
+        with app.test_request_context(), force_locale("zh_Hant"):
+            assert not [n for n in names if n not in DETAIL_LABELS or str(DETAIL_LABELS[n]).isascii()]

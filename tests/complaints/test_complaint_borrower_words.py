@@ -29,7 +29,7 @@ SCRIPTS = {
                 "list_due": "決定期限：{day}", "list_ack": "我們會在 {day} 前確認受理",
                 "list_ack_late": "我們還沒有確認受理（原定 {day} 前）",
                 "ack_late": "我們承諾在 {day} 前確認受理您的投訴，但還沒有做到", "staff_overdue": "已逾期",
-                "check_code": "校驗碼", "fingerprint": "指紋", "summary_error": "發生了甚麼？可以選多項：請至少選擇一項。"},
+                "check_code": "校驗碼", "fingerprint": "指紋", "summary_error": "發生了什麼？可以選多項：請至少選擇一項。"},
 }
 
 

@@ -199,3 +199,19 @@ def test_facts_say_plainly_what_is_not_known_and_how_often_the_deadline_was_exte
     assert _fact(page, collector) == {"zh_Hans": "姓名：李某 · 打电话或发短信用的号码：021-5555 0000",
                                       "zh_Hant": "姓名：李某 · 打電話或傳簡訊用的號碼：021-5555 0000"}[locale]
     assert _fact(page, extensions) == "已延期 1 次，最多 2 次"
+
+
+@LOCALES
+def test_facts_the_complainant_left_empty_say_not_given_in_words(locale, client, login, create_staff,
+                                                                 make_complaint):
+    """A third party's report with no name of the person it is about and no date: the page says so in words (a bare
+    dash reads as a gap in the page), on the complaint page and in the staff home's list."""
+    bare = make_complaint()
+    client.set_cookie("portal_locale", locale)
+    login(client, create_staff())
+    page = _text(client.get(f"/staff/complaints/{bare.reference}"))
+    when = "时间" if locale == "zh_Hans" else "時間"
+    assert _fact(page, "涉及的人") == "未提供"
+    assert _fact(page, when) == "未提供"
+    home = _text(client.get("/staff/"))
+    assert "未提供（第三人" in home and "—（第三人" not in home

@@ -124,3 +124,13 @@ def test_rejections_name_the_field_at_fault(over, field):
     with pytest.raises(Rejected) as caught:
         parse_line(json.dumps(record(**over), ensure_ascii=False))
     assert caught.value.field == field
+
+
+def test_a_contact_keeps_its_loan_and_finds_it_in_any_case(app, session, loan, create_borrower, create_loan,
+                                                           tmp_path):
+    create_loan(create_borrower(), loan_ref="L-B")
+    result = run(app, write(tmp_path, [record(loan_ref="l2026000001"),
+                                       record(loan_ref="L-B", summary="另一笔")]))
+    assert "line 2: rejected: contact_ref 'C-1' is already recorded for another loan" in result.output
+    session.expire_all()
+    assert session.execute(select(Contact.loan_id, Contact.summary)).all() == [(loan.id, "催收电话")]

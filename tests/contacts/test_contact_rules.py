@@ -105,12 +105,16 @@ def test_several_rules_at_once():
 
 
 @pytest.mark.parametrize("raw, expected", [("138 0013 8000", "13800138000"), ("+86 138-0013-8000", "13800138000"),
-                                           ("0755-8888 6666", "075588886666"), ("010 6552 9988", "01065529988")])
+                                           ("0755-8888 6666", "075588886666"), ("010 6552 9988", "01065529988"),
+                                           ("95555", "95555"), ("9 5 5 8 8", "95588"),
+                                           ("106980095555", "106980095555"),
+                                           ("１０６９ ８００９ ５５５５", "106980095555"), ("10690000", "10690000")])
 def test_numbers_are_normalised(raw, expected):
     assert normalize_number(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "call me", "+1 212 555 0100", "1380013800"])
+@pytest.mark.parametrize("raw", ["", "12345", "call me", "+1 212 555 0100", "1380013800", "9555", "955555", "95a55",
+                                 "1069000", "106" + "9" * 18, "10086", "+86 95555"])
 def test_not_phone_numbers(raw):
     with pytest.raises(InvalidNumber):
         normalize_number(raw)

@@ -100,10 +100,10 @@ def test_complaint_and_report_journeys(page, browser, live_server, create_borrow
     page.reload()
     assert page.locator("#complaint-state").inner_text() == "已解决"
     page.locator("textarea[name=reason]").fill("电话录音没有被调取，请重新核实。")
-    page.get_by_role("button", name="申请复核").click()
+    page.get_by_role("button", name="申请核查").click()
     page.wait_for_load_state("load")
     assert "12378" in page.content() and "12363" in page.content()
-    assert "申请复核" in page.locator("#review-status").inner_text() and "电话录音没有被调取" in page.content()
+    assert "申请核查" in page.locator("#review-status").inner_text() and "电话录音没有被调取" in page.content()
     axe_check(page)
     screenshot(page, "complaint-not-satisfied-zh-Hans")
 

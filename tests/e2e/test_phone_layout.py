@@ -118,7 +118,7 @@ def _pages(page) -> list[str]:
     loans = [a.get_attribute("href") for a in page.locator(".loan-card a.button").all()]
     plans = [f"/plans/new?loan={href.rsplit('/', 1)[1]}" for href in loans]
     visits = [a.get_attribute("href") for a in page.locator("main a[href^='/visits/']").all()][:1]
-    return ["/", "/loans", *loans, "/plans", *plans, "/complaints", "/complaints/new", *visits]
+    return ["/", "/loans", *loans, "/plans", *plans, "/complaints", "/complaints/new", *visits, "/contacts"]
 
 
 @pytest.mark.parametrize("locale", list(READERS))

@@ -46,7 +46,7 @@ def test_propose_counter_accept(page, page_hant, create_borrower, create_loan, c
     page.locator("form[action*='/plans/new/send'] button").click()
     assert "/plans/" in page.url and "审核" in page.locator(".plan-status").inner_text()
     page.goto(f"/loans/{loan.loan_ref}")
-    assert "还款方案审核中" in page.content()
+    assert "还款方案：已提交，等待审核" in page.content()
 
     # A supervisor counter-offers 12 months (Traditional Chinese console).
     staff = page_hant

@@ -140,26 +140,28 @@ def test_batches_take_the_fast_path_and_replay_a_failing_batch_line_by_line(app,
     monkeypatch.setattr(importer, "_replay", lambda s, lines, r: replayed.append([n for n, _ in lines]) or
                         line_by_line(s, lines, r))
     x, y, z = GOOD_ID, make_id_number(7), make_id_number(8)
-    changed = record(loan_ref="R2", id_number=x, phone="13900139002", principal="3000.00")
+    changed = record(loan_ref="R2", id_number=x, principal="3000.00")
     changed["schedule"][0]["interest"] = "44.00"
     lines = [
         record(loan_ref="R1", id_number=x),
         record(loan_ref="R2", id_number=x),  # the same new borrower, second loan, same batch
         record(loan_ref="R3", id_number=y),  # phone of x, another person: rejected, batch 1 is replayed
-        record(loan_ref="R4", id_number=x, phone="13900139002"),  # x's new phone
-        record(loan_ref="R5", id_number=z),  # the old phone is free again
+        record(loan_ref="R4", id_number=x, phone="13900139002"),  # x with another phone: refused, never changed
+        record(loan_ref="R5", id_number=z, phone="13900139005"),  # a new borrower
         "{not json",
         record(loan_ref="R1", id_number=x),  # unchanged
         changed,  # updated
     ]
     result = run(app, write(tmp_path, lines))
     assert "line 3: rejected: this phone number is registered to a borrower with another ID number" in result.output
+    assert "line 4: rejected: this resident ID number is registered with another phone number" in result.output
     assert "line 6: rejected: not valid JSON" in result.output
     assert replayed == [[1, 2, 3, 4]]  # batch 1 line by line; batch 2 fast (R2's update included)
     session.expire_all()
-    assert {a: b for a, b in session.execute(select(Borrower.id_number, Borrower.phone))} == {x: "13900139002", z: "13800138000"}
-    assert session.scalars(select(Loan.loan_ref).order_by(Loan.loan_ref)).all() == ["R1", "R2", "R4", "R5"]
-    assert session.scalar(select(func.count()).select_from(Instalment)) == 12
+    assert {a: b for a, b in session.execute(select(Borrower.id_number, Borrower.phone))} == {x: "13800138000",
+                                                                                              z: "13900139005"}
+    assert session.scalars(select(Loan.loan_ref).order_by(Loan.loan_ref)).all() == ["R1", "R2", "R5"]
+    assert session.scalar(select(func.count()).select_from(Instalment)) == 9
     assert session.scalar(select(Instalment.interest_fen).join(Loan).where(Loan.loan_ref == "R2",
                                                                            Instalment.seq == 1)) == 4400
 
@@ -190,3 +192,52 @@ def test_rejections_name_the_field_at_fault():
     with pytest.raises(Rejected) as caught:
         parse_line("{not json")
     assert caught.value.field is None
+
+
+def test_an_import_never_changes_a_borrowers_phone(app, tmp_path, session):
+    """The phone is the borrower's login and where their codes go: a line pairing their resident ID with another
+    phone is refused (not a phone change), and so is their phone with another ID; nothing of it is stored."""
+    run(app, write(tmp_path, [record()]))
+    result = run(app, write(tmp_path, [record(loan_ref="LRVS1", phone="13312345678"),
+                                       record(loan_ref="LRVS2", phone="13800138000", id_number=make_id_number(4)),
+                                       record(loan_ref="LRVS3", name="张三丰")]))
+    assert result.exit_code == 1
+    assert "line 1: rejected: this resident ID number is registered with another phone number" in result.output
+    assert "line 2: rejected: this phone number is registered to a borrower with another ID number" in result.output
+    session.expire_all()
+    assert session.execute(select(Borrower.phone, Borrower.name)).all() == [("13800138000", "张三丰")]
+    assert session.scalars(select(Loan.loan_ref).order_by(Loan.loan_ref)).all() == ["L2024000123", "LRVS3"]
+
+
+def test_a_loan_ref_in_another_case_updates_the_stored_loan(app, tmp_path, session):
+    run(app, write(tmp_path, [record(loan_ref="LRV0001")]))
+    result = run(app, write(tmp_path, [record(loan_ref="lrv0001", product="消费贷 B"),
+                                       record(loan_ref="Lrv0001", product="消费贷 B")]))
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert session.execute(select(Loan.loan_ref, Loan.product)).all() == [("LRV0001", "消费贷 B")]
+    assert session.scalar(select(func.count()).select_from(Instalment)) == 3
+
+
+def test_two_legacy_loan_refs_differing_in_case_are_not_guessed_between(app, tmp_path, session, create_borrower,
+                                                                        create_loan):
+    owner = create_borrower(phone="13800138000", id_number=GOOD_ID)
+    create_loan(owner, loan_ref="LX1")
+    create_loan(owner, loan_ref="lx1")
+    result = run(app, write(tmp_path, [record(loan_ref="Lx1"), record(loan_ref="LX1")]))
+    assert "line 1: rejected: loan_ref 'Lx1' matches 2 loans whose references differ only in case" in result.output
+    assert "line 2:" not in result.output  # spelt exactly as one of them: that one is updated
+    session.expire_all()
+    assert session.scalar(select(Loan.product).where(Loan.loan_ref == "LX1")) == "消费贷"
+    assert session.scalar(select(func.count()).select_from(Loan)) == 2
+
+
+def test_out_of_range_lines_are_refused_and_the_others_imported(app, tmp_path, session):
+    result = run(app, write(tmp_path, [record(loan_ref="L1", principal="100000000000000000000"),
+                                       record(loan_ref="L2", start_date="0001-01-01"),
+                                       record(loan_ref="L3", principal="３000.00"),
+                                       record(loan_ref="L4")]))
+    assert "line 1: rejected: principal must be at most 10000000.00" in result.output
+    assert "line 2: rejected: start_date must be in the years 1970 to 2100" in result.output
+    assert "line 3: rejected: principal must be digits 0-9" in result.output
+    assert session.scalars(select(Loan.loan_ref)).all() == ["L4"]

@@ -18,7 +18,7 @@ ZERO = Decimal(0)
 def test_plan_steps_mark_past_and_next_payments():
     lines = [(date(2026, 3, 1), 100), (date(2026, 4, 1), 100), (date(2026, 4, 25), 100), (date(2026, 5, 1), 100),
              (date(2026, 6, 1), 100)]
-    status = rules.plan_status(lines, [rules.PaymentItem(date(2026, 3, 2), 150)], date(2026, 2, 1), TODAY)
+    status = rules.plan_status(lines, [rules.PaymentItem(date(2026, 3, 2), 150)], 0, TODAY)
     steps = loan_page.plan_steps(status)
     assert [s.due_date for s in steps] == [d for d, _a in lines[1:]]  # the first payment is paid in full
     assert [(s.unpaid_fen, s.paid_fen) for s in steps][0] == (50, 50)

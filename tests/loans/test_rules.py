@@ -168,15 +168,29 @@ def test_paying_everything_due_clears_the_overdue(loan):
     assert s.due_now_fen == 0 and s.days_overdue == 0 and s.stage == "current"
 
 
-def test_plan_status_applies_payments_since_the_agreement_to_plan_payments_oldest_first():
+def test_a_payment_recorded_late_for_a_day_before_the_plan_goes_to_the_plan():
+    """The plan's amounts were worked out on 1 February from the 99,999 then known; a payment dated 31 January that
+    the lender recorded later was not in them: it goes to the plan, never lost."""
     from portal.loans.rules import plan_status
 
+    lines = [(date(2026, 3, 1), 50000), (date(2026, 4, 1), 50000)]
+    payments = [PaymentItem(date(2026, 1, 10), 99999), PaymentItem(date(2026, 1, 31), 20000)]
+    s = plan_status(lines, payments, 99999, as_of=date(2026, 2, 10))
+    assert s.paid_fen == 20000 and s.outstanding_fen == 80000
+    assert plan_status(lines, payments[:1], 119999, date(2026, 2, 10)).paid_fen == 0  # a payment taken back: no credit
+
+
+def test_plan_status_applies_payments_beyond_those_its_amounts_count_to_plan_payments_oldest_first():
+    from portal.loans.rules import paid_up_to, plan_status
+
     lines = [(date(2026, 3, 1), 50000), (date(2026, 4, 1), 50000), (date(2026, 5, 1), 50001)]
-    payments = [PaymentItem(date(2026, 1, 10), 99999),  # before the plan: belongs to the contract, not the plan
+    payments = [PaymentItem(date(2026, 1, 10), 99999),  # before the plan: counted in its amounts already
                 PaymentItem(date(2026, 2, 20), 30000), PaymentItem(date(2026, 3, 5), 30000)]
-    s = plan_status(lines, payments, since=date(2026, 2, 1), as_of=date(2026, 4, 10))
+    counted = paid_up_to(payments, date(2026, 2, 1))  # the day the plan's amounts were worked out
+    assert counted == 99999
+    s = plan_status(lines, payments, counted, as_of=date(2026, 4, 10))
     assert s.paid_fen == 60000 and [r.paid_fen for r in s.lines] == [50000, 10000, 0]
     assert s.due_now_fen == 40000 and s.outstanding_fen == 90001 and s.days_overdue == 9
     assert s.next_line.due_date == date(2026, 4, 1) and s.next_line.unpaid_fen == 40000
-    on_track = plan_status(lines, payments + [PaymentItem(date(2026, 4, 2), 40000)], date(2026, 2, 1), date(2026, 4, 10))
+    on_track = plan_status(lines, payments + [PaymentItem(date(2026, 4, 2), 40000)], counted, date(2026, 4, 10))
     assert on_track.due_now_fen == 0 and not on_track.is_overdue and on_track.next_line.due_date == date(2026, 5, 1)

@@ -15,3 +15,14 @@ def test_every_kind_has_a_name_in_both_scripts_and_no_two_read_the_same(app):
                 names = [str(label) for label in KIND_LABELS.values()]
                 assert not [n for n in names if n.isascii()], locale
                 assert len(set(names)) == len(names), locale
+
+
+def test_every_sms_kind_has_a_name_on_the_borrowers_data_page(app):
+    from portal.privacy.queries import MESSAGE_KINDS
+
+    assert set(MESSAGE_KINDS) == set(SMS_KINDS)
+    with app.test_request_context():
+        for locale in ("zh_Hans", "zh_Hant"):
+            with force_locale(locale):
+                names = [str(label) for label in MESSAGE_KINDS.values()]
+                assert not [n for n in names if n.isascii()] and len(set(names)) == len(names), locale

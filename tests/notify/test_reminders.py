@@ -96,18 +96,25 @@ def test_plan_payment_reminders_before_and_after(app, session, create_borrower, 
     assert run(app, at(date(2026, 12, 7), 9, 0))["plan_payments"] == 1
     assert run(app, at(date(2026, 12, 7), 15, 0))["plan_payments"] == 0
     due = outbox()[-1]
-    assert due["template"] == "instalment_due" and due["locale"] == "zh_Hant"
-    assert due["params"] == {"ref": "L2026PLAN01", "amount": "¥500.00", "date": due["params"]["date"]}
+    # a payment under the agreed plan has its own texts: it says so, and never invites her to propose a plan
+    loan_page = app.config["BASE_URL"] + "/loans/L2026PLAN01"
+    assert due["template"] == "plan_payment_due" and due["locale"] == "zh_Hant"
+    assert due["params"] == {"ref": "L2026PLAN01", "amount": "¥500.00", "date": due["params"]["date"],
+                             "url": loan_page}
     assert "12月10日" in due["params"]["date"] and "¥500.00" in due["text"] and "到期" in due["text"]
+    assert "已達成的還款方案" in due["text"] and due["text"].endswith(loan_page)
     assert run(app, at(date(2026, 12, 11), 9, 30))["plan_payments"] == 1  # unpaid the day after
-    assert outbox()[-1]["template"] == "instalment_missed"
+    missed = outbox()[-1]
+    assert missed["template"] == "plan_payment_missed" and missed["text"].endswith(loan_page)
+    assert "還款方案中" in missed["text"] and "未收到" in missed["text"]
+    assert "提出還款方案" not in missed["text"] and "提出" not in missed["text"]
     # paid before the week-after reminder: nothing more for the first payment
     loan = db.session.merge(loan)
     loan.payments.append(Payment(seq=1, paid_on=date(2026, 12, 12), amount_fen=50000))
     db.session.commit()
     assert run(app, at(date(2026, 12, 17), 9, 30))["plan_payments"] == 0
     # the contract's instalments are replaced by the plan: no contract reminders for this loan
-    assert [r["template"] for r in outbox()] == ["instalment_due", "instalment_missed"]
+    assert [r["template"] for r in outbox()] == ["plan_payment_due", "plan_payment_missed"]
 
 
 def test_contract_instalment_reminders_follow_the_loan_page_timeline(app, create_borrower, create_loan, outbox):
@@ -132,6 +139,8 @@ def test_contract_instalment_reminders_follow_the_loan_page_timeline(app, create
     assert sent_on == promised
     assert [r["template"] for r in outbox()] == ["instalment_due", "instalment_missed", "instalment_missed"]
     assert outbox()[0]["params"]["amount"] == "¥410.00"  # 400.00 principal + 10.00 interest
+    assert all(r["params"]["url"] == app.config["BASE_URL"] + "/loans/L2026CONT01" for r in outbox())
+    assert "提出还款方案" in outbox()[1]["text"]  # no plan yet: she can propose one
 
 
 def test_digest_to_the_assignee_or_everyone_once_a_working_day(app, session, create_staff, make_complaint, mailbox):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -125,23 +124,30 @@ def test_nothing_owed_and_too_small():
     assert exc.value.code == "too_small"
 
 
-def test_cost_comparison_is_with_the_contract_schedule_as_it_stands():
-    # 1,100.00 due now (1,000.00 principal) and one instalment of 410.00 not yet due; 6 months with the waiver
+def test_cost_comparison_is_with_paying_as_now():
+    # 1,100.00 due now (1,000.00 principal) and one instalment of 410.00 not yet due; 6 months with the waiver.
+    # Paying as now is what is owed today: no penalty interest is guessed for the plan's last date, however long.
     o = owed(later=[Line(date(2026, 5, 15), 41_000)])
-    s = rules.build_schedule(o, Terms.of("instalments_waiver", 6), START)
-    c = rules.compare(o, s, Decimal("0.0005"))
-    assert c.plan_total_fen == 110_000 + 41_000 - 5_000 and c.saving_fen == 5_000
-    assert c.due_now_fen == 110_000 and c.later_fen == 41_000  # the instalment keeps its date: not due today
-    assert c.until == date(2026, 9, 30) and (c.until - START).days == 183
-    assert c.penalty_if_unpaid_fen == 9_150  # 1,000.00 × 0.05 % × 183 days
-    assert c.contract_total_fen == 110_000 + 41_000 + 9_150 and c.difference_fen == 146_000 - 160_150
+    for terms in (Terms.of("instalments_waiver", 6), Terms.of("instalments_waiver", 60)):
+        s = rules.build_schedule(o, terms, START)
+        c = rules.compare(o, s)
+        assert c.plan_total_fen == sum(x.amount_fen for x in s.lines) == 110_000 + 41_000 - 5_000
+        assert c.due_now_fen == 110_000 and c.later_fen == 41_000  # the instalment keeps its date: not due today
+        assert c.now_total_fen == o.total_fen == 151_000 and c.saving_fen == 5_000
+        assert c.difference_fen == -5_000 == -c.saving_fen and c.overdue
 
 
-def test_cost_comparison_with_nothing_overdue_adds_no_penalty():
+def test_cost_comparison_of_a_deferral_costs_the_same_as_paying_as_now():
+    o = owed(later=[Line(date(2026, 5, 15), 41_000)])
+    c = rules.compare(o, rules.build_schedule(o, Terms.of("deferral", deferral_days=30), START))
+    assert c.difference_fen == 0 and c.now_total_fen == c.plan_total_fen == 151_000
+
+
+def test_cost_comparison_with_nothing_overdue_has_nothing_to_compare():
     o = Owed(later=(Line(date(2026, 4, 30), 41_000), Line(date(2026, 5, 30), 41_000)))
     s = rules.build_schedule(o, Terms.of("instalments", 4), START)
-    c = rules.compare(o, s, Decimal("0.0005"))
-    assert c.due_now_fen == 0 and c.penalty_if_unpaid_fen == 0 and c.contract_total_fen == 82_000 == c.plan_total_fen
+    c = rules.compare(o, s)
+    assert c.due_now_fen == 0 and not c.overdue and c.now_total_fen == 82_000 == c.plan_total_fen
 
 
 def test_affordability_and_the_shortest_term():

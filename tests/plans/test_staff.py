@@ -212,7 +212,7 @@ def test_plan_pages_in_zh_hant_have_no_simplified_or_english(app, login, create_
         check_hant(response.get_data(as_text=True), url)
 
 
-PENDING_BADGE = "還款方案審核中"  # "Repayment plan under review" in zh_Hant
+PENDING_BADGE = "還款方案：已送出，等待審核"  # "Repayment plan: Sent, waiting for review" in zh_Hant (submitted)
 
 
 def test_an_agreed_plan_replaces_the_contract_figures_on_the_loan_pages(app, login, create_staff, proposal, client):
@@ -354,6 +354,42 @@ def _countered(app, login, create_staff, proposal, kind="instalments_waiver", mo
     digest = body.split('name="digest" value="')[1].split('"')[0]
     assert boss.post(f"/staff/plans/{p.id}/counter", data=dict(data, send="1", digest=digest)).status_code == 302
     return fresh(p)
+
+
+@pytest.mark.parametrize("agreed_by", ["approve", "accept"])
+def test_a_payment_made_while_the_lender_decides_goes_to_the_agreed_plan(app, login, create_staff, proposal, client,
+                                                                         session, agreed_by):
+    """The plan's amounts are what was owed when it was worked out; a payment recorded after that (while the lender
+    was deciding; here one made yesterday that reached the lender's books late) is not lost when the plan is agreed:
+    the loan page owes the plan's total less that payment."""
+    from datetime import timedelta
+
+    from portal.i18n import local_today, money
+    from portal.loans.models import Loan, Payment
+
+    if agreed_by == "accept":
+        p = _countered(app, login, create_staff, proposal)
+        lines = p.lines_of("counter")
+    else:
+        p, lines = fresh(proposal), fresh(proposal).lines_of("proposed")
+    total = sum(x.amount_fen for x in lines)
+    with app.app_context():
+        today = local_today()
+    loan = session.get(Loan, p.loan_id)
+    loan.payments.append(Payment(seq=len(loan.payments) + 1, paid_on=today - timedelta(days=1), amount_fen=10_000))
+    session.commit()
+    if agreed_by == "accept":
+        login(client, p.borrower)
+        assert client.post(f"/plans/{p.id}/accept", data={"version": p.version}).status_code == 302
+    else:
+        boss = staff_client(app, login, create_staff(role="supervisor"))
+        assert boss.post(f"/staff/plans/{p.id}/approve", data={"approve-version": p.version}).status_code == 302
+        login(client, p.borrower)
+    db.session.remove()
+    page = text(client.get(f"/loans/{p.loan.loan_ref}"))
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        owed, paid = money(total - 10_000), money(10_000)
+    assert f"按方案還需還款：{owed}（已按方案還款：{paid}）" in page
 
 
 def test_a_counter_offers_waiver_is_priced_from_its_own_day(app, login, create_staff, proposal, client, session):

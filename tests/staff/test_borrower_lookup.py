@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.accounts import rules as identity
 from portal.audit.models import AuditEvent
+from portal.loans.models import Loan, folded_loan_ref
 from portal.staff.borrowers import lookup
 
 
@@ -95,6 +96,43 @@ def test_agent_finds_the_borrower_every_way(client, agent, chen, q):
     assert re.search(r"<td[^>]*>2</td>", table)  # two loans
 
 
+@pytest.mark.parametrize("stored,typed", [("l2025000777", "L2025000777"), ("l2025000777", "l2025000777"),
+                                          ("L2025000777", "l2025000777"), ("Lx-2025ab", "LX-2025AB"),
+                                          ("lx-2025ab", "Lx-2025aB"), ("abcdefghijk", "ABCDEFGHIJK"),
+                                          ("Lx-2025abcdefghij", "LX-2025ABCDEFGHIJ")])
+def test_a_loan_reference_is_found_in_capitals_or_small_letters_whatever_its_stored_case(
+        client, agent, create_borrower, create_loan, stored, typed):
+    """A reference read out on the phone loses its case: the agent types it either way."""
+    wang = create_borrower(name="王小红")
+    create_loan(wang, loan_ref=stored)
+    page = _names(client.get("/staff/borrowers", query_string={"q": typed}))
+    assert _listed(page, wang)
+
+
+def test_references_differing_only_in_case_list_both_borrowers(client, agent, create_borrower, create_loan):
+    """The lender's references are stored as imported, so two may differ in case only: both are listed."""
+    wang, li = create_borrower(name="王小红"), create_borrower(name="李娜")
+    create_loan(wang, loan_ref="L2025000777")
+    create_loan(li, loan_ref="l2025000777")
+    page = _names(client.get("/staff/borrowers", query_string={"q": "L2025000777"}))
+    assert _listed(page, wang) and _listed(page, li)
+
+
+def test_a_loan_reference_in_any_case_is_found_through_its_folded_index(session):
+    """No scan of the loans: the lookup compares lower(loan_ref), which ix_loans_loan_ref_folded indexes."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    stmt = select(Loan.borrower_id).where(folded_loan_ref() == "lx-2025abcdefghij")
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "sqlite":
+        plan = " | ".join(row[-1] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    else:
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = " | ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
+    session.rollback()
+    assert "ix_loans_loan_ref_folded" in plan, plan
 def test_a_complaint_reference_finds_its_borrower(client, agent, chen):
     response = client.post(f"/staff/borrowers/{chen.id}/complaints/new", data={
         "token": "t1", "categories": ["threats"], "channel": "phone", "what_happened": "他们威胁我", "loan": "",

@@ -339,3 +339,13 @@ def test_a_refused_note_and_the_shown_data_leave_no_dead_end(client, agent, zhan
     assert shown.status_code == 200 and "110101199003074514" in text(shown)
     assert_no_dead_end(client, shown, f"{page}/show", page)
     assert "110101199003074514" not in text(client.get(f"{page}/show", follow_redirects=True))
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_an_address_the_lender_did_not_give_says_so_in_words(client, agent, create_borrower, locale):
+    borrower = create_borrower(address="")
+    client.set_cookie("portal_locale", locale)
+    for page in (text(client.get(f"/staff/borrowers/{borrower.id}")),
+                 text(client.post(f"/staff/borrowers/{borrower.id}/show"))):
+        address = re.search(r"<dt>地址</dt><dd>(.*?)</dd>", page, re.S).group(1).strip()
+        assert address == "未提供"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import LoginSession, StaffRecoveryCode, StaffSetupLink, StaffUser
 from portal.audit.models import AuditEvent
+from tests.addresses import assert_no_dead_end
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a-long-new-password-1"
@@ -230,6 +231,39 @@ def test_new_recovery_codes_replace_the_old_ones(client, app, login, lead, agent
     assert _staff_login(app.test_client(), agent, otp=second[0]).status_code == 302
     facts = client.get(f"/staff/team/{agent.id}").get_data(as_text=True).split("未使用的恢复码")[1][:30]
     assert "<dd>9</dd>" in facts
+
+
+ONE_TIME = {  # an action's address: what it shows once; the member page's words (zh_Hant) on making a new one
+    "password": (r"/staff/setup/([A-Za-z0-9_-]{20,})", "未複製的連結不會再次顯示：如需新連結，請再次重設密碼。"),
+    "second-factor": (r'<p class="hash"><code>([A-Z2-7]{16,})</code>', "未掃描的金鑰不會再次顯示：如需新金鑰，請重新設定驗證器。"),
+    "recovery-codes": (r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", "未記下的復原碼不會再次顯示：請產生新的復原碼。"),
+}
+
+
+@pytest.mark.parametrize("action", ONE_TIME)
+def test_a_page_shown_once_opened_again_leads_to_the_member_without_showing_it(client, app, login, lead, agent,
+                                                                              action):
+    """A reload from the address bar, the history or the language switch: the member's page, not 405; what was
+    shown once is not shown again, and the page says how to make a new one."""
+    login(client, lead)
+    action_url, member_url = f"/staff/team/{agent.id}/{action}", f"/staff/team/{agent.id}"
+    shown = client.post(action_url)
+    pattern, how_again = ONE_TIME[action]
+    secrets_shown = re.findall(pattern, shown.get_data(as_text=True))
+    assert shown.status_code == 200 and secrets_shown
+    assert_no_dead_end(client, shown, action_url, member_url)
+    page = client.get(action_url, follow_redirects=True)
+    body = page.get_data(as_text=True)
+    assert page.request.path == member_url and not any(secret in body for secret in secrets_shown)
+    assert how_again in body  # in the script the language switch chose
+    # the login after the session ended returns to the address, which leads to the member's page
+    anon = app.test_client()
+    to_login = anon.get(action_url)
+    assert to_login.status_code == 302 and "/staff/login" in to_login.headers["Location"]
+    back = anon.post(f"/staff/login?next={action_url}", data={
+        "username": lead.username, "password": PASSWORD, "otp": pyotp.TOTP(lead.otp_secret).now()})
+    assert back.headers["Location"] == action_url
+    assert anon.get(action_url).headers["Location"] == member_url
 
 
 def test_an_unknown_member_is_404(client, login, lead):

@@ -11,6 +11,8 @@ from portal.audit.models import AuditEvent
 from portal.webhooks import outbox
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
+from tests.addresses import assert_no_dead_end
+
 from .conftest import SECRET, consent_event, deliveries
 
 
@@ -91,6 +93,29 @@ def test_an_endpoint_filter_that_names_no_endpoint_lists_all(client, boss, sessi
     consent_event(session, "L2024000123")
     response = client.get("/staff/webhooks", query_string={"endpoint": endpoint})
     assert response.status_code == 200 and "L2024000123" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("made", ["added", "replaced"])
+def test_a_secret_page_opened_again_leads_to_the_webhooks_page_without_the_secret(client, boss, session, receiver,
+                                                                                 made):
+    """A reload from the address bar, the history or the language switch: the webhooks page, not 405; the secret
+    is not shown again, and the page says how to make a new one."""
+    if made == "added":
+        action_url = "/staff/webhooks/endpoints"
+        shown = client.post(action_url, data={"name": "CRM", "url": receiver.url, "secret": ""})
+    else:
+        session.add(WebhookEndpoint(name="CRM", url=receiver.url, secret=SECRET, enabled=True))
+        session.commit()
+        endpoint = session.scalars(select(WebhookEndpoint)).one()
+        action_url = f"/staff/webhooks/endpoints/{endpoint.id}/secret"
+        shown = client.post(action_url, data={"version": endpoint.version})
+        session.commit()
+    secret = re.search(r'<code class="secret">([^<]+)</code>', shown.get_data(as_text=True)).group(1)
+    assert_no_dead_end(client, shown, action_url, "/staff/webhooks")
+    page = client.get(action_url, follow_redirects=True)
+    body = page.get_data(as_text=True)
+    assert page.request.path == "/staff/webhooks" and secret not in body
+    assert "金鑰只在產生時顯示一次。如果沒有複製，請按「更換金鑰」產生新的；舊金鑰隨即失效。" in body
 
 
 def test_the_log_filters_by_state_shows_attempts_and_redelivers(app, client, boss, session, receiver, queued):

@@ -186,3 +186,48 @@ def test_redelivery_is_a_new_delivery_of_the_same_event(app, session, hook_confi
     [_, again] = deliveries(session)
     assert again.event_id == row.event_id and again.uid != row.uid and again.redelivery_of_id == row.id
     assert outbox.deliver(again.id) == "delivered"
+
+
+def readme_event_id():
+    section = README.read_text(encoding="utf-8").split("## Webhooks", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    return namespace["event_id"]
+
+
+def test_a_redelivery_keeps_the_event_id_receivers_drop_repeats_by(app, session, hook_config, queued):
+    """A supervisor's redelivery is a new delivery (a new X-Portal-Delivery) of the same event: the README tells
+    receivers to drop repeats by the event's id, which a redelivery keeps, so a receiver doing so processes the
+    event once."""
+    event = consent_event(session, "L8")
+    [row] = deliveries(session)
+    assert outbox.deliver(row.id) == "delivered"
+    with app.test_request_context():
+        outbox.redeliver(session, session.get(WebhookDelivery, row.id))
+        session.commit()
+    [_, again] = deliveries(session)
+    assert outbox.deliver(again.id) == "delivered"
+    first, second = hook_config.requests
+    assert first["headers"]["X-Portal-Delivery"] == row.uid and second["headers"]["X-Portal-Delivery"] == again.uid
+    assert first["body"] == second["body"]  # the same event, byte for byte
+    event_id, verify = readme_event_id(), readme_verify()
+    processed: set[int] = set()
+    for request in hook_config.requests:  # the receiver the README describes
+        assert verify(SECRET, request["headers"], request["body"])
+        processed.add(event_id(request["body"]))
+    assert processed == {event.id}
+    section = README.read_text(encoding="utf-8").split("## Webhooks", 1)[1]
+    assert "drops repeats by the event's `id`" in section
+    assert "so a receiver can drop repeats" not in section  # the delivery id is not the key
+
+
+def test_the_delivery_page_says_a_redelivery_keeps_the_event_id(app, client, create_staff, login, session,
+                                                                 hook_config, queued):
+    consent_event(session, "L9")
+    [row] = deliveries(session)
+    assert outbox.deliver(row.id) == "delivered"
+    login(client, create_staff(role="supervisor"))
+    page = client.get(f"/staff/webhooks/deliveries/{row.id}").get_data(as_text=True)
+    assert "事件编号" in page and f"<code>{row.event_id}</code>" in page
+    assert f"接收方会再次收到事件编号 {row.event_id}，如果已经处理过，就会将其丢弃" in page

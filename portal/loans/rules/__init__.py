@@ -8,7 +8,7 @@
 Everything is also importable from ``portal.loans.rules`` itself.
 """
 from portal.loans.rules.cost import RATE_CEILING, CostCheck, annualised_cost, cost_check, penalty_annual_rate
-from portal.loans.rules.plan import PlanLineStatus, PlanStatus, plan_status
+from portal.loans.rules.plan import PlanLineStatus, PlanStatus, paid_up_to, plan_status
 from portal.loans.rules.status import (
     COMPONENTS, DEFAULT_ORDER, STAGES, InstalmentStatus, LoanStatus, PaymentItem, ScheduleItem, check_order,
     compute_status, payments_of, round_fen, schedule_of, stage_for, status_of,
@@ -18,6 +18,6 @@ from portal.loans.rules.steps import TimelineSettings, TimelineStep, timeline
 __all__ = [
     "COMPONENTS", "DEFAULT_ORDER", "RATE_CEILING", "STAGES", "CostCheck", "InstalmentStatus", "LoanStatus",
     "PaymentItem", "PlanLineStatus", "PlanStatus", "ScheduleItem", "TimelineSettings", "TimelineStep",
-    "annualised_cost", "check_order", "compute_status", "cost_check", "payments_of", "penalty_annual_rate",
+    "annualised_cost", "check_order", "paid_up_to", "compute_status", "cost_check", "payments_of", "penalty_annual_rate",
     "plan_status", "round_fen", "schedule_of", "stage_for", "status_of", "timeline",
 ]

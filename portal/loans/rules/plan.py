@@ -25,7 +25,7 @@ class PlanStatus:
     lines: tuple[PlanLineStatus, ...]
     due_now_fen: int          # plan payments due on or before ``as_of`` and not yet paid
     outstanding_fen: int      # everything left to pay under the plan
-    paid_fen: int             # payments made since the plan was agreed, applied to it
+    paid_fen: int             # payments the plan's amounts did not count yet, applied to it
     days_overdue: int         # days since the oldest unpaid plan payment fell due
     next_line: PlanLineStatus | None
 
@@ -34,11 +34,18 @@ class PlanStatus:
         return self.days_overdue > 0
 
 
-def plan_status(lines: Sequence[tuple[date, int]], payments: Iterable[PaymentItem], since: date,
+def paid_up_to(payments: Iterable[PaymentItem], as_of: date) -> int:
+    """What was paid on or before ``as_of``: the payments a plan's amounts, worked out that day, already count."""
+    return sum(p.amount_fen for p in payments if p.paid_on <= as_of)
+
+
+def plan_status(lines: Sequence[tuple[date, int]], payments: Iterable[PaymentItem], counted_fen: int,
                 as_of: date) -> PlanStatus:
-    """An agreed plan replaces the contract schedule from ``since``: payments made on or after that day (up to
-    ``as_of``) settle the plan's payments oldest first; nothing accrues on top of the agreed amounts."""
-    left = sum(p.amount_fen for p in payments if since <= p.paid_on <= as_of)
+    """An agreed plan replaces the contract schedule. Its amounts are what was owed on the day they were worked
+    out, after the ``counted_fen`` paid by then (``paid_up_to``); every payment beyond those (up to ``as_of``) —
+    made after that day, while the lender was deciding, or recorded late — settles the plan's payments oldest
+    first; nothing accrues on top of the agreed amounts."""
+    left = max(0, paid_up_to(payments, as_of) - counted_fen)
     paid_total = 0
     rows = []
     for due, amount in sorted(lines):

@@ -1,4 +1,5 @@
-"""The timeline of a loan: the lender's next steps with their dates for the oldest unpaid instalment (design §5)."""
+"""The timeline of a loan: the lender's next steps with their dates for the oldest unpaid instalment, and the SMS
+reminders still to come of the later ones up to the next to fall due (design §5)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,9 +21,10 @@ class TimelineSettings:
 
 @dataclass(frozen=True)
 class TimelineStep:
-    kind: str   # "reminder_before" | "due" | "reminder" | "credit_notice" | "credit_report" | "visit"
+    kind: str   # "reminder_before" | "due" | "reminder" | "credit_notice" | "credit_report" | "visit" | "next_due"
     on: date
     done: bool  # the date has passed (or is today)
+    later: bool = False  # a reminder or the due date of a later instalment (``later_reminders``)
 
 
 def timeline(status: LoanStatus, settings: TimelineSettings = TimelineSettings()) -> list[TimelineStep]:
@@ -44,5 +46,30 @@ def timeline(status: LoanStatus, settings: TimelineSettings = TimelineSettings()
     steps.append(TimelineStep("credit_notice", notice, False))
     steps.append(TimelineStep("credit_report", max(due + settings.credit_report_day * day, notice + day), False))
     steps.append(TimelineStep("visit", due + settings.visit_day * day, False))
+    steps += later_reminders(status, settings, due)
     steps.sort(key=lambda s: s.on)
-    return [TimelineStep(s.kind, s.on, s.on <= status.as_of) for s in steps]
+    return [TimelineStep(s.kind, s.on, s.on <= status.as_of, s.later) for s in steps]
+
+
+def payment_reminder_days(due: date, settings: TimelineSettings) -> list[tuple[str, date]]:
+    """The SMS reminders of a payment due on ``due`` that ``portal.notify.reminders`` sends while it is unpaid:
+    ``reminder_before`` days before, and ``reminder`` each of the days after."""
+    day = timedelta(days=1)
+    return ([("reminder_before", due - settings.reminder_days_before * day)]
+            + [("reminder", due + n * day) for n in settings.reminder_days_after if n > 0])
+
+
+def later_reminders(status: LoanStatus, settings: TimelineSettings, process_due: date) -> list[TimelineStep]:
+    """The reminders still to come (after ``as_of``) of the unpaid instalments other than the one the steps are
+    for (due ``process_due``), up to the next one to fall due, with that one's due date (``next_due``): the
+    reminders the loan will actually get, when the oldest instalment's are long past."""
+    last = status.next_due.due_date if status.next_due is not None else None
+    out: list[TimelineStep] = []
+    for item in status.instalments:
+        if item.due_date == process_due or not item.unpaid_fen or (last is not None and item.due_date > last):
+            continue
+        out += [TimelineStep(kind, on, False, True) for kind, on in payment_reminder_days(item.due_date, settings)
+                if on > status.as_of]
+        if item.due_date > status.as_of:
+            out.append(TimelineStep("next_due", item.due_date, False, True))
+    return out

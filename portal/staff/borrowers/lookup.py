@@ -1,9 +1,11 @@
 """Borrower lookup for staff: what a query can be (phone, ID, loan or complaint reference, name), and the search.
 
 Each kind of query is answered by its own index (see ``bench/explain_lookup.py``): phone and ID number by their
-unique indexes, a loan or complaint reference by theirs, the last 4 characters of the ID by ``ix_borrowers_id_tail``
-and a name prefix (either script) by ``ix_borrowers_name_key``. Every kind lists borrowers in the same order
-(name key, id), so the kinds merge into one list and the next page starts after the last borrower shown.
+unique indexes, a complaint reference by its own, a loan reference in small letters by ``ix_loans_loan_ref_folded``
+(the lender's are stored as imported, and case is lost when one is read out on the phone), the last 4 characters
+of the ID by ``ix_borrowers_id_tail`` and a name prefix (either script) by ``ix_borrowers_name_key``.
+Every kind lists borrowers in the same order (name key, id), so the kinds merge into one list and the next page
+starts after the last borrower shown.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from portal.accounts.models import Borrower
 from portal.complaints import rules as complaint_rules
 from portal.complaints.models import Complaint
 from portal.extensions import db
-from portal.loans.models import Loan
+from portal.loans.models import Loan, folded_loan_ref
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 100
@@ -108,8 +110,8 @@ def conditions(q: Query) -> dict[str, list]:
     if q.id_tail:
         out["id_tail"] = [Borrower.id_tail == q.id_tail]
     if q.loan_ref:
-        out["loan_ref"] = [Borrower.id == select(Loan.borrower_id).where(Loan.loan_ref == q.loan_ref)
-                           .scalar_subquery()]
+        out["loan_ref"] = [Borrower.id.in_(select(Loan.borrower_id)
+                                           .where(folded_loan_ref() == q.loan_ref.lower()))]
     if q.complaint_ref:
         out["complaint_ref"] = [Borrower.id == select(Complaint.borrower_id)
                                 .where(Complaint.reference == q.complaint_ref).scalar_subquery()]
