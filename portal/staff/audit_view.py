@@ -35,8 +35,8 @@ from portal.privacy import rules as privacy_rules
 from portal.privacy.labels import KIND_LABELS as DATA_REQUEST_KIND_LABELS
 from portal.privacy.labels import OUTCOME_LABELS as DATA_REQUEST_OUTCOME_LABELS
 from portal.privacy.models import DataRequest
-from portal.visits.labels import METHOD_LABELS as VISIT_METHOD_LABELS
 from portal.security import db_id
+from portal.visits.labels import METHOD_LABELS as VISIT_METHOD_LABELS
 from portal.visits.models import Visit, Visitor
 from portal.webhooks.labels import FILTER_LABELS as WEBHOOK_FILTER_LABELS
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
