@@ -5,6 +5,7 @@ The database is SQLite in a temporary folder, or PostgreSQL when PORTAL_TEST_DAT
 from __future__ import annotations
 
 import contextvars
+import itertools
 import json
 import os
 import secrets
@@ -243,14 +244,19 @@ def mailbox(app):
 
 # ---- factories ------------------------------------------------------------------------------------------
 
-_ID_BODIES = iter(range(100, 999))
+_ID_BODIES = itertools.count()  # the suite makes more borrowers than one birth date has sequence numbers
 
 
 def make_id_number(seq: int | None = None) -> str:
+    """A valid resident ID: ``seq`` (100-998) on 7 March 1990, or by default the next unused one, born a day later
+    for every 899 made."""
     from stdnum.cn import ric
 
-    seq = next(_ID_BODIES) if seq is None else seq
-    body = f"11010119900307{seq:03d}"
+    born = date(1990, 3, 7)
+    if seq is None:
+        n = next(_ID_BODIES)
+        born, seq = born + timedelta(days=n // 899), 100 + n % 899
+    body = f"110101{born:%Y%m%d}{seq:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
